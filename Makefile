@@ -1,0 +1,61 @@
+# modelward: `make run` serves the portal with demo data on :8080;
+# `make test` runs every test. Both set up what they need on Debian.
+
+GO ?= go
+SHELL := /bin/bash
+
+.PHONY: run test lint generate build check-generated postgres chromium
+
+## run: private PostgreSQL under .data/, migrations, demo data, portal on :8080
+run: postgres
+	$(GO) run ./cmd/modelward dev
+
+## test: the whole suite against real PostgreSQL, browser tests included
+test: postgres chromium check-generated
+	$(GO) test -count=1 ./...
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+## generate: templ components to Go
+generate:
+	$(GO) tool templ generate
+
+## build: the modelward binary
+build:
+	$(GO) build -o modelward ./cmd/modelward
+
+# Generated templ code is committed; fail when it is out of date.
+check-generated:
+	@sum() { find web -name '*_templ.go' -print0 | sort -z | xargs -0 cat | sha256sum; }; \
+	before=$$(sum); $(GO) tool templ generate >/dev/null 2>&1 || { $(GO) tool templ generate; exit 1; }; \
+	if [ "$$before" != "$$(sum)" ]; then \
+		echo "generated templ code was out of date; it is regenerated now: review and commit it"; exit 1; fi
+
+# PostgreSQL's server binaries, from the OS packages when missing.
+postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing PostgreSQL (apt-get install postgresql)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "PostgreSQL's server binaries (initdb, pg_ctl) are missing. Install them with"; \
+		echo "'sudo apt-get install postgresql', or run the portal against a database you"; \
+		echo "have: DATABASE_URL=postgres://user:pass@host/db go run ./cmd/modelward dev"; \
+		exit 1; \
+	fi
+
+# Debian's Chromium for the browser tests: installed when missing and root;
+# otherwise the browser tests skip, saying why (and fail when CI=true).
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Chromium for the browser tests (apt-get install chromium)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is not installed: browser tests will skip (sudo apt-get install chromium)"; \
+	fi

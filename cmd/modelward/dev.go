@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/pgcluster"
+	"modelward/internal/seed"
+	"modelward/internal/store"
+)
+
+// cmdDev is the one-command local run: a private PostgreSQL cluster under
+// .data/ (unless DATABASE_URL names a database), migrations, the demo data
+// and the portal. Ctrl-C stops the portal, then the cluster; the data stays
+// for the next run.
+func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) (err error) {
+	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
+	dir := fs.String("data", ".data/pg", "where the private cluster keeps its files")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		cluster, err := pgcluster.New(*dir, pgcluster.Options{})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "starting the private PostgreSQL cluster in", cluster.DataDir)
+		if err := cluster.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			fmt.Fprintln(stdout, "stopping the private PostgreSQL cluster")
+			if stopErr := cluster.Stop(); stopErr != nil && err == nil {
+				err = stopErr
+			}
+		}()
+		if err := createDatabase(ctx, cluster.URL("postgres"), "modelward"); err != nil {
+			return err
+		}
+		url = cluster.URL("modelward")
+	}
+	if err := migrate(ctx, url, stdout); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := seedDemo(ctx, st, stdout); err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", addr(getenv))
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, banner(l.Addr()))
+	return serve(ctx, l, st, log)
+}
+
+// createDatabase creates database name unless it exists.
+func createDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	return err
+}
+
+func banner(a net.Addr) string {
+	port := a.String()
+	if tcp, ok := a.(*net.TCPAddr); ok {
+		port = fmt.Sprint(tcp.Port)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nmodelward is running: http://localhost:%s\n\ndemo sign-ins (password %s):\n", port, seed.DemoPassword)
+	for _, u := range seed.DemoUsers {
+		fmt.Fprintf(&b, "  %-9s %-13s unit %s\n", u.Username, u.Role, u.UnitCode)
+	}
+	b.WriteString("\nCtrl-C stops the portal and the database; the data stays in .data/.\n")
+	return b.String()
+}
+

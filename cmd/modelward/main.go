@@ -1,0 +1,196 @@
+// Command modelward is the model ward police portal: one binary that
+// migrates its database, loads demo data and serves the portal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"modelward/internal/seed"
+	"modelward/internal/server"
+	"modelward/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "modelward:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: modelward <command> [flags]
+
+commands:
+  serve          serve the portal on ADDR (default :8080) from DATABASE_URL
+  migrate        apply pending database migrations to DATABASE_URL
+  seed --demo    load the demo units, catalogues, users and assessments
+  dev            the one-command local run: a private database under .data/,
+                 migrations, demo data and the portal on ADDR
+
+environment:
+  DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
+  ADDR           listen address, default :8080
+`
+
+// run is main without the process around it, so that tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, args, getenv, log)
+	case "migrate":
+		return cmdMigrate(ctx, args, getenv, stdout)
+	case "seed":
+		return cmdSeed(ctx, args, getenv, stdout)
+	case "dev":
+		return cmdDev(ctx, args, getenv, stdout, log)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func databaseURL(getenv func(string) string) (string, error) {
+	url := getenv("DATABASE_URL")
+	if url == "" {
+		return "", errors.New("DATABASE_URL is not set: give the PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward")
+	}
+	return url, nil
+}
+
+func addr(getenv func(string) string) string {
+	if a := getenv("ADDR"); a != "" {
+		return a
+	}
+	return ":8080"
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if err := flag.NewFlagSet("migrate", flag.ContinueOnError).Parse(args); err != nil {
+		return err
+	}
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return err
+	}
+	return migrate(ctx, url, stdout)
+}
+
+func migrate(ctx context.Context, url string, stdout io.Writer) error {
+	applied, err := store.Migrate(ctx, url)
+	if err != nil {
+		return err
+	}
+	for _, m := range applied {
+		fmt.Fprintln(stdout, "applied", m)
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "database is up to date")
+	}
+	return nil
+}
+
+func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load the demo data")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*demo {
+		return errors.New("seed: say what to load: --demo")
+	}
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return seedDemo(ctx, st, stdout)
+}
+
+func seedDemo(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	d, err := seed.Demo()
+	if err != nil {
+		return err
+	}
+	if err := st.LoadDemo(ctx, d); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo data loaded")
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, log *slog.Logger) error {
+	if err := flag.NewFlagSet("serve", flag.ContinueOnError).Parse(args); err != nil {
+		return err
+	}
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	l, err := net.Listen("tcp", addr(getenv))
+	if err != nil {
+		return err
+	}
+	return serve(ctx, l, st, log)
+}
+
+// serve serves the portal on l until ctx is done, then lets requests in
+// flight finish for a grace period.
+func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger) error {
+	demo, err := st.HasDemo(ctx)
+	if err != nil {
+		log.Warn("could not tell whether demo data is loaded", "err", err)
+	}
+	srv := &http.Server{
+		Handler:           server.New(server.Config{Store: st, Logger: log, Demo: demo}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		// Evidence uploads from phones on slow lines take a while.
+		ReadTimeout:  5 * time.Minute,
+		WriteTimeout: 5 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	log.Info("serving", "addr", l.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}

@@ -1,0 +1,251 @@
+// Package pgcluster runs a private PostgreSQL cluster from the operating
+// system's PostgreSQL binaries, for the one-command local run and for tests.
+//
+// PostgreSQL refuses to run as root, so when this process is root the cluster
+// runs as the unprivileged "postgres" user that Debian's package creates, in
+// a directory that user can reach.
+package pgcluster
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// ErrNoPostgres means the PostgreSQL server binaries were not found.
+var ErrNoPostgres = errors.New(`PostgreSQL server binaries (initdb, pg_ctl) were not found.
+Install them with "sudo apt-get install postgresql" (Debian, Ubuntu), or point the
+portal at a database you already have with DATABASE_URL=postgres://user:pass@host/db`)
+
+// Superuser is the database superuser the private cluster is created with.
+const Superuser = "modelward"
+
+// Cluster is one private PostgreSQL cluster.
+type Cluster struct {
+	// DataDir is where the cluster's files live.
+	DataDir string
+	// Port is the TCP port on 127.0.0.1 the running cluster listens on.
+	Port int
+
+	bin  string
+	cred *syscall.Credential // nil when not root
+	fast bool
+}
+
+// Options tune a cluster.
+type Options struct {
+	// Fast turns off durability (fsync), for throw-away test clusters.
+	Fast bool
+}
+
+// New prepares a cluster whose data lives in dir (created when missing).
+// Nothing is started until Start.
+func New(dir string, opts Options) (*Cluster, error) {
+	bin, err := findBinaries()
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{DataDir: abs, bin: bin, fast: opts.Fast}
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return nil, fmt.Errorf("running as root, PostgreSQL needs the unprivileged user \"postgres\" (created by Debian's postgresql package): %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+		if !reachableByOthers(filepath.Dir(abs)) {
+			// A checkout inside root's home cannot be entered by "postgres":
+			// keep the data in a directory it can reach, named after the checkout.
+			sum := sha256.Sum256([]byte(abs))
+			c.DataDir = filepath.Join(os.TempDir(), "modelward-pg-"+hex.EncodeToString(sum[:6]), filepath.Base(abs))
+		}
+	}
+	return c, nil
+}
+
+// findBinaries looks for pg_ctl on PATH, then in Debian's versioned
+// directories, newest first.
+func findBinaries() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if _, err := exec.LookPath("initdb"); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool {
+		vi, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[i])))
+		vj, _ := strconv.Atoi(filepath.Base(filepath.Dir(dirs[j])))
+		return vi > vj
+	})
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", ErrNoPostgres
+}
+
+// reachableByOthers reports whether every directory from / down to dir may
+// be entered by a user who is neither its owner nor in its group.
+func reachableByOthers(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return false
+		}
+		// A directory still to be made is made enterable by initdb below.
+		if err == nil && fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
+}
+
+func (c *Cluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
+	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "TZ=UTC")
+	if c.cred != nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+		cmd.Dir = "/"
+	}
+	return cmd
+}
+
+func (c *Cluster) run(ctx context.Context, name string, args ...string) error {
+	cmd := c.command(ctx, name, args...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w\n%s", name, strings.Join(args, " "), err, strings.TrimSpace(out.String()))
+	}
+	return nil
+}
+
+// Start creates the cluster when it does not exist yet and starts it, or
+// finds it already running. It returns once the server accepts connections.
+func (c *Cluster) Start(ctx context.Context) error {
+	if _, err := os.Stat(filepath.Join(c.DataDir, "PG_VERSION")); err != nil {
+		if err := c.initdb(ctx); err != nil {
+			return err
+		}
+	}
+	if port, ok := c.runningPort(ctx); ok {
+		c.Port = port
+		return nil
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	c.Port = port
+	return c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.DataDir,
+		"-l", filepath.Join(c.DataDir, "server.log"),
+		"-o", fmt.Sprintf("-p %d", port))
+}
+
+func (c *Cluster) initdb(ctx context.Context) error {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	// Parents made here must be enterable by the cluster's user.
+	for d := filepath.Dir(c.DataDir); strings.Contains(d, "modelward-pg-") || filepath.Base(d) == ".data"; d = filepath.Dir(d) {
+		_ = os.Chmod(d, 0o755)
+	}
+	if c.cred != nil {
+		if err := os.Chown(c.DataDir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	if err := c.run(ctx, "initdb", "-D", c.DataDir, "-U", Superuser, "--auth=trust",
+		"--encoding=UTF8", "--locale=C.UTF-8", "--no-instructions"); err != nil {
+		return err
+	}
+	// Loopback TCP only: no Unix socket, whose path length and directory
+	// permissions vary from machine to machine.
+	conf := "\n# modelward private cluster\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 200\ntimezone = 'UTC'\n"
+	if c.fast {
+		conf += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+	}
+	f, err := os.OpenFile(filepath.Join(c.DataDir, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(conf); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// runningPort reads the port of a server already running on this data
+// directory from its postmaster.pid.
+func (c *Cluster) runningPort(ctx context.Context) (int, bool) {
+	if err := c.run(ctx, "pg_ctl", "status", "-D", c.DataDir); err != nil {
+		return 0, false
+	}
+	b, err := os.ReadFile(filepath.Join(c.DataDir, "postmaster.pid"))
+	if err != nil {
+		return 0, false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 4 {
+		return 0, false
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(lines[3]))
+	return port, err == nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// Stop shuts the cluster down, letting running transactions roll back.
+func (c *Cluster) Stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	return c.run(ctx, "pg_ctl", "stop", "-w", "-m", "fast", "-D", c.DataDir)
+}
+
+// Remove deletes the cluster's files; the cluster must be stopped.
+func (c *Cluster) Remove() error { return os.RemoveAll(c.DataDir) }
+
+// URL is the connection URL of database db in the running cluster.
+func (c *Cluster) URL(db string) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.User(Superuser),
+		Host:     fmt.Sprintf("127.0.0.1:%d", c.Port),
+		Path:     "/" + db,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}

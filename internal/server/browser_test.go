@@ -1,0 +1,108 @@
+package server_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// newBrowser starts headless Chromium (Debian's package) with a fresh
+// profile. Without Chromium the browser tests skip, except in CI.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is not installed; `make test` installs it as root")
+		}
+		t.Skip("chromium is not installed (sudo apt-get install chromium, or run make test as root)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(390, 844), // a phone
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// text reads the text of the first element matching a CSS selector.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return v
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A city reviewer opens the city's dashboard on a phone, sorts the wards by
+// standing, opens the best ward, reads its standing, and switches to English.
+func TestBrowserDashboardToWard(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/units/01"))
+	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1, summary := text(t, ctx, "h1"), text(t, ctx, "figcaption"); lang.Value != "vi" || h1 != "Thành phố Hà Nội" || !strings.Contains(summary, "3 trong 26 phường") {
+		t.Fatalf("dashboard: lang %q, h1 %q, chart %q", lang.Value, h1, summary)
+	}
+
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[href$="sort=standing.desc#wards"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.sort strong`)),
+	)
+	if first := text(t, ctx, `#wards ~ table tbody tr:first-child td.num`); first != "19/22" {
+		t.Errorf("first ward by standing is at %q, want 19/22", first)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#wards ~ table tbody tr:first-child th a`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
+	)
+	if standing := text(t, ctx, ".standing"); standing != "đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+		t.Errorf("%s: standing %q", text(t, ctx, "h1"), standing)
+	}
+	pending, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.st-pending_year_end').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending != 3 {
+		t.Errorf("%d criteria shown pending year end, want 3", pending)
+	}
+
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.lang`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] .standing`)),
+	)
+	if english := text(t, ctx, ".standing"); english != "19/22 met, 3 pending year end" {
+		t.Errorf("English standing %q", english)
+	}
+}

@@ -1,0 +1,82 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// Error is an error with the status and the message (a catalogue key) the
+// user sees.
+type Error struct {
+	Status int
+	Key    string
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%d %s: %v", e.Status, e.Key, e.Err)
+	}
+	return fmt.Sprintf("%d %s", e.Status, e.Key)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+var errNotFound = &Error{Status: http.StatusNotFound, Key: "err.notfound"}
+
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// page turns a handlerFunc into an http.HandlerFunc: the one place where an
+// error becomes a status and a page in the user's language. Users see a
+// safe message; the log gets the details.
+func (s *Server) page(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status, key := classify(err)
+		if status >= 500 {
+			s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		} else {
+			s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+		}
+		l := langOf(r)
+		p := web.Page{Lang: l, Title: l.T("err.title"), Path: r.URL.RequestURI(), Demo: s.demo}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		_ = web.ErrorPage(p, status, l.T(key)).Render(r.Context(), w)
+	}
+}
+
+func classify(err error) (int, string) {
+	var e *Error
+	switch {
+	case errors.As(err, &e):
+		return e.Status, e.Key
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "err.notfound"
+	case unavailable(err):
+		return http.StatusServiceUnavailable, "err.unavailable"
+	}
+	return http.StatusInternalServerError, "err.internal"
+}
+
+// unavailable reports whether err means the database could not be reached,
+// as opposed to a fault in the portal.
+func unavailable(err error) bool {
+	var connErr *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connErr) || errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
+}

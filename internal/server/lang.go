@@ -1,0 +1,51 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"modelward/web"
+)
+
+type langKey struct{}
+
+const langCookie = "lang"
+
+// withLang puts the user's language, kept in a cookie, on the request.
+// Vietnamese is the default.
+func withLang(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l := web.VI
+		if c, err := r.Cookie(langCookie); err == nil {
+			l = web.ParseLang(c.Value)
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), langKey{}, l)))
+	})
+}
+
+func langOf(r *http.Request) web.Lang {
+	if l, ok := r.Context().Value(langKey{}).(web.Lang); ok {
+		return l
+	}
+	return web.VI
+}
+
+// switchLang keeps the chosen language in a cookie and goes back to the page.
+func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
+	l := web.ParseLang(r.URL.Query().Get("to"))
+	http.SetCookie(w, &http.Cookie{
+		Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// localPath returns next when it is a path on this site, "/" otherwise, so
+// that the switch cannot send anyone elsewhere.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

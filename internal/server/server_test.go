@@ -1,0 +1,314 @@
+package server_test
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"modelward/internal/server"
+	"modelward/internal/store"
+	"modelward/internal/testdb"
+)
+
+func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+
+// newPortal serves the real router over a fresh database with the demo data.
+func newPortal(t *testing.T) *httptest.Server {
+	t.Helper()
+	st, _ := testdb.Open(t, true)
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true}).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func get(t *testing.T, c *http.Client, url string) response {
+	t.Helper()
+	if c == nil {
+		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	res, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, string(b)}
+}
+
+func mustContain(t *testing.T, what, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s does not contain %q", what, w)
+		}
+	}
+	if strings.Contains(body, "[[") {
+		t.Errorf("%s has a message missing from the catalogue: %s", what, body[strings.Index(body, "[["):][:40])
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	srv := newPortal(t)
+	if r := get(t, nil, srv.URL+"/healthz"); r.status != 200 {
+		t.Errorf("/healthz = %d", r.status)
+	}
+	if r := get(t, nil, srv.URL+"/readyz"); r.status != 200 {
+		t.Errorf("/readyz = %d", r.status)
+	}
+}
+
+func TestDatabaseDownAnswers503(t *testing.T) {
+	// A store pointed at a port where no database listens.
+	l, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	st, err := store.Open(context.Background(), "postgres://nobody@"+addr+"/none?sslmode=disable&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := httptest.NewServer(server.New(server.Config{Store: st}).Handler())
+	defer srv.Close()
+
+	if r := get(t, nil, srv.URL+"/healthz"); r.status != 200 {
+		t.Errorf("/healthz = %d while the database is down, want 200", r.status)
+	}
+	if r := get(t, nil, srv.URL+"/readyz"); r.status != 503 {
+		t.Errorf("/readyz = %d, want 503", r.status)
+	}
+	for _, path := range []string{"/2023/units/VN", "/2023/wards/09552", "/2023/units/01/summary.csv"} {
+		r := get(t, nil, srv.URL+path)
+		if r.status != 503 {
+			t.Errorf("%s = %d, want 503", path, r.status)
+		}
+		mustContain(t, path, r.body, "Hệ thống tạm thời không phục vụ được")
+		for _, leak := range []string{"dial", "connect", "pgx", "127.0.0.1", "goroutine"} {
+			if strings.Contains(r.body, leak) {
+				t.Errorf("%s shows %q to the user", path, leak)
+			}
+		}
+	}
+}
+
+func TestDashboard(t *testing.T) {
+	srv := newPortal(t)
+
+	r := get(t, nil, srv.URL+"/2023/units/VN")
+	if r.status != 200 {
+		t.Fatalf("national dashboard = %d", r.status)
+	}
+	mustContain(t, "national dashboard", r.body,
+		`<html lang="vi">`, "Bộ Công an", "Các tỉnh/thành phố",
+		`href="/2023/units/01"`, "Thành phố Hà Nội", "Thành phố Đà Nẵng", "Thành phố Hồ Chí Minh",
+		"<svg", "Số liệu trình diễn chỉ mang tính minh họa")
+
+	r = get(t, nil, srv.URL+"/2023/units/01")
+	mustContain(t, "Hà Nội dashboard", r.body,
+		"Các quận/huyện", `href="/2023/units/268"`, "Quận Hà Đông",
+		"3 trong 26 phường đạt mức cao nhất là 19/22 tiêu chí.",
+		`<title>19/22: 3</title>`, `<title>18/22: 11</title>`, `<title>16/22: 6</title>`, `<title>15/22: 6</title>`,
+		`href="/2023/wards/09552"`, "Phường Phú La", "đã gửi duyệt", "đang soạn",
+		`href="/2023/units/01/summary.csv"`)
+	if n := strings.Count(r.body, `href="/2023/wards/`); n != 26 {
+		t.Errorf("Hà Nội 2023 lists %d wards, want 26", n)
+	}
+
+	// Sorted by standing, the three wards at 19/22 come first.
+	r = get(t, nil, srv.URL+"/2023/units/01?sort=standing.desc")
+	first := strings.Index(r.body, `href="/2023/wards/`)
+	if first < 0 || !strings.Contains(r.body[first:first+200], "Phường Phú La") &&
+		!strings.Contains(r.body[first:first+200], "Phường Điện Biên") &&
+		!strings.Contains(r.body[first:first+200], "Phường Ô Chợ Dừa") {
+		t.Errorf("sorted by standing, the first ward is not one at 19/22: %s", r.body[first:first+200])
+	}
+	r = get(t, nil, srv.URL+"/2023/units/01?sort=standing.asc")
+	first = strings.Index(r.body, `<td class="num" data-label="Kết quả">`)
+	if first < 0 || !strings.HasPrefix(r.body[first+len(`<td class="num" data-label="Kết quả">`):], "15/22") {
+		t.Errorf("sorted lowest first, the first standing is not 15/22")
+	}
+
+	// 2025: the post-reform wards sit directly under the city.
+	r = get(t, nil, srv.URL+"/2025/units/01")
+	mustContain(t, "Hà Nội 2025", r.body, "Trực thuộc thành phố", "Phường Ba Đình", `href="/2025/wards/10001"`)
+
+	// A district lists its wards; the 2022 national dashboard shows the recognised ward.
+	r = get(t, nil, srv.URL+"/2023/units/268")
+	mustContain(t, "Hà Đông", r.body, "Phường Phú La", "Phường Mộ Lao", "Phường Văn Quán")
+	r = get(t, nil, srv.URL+"/2022/units/VN")
+	mustContain(t, "2022", r.body, "<strong>1</strong> phường đạt đủ 22/22 tiêu chí")
+}
+
+func TestWardPage(t *testing.T) {
+	srv := newPortal(t)
+	r := get(t, nil, srv.URL+"/2023/wards/09552")
+	if r.status != 200 {
+		t.Fatalf("ward page = %d", r.status)
+	}
+	mustContain(t, "Phú La 2023", r.body,
+		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm",
+		"Nhóm A. Xây dựng Đảng và chính quyền", "Nhóm G. Phong trào quần chúng và phục vụ nhân dân",
+		"Tỷ lệ khám phá án phạm pháp hình sự", "≥ 90 %", "91 %", "100 %", "-8 %",
+		"chờ đánh giá cuối năm", "01/11/2023", "đã gửi duyệt", "Gửi duyệt ngày 20/11/2023",
+		`href="/2023/units/268"`, `href="/2022/wards/09552"`)
+	for n := 1; n <= 22; n++ {
+		if !strings.Contains(r.body, `id="c`+itoa(n)+`"`) {
+			t.Errorf("criterion %d is missing", n)
+		}
+	}
+	if got := strings.Count(r.body, "st-pending_year_end"); got != 3 {
+		t.Errorf("%d criteria shown pending year end, want 3", got)
+	}
+
+	r = get(t, nil, srv.URL+"/2022/wards/26740")
+	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", "đã công nhận",
+		"Quyết định công nhận số 2878, ngày 22/04/2023")
+
+	r = get(t, nil, srv.URL+"/2024/wards/09552")
+	mustContain(t, "Phú La 2024", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2024.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestEnglishBySwitch(t *testing.T) {
+	srv := newPortal(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	r := get(t, c, srv.URL+"/lang?to=en&next=%2F2023%2Fwards%2F09552")
+	if r.status != 200 {
+		t.Fatalf("switch = %d", r.status)
+	}
+	mustContain(t, "English ward page", r.body, `<html lang="en">`, "19/22 met, 3 pending year end",
+		"Share of criminal cases solved", "pending year end", "Group E. Crime and social order", "-8 %",
+		"Demo figures are illustrative.")
+	// The choice is kept for the next page.
+	r = get(t, c, srv.URL+"/2023/units/01")
+	mustContain(t, "English dashboard", r.body, `<html lang="en">`, "3 of 26 wards at the highest standing, 19/22.")
+	// Back to Vietnamese.
+	r = get(t, c, srv.URL+"/lang?to=vi&next=/2023/units/01")
+	mustContain(t, "Vietnamese again", r.body, `<html lang="vi">`)
+	// The switch never leads off the site.
+	for _, next := range []string{"https://example.org/", "//example.org/", "/\\example.org"} {
+		r := get(t, nil, srv.URL+"/lang?to=en&next="+next)
+		if loc := r.header.Get("Location"); loc != "/" {
+			t.Errorf("next=%s redirects to %q, want /", next, loc)
+		}
+	}
+}
+
+func TestBadAddresses(t *testing.T) {
+	srv := newPortal(t)
+	for path, want := range map[string]int{
+		"/2023/units/99999":             404,
+		"/2023/wards/99999":             404,
+		"/1999/units/VN":                404,
+		"/1999/wards/09552":             404,
+		"/20x3/units/VN":                400,
+		"/23/wards/09552":               400,
+		"/2023/units/99999/summary.csv": 404,
+		"/abc/units/VN/summary.csv":     400,
+		"/no/such/page":                 404,
+	} {
+		r := get(t, nil, srv.URL+path)
+		if r.status != want {
+			t.Errorf("%s = %d, want %d", path, r.status, want)
+			continue
+		}
+		msg := "Không tìm thấy trang hoặc đơn vị này"
+		if want == 400 {
+			msg = "Năm phải là số có bốn chữ số"
+		}
+		mustContain(t, path, r.body, `<html lang="vi">`, msg)
+	}
+	// A ward asked for as a unit, and a unit as a ward, lead to the right page.
+	if r := get(t, nil, srv.URL+"/2023/units/09552"); r.status != 303 || r.header.Get("Location") != "/2023/wards/09552" {
+		t.Errorf("ward as unit: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := get(t, nil, srv.URL+"/2023/wards/01"); r.status != 303 || r.header.Get("Location") != "/2023/units/01" {
+		t.Errorf("unit as ward: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := get(t, nil, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2025/units/VN" {
+		t.Errorf("home: %d %s", r.status, r.header.Get("Location"))
+	}
+}
+
+func TestSummaryCSV(t *testing.T) {
+	srv := newPortal(t)
+	r := get(t, nil, srv.URL+"/2023/units/01/summary.csv")
+	if r.status != 200 {
+		t.Fatalf("summary.csv = %d", r.status)
+	}
+	if ct := r.header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if !strings.HasPrefix(r.body, "\uFEFF") {
+		t.Fatal("no byte-order mark")
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := "province_code,province,district_code,district,ward_code,ward,status,met,total,pending_year_end," +
+		"c01,c02,c03,c04,c05,c06,c07,c08,c09,c10,c11,c12,c13,c14,c15,c16,c17,c18,c19,c20,c21,c22"
+	if got := strings.Join(recs[0], ","); got != header {
+		t.Fatalf("header\n got %s\nwant %s", got, header)
+	}
+	if len(recs) != 27 {
+		t.Fatalf("%d rows, want 26 wards", len(recs)-1)
+	}
+	var phuLa []string
+	for _, rec := range recs[1:] {
+		if rec[4] == "09552" {
+			phuLa = rec
+		}
+	}
+	want := "01,Thành phố Hà Nội,268,Quận Hà Đông,09552,Phường Phú La,submitted,19,22,3," +
+		"pending_year_end,met,met,met,pending_year_end,met,pending_year_end,met,met,met,met,met,met,met,met,met,met,met,met,met,met,met"
+	if got := strings.Join(phuLa, ","); got != want {
+		t.Errorf("Phú La\n got %s\nwant %s", got, want)
+	}
+
+	// A ward directly under a province has empty district columns; a ward
+	// without an assessment is not_started.
+	r = get(t, nil, srv.URL+"/2024/units/VN/summary.csv")
+	recs, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs[1:] {
+		if rec[4] == "10001" {
+			t.Errorf("2024 lists ward 10001, which exists only from 2025")
+		}
+		if rec[6] != "not_started" || rec[7] != "0" || rec[9] != "3" {
+			t.Errorf("2024 %s: %v", rec[4], rec[:10])
+		}
+	}
+	r = get(t, nil, srv.URL+"/2025/units/01/summary.csv")
+	if !strings.Contains(r.body, "\n01,Thành phố Hà Nội,,,10001,Phường Ba Đình,draft,") {
+		t.Errorf("2025: the post-reform ward 10001 is not listed with empty district columns")
+	}
+	// A single ward can be exported too.
+	r = get(t, nil, srv.URL+"/2023/units/09552/summary.csv")
+	if n := strings.Count(r.body, "\n"); r.status != 200 || n != 2 {
+		t.Errorf("ward summary: %d, %d lines", r.status, n)
+	}
+}

@@ -1,0 +1,86 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+
+	"modelward/internal/assess"
+	"modelward/web"
+)
+
+// ward shows a ward's assessment for a year, criterion by criterion.
+func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	year, err := parseYear(r)
+	if err != nil {
+		return err
+	}
+	cat, err := s.store.Catalogue(ctx, year)
+	if err != nil {
+		return err
+	}
+	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
+	if err != nil {
+		return err
+	}
+	unit := path[len(path)-1]
+	if unit.Kind != "ward" {
+		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
+		return nil
+	}
+	years, err := s.store.Years(ctx)
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Assessment(ctx, year, unit.Code)
+	if err != nil {
+		return err
+	}
+
+	l := langOf(r)
+	p := web.WardPage{
+		Page: s.frame(r, unit.Name, year, years, path, func(y int) string {
+			return fmt.Sprintf("/%d/wards/%s", y, unit.Code)
+		}),
+		Code:         unit.Code,
+		Name:         unit.Name,
+		State:        a.State,
+		Exists:       a.Exists,
+		Standing:     assess.ComputeStanding(cat.Criteria, a.Stored()),
+		SubmittedAt:  a.SubmittedAt,
+		ReturnReason: a.ReturnReason,
+		DecisionNo:   a.DecisionNo,
+		DecisionDate: a.DecisionDate,
+		YearEndOpens: cat.YearEndOpens,
+	}
+	for _, c := range cat.Criteria {
+		if len(p.Groups) == 0 || p.Groups[len(p.Groups)-1].Code != c.Group {
+			title := c.GroupVI
+			if l == web.EN {
+				title = c.GroupEN
+			}
+			p.Groups = append(p.Groups, web.CriteriaGroup{Code: c.Group, Title: title})
+		}
+		res := a.Results[c.Number]
+		row := web.CriterionRow{
+			Number:  c.Number,
+			Title:   c.TitleVI,
+			Kind:    c.Kind,
+			YearEnd: c.YearEnd,
+			Status:  c.Shown(res.Status),
+			Note:    res.Note,
+		}
+		if l == web.EN {
+			row.Title = c.TitleEN
+		}
+		if c.Kind == assess.Measure {
+			row.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+			if res.Value != "" {
+				row.Value = l.WithUnit(res.Value, c.Unit)
+			}
+		}
+		g := &p.Groups[len(p.Groups)-1]
+		g.Criteria = append(g.Criteria, row)
+	}
+	return renderHTML(w, r, web.Ward(p))
+}

@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+)
+
+// Catalogue is one year's criteria.
+type Catalogue struct {
+	Year         int
+	YearEndOpens time.Time
+	Criteria     []assess.Criterion
+}
+
+// Years lists the years that have a catalogue, newest first.
+func (s *Store) Years(ctx context.Context) ([]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT year FROM catalogues ORDER BY year DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("years: %w", err)
+	}
+	years, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return nil, fmt.Errorf("years: %w", err)
+	}
+	return years, nil
+}
+
+// Catalogue returns the criteria of a year in their order.
+func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
+	c := Catalogue{Year: year}
+	err := s.pool.QueryRow(ctx, `SELECT year_end_opens FROM catalogues WHERE year = $1`, year).Scan(&c.YearEndOpens)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
+	}
+	if err != nil {
+		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT number, group_code, group_vi, group_en, title_vi, title_en, kind, unit,
+		       coalesce(comparator, ''), coalesce(threshold::text, ''), year_end
+		FROM criteria WHERE year = $1 ORDER BY number`, year)
+	if err != nil {
+		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
+	}
+	c.Criteria, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (assess.Criterion, error) {
+		var k assess.Criterion
+		err := r.Scan(&k.Number, &k.Group, &k.GroupVI, &k.GroupEN, &k.TitleVI, &k.TitleEN,
+			&k.Kind, &k.Unit, &k.Comparator, &k.Threshold, &k.YearEnd)
+		return k, err
+	})
+	if err != nil {
+		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
+	}
+	return c, nil
+}

@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+)
+
+// WardStanding is one ward's place in a year, as dashboards and the summary
+// export list it.
+type WardStanding struct {
+	ProvinceCode string
+	Province     string
+	DistrictCode string // empty for a ward directly under a province
+	District     string
+	Code         string
+	Name         string
+	// State is the assessment's workflow state, or empty when the ward has
+	// no assessment for the year yet.
+	State    assess.State
+	Standing assess.Standing
+	// Statuses holds the shown status of each criterion in catalogue order.
+	Statuses []assess.Status
+}
+
+// shownStatusSQL is the SQL twin of assess.Criterion.Shown; the store tests
+// hold the two to the same answers.
+const shownStatusSQL = `
+	CASE WHEN c.year_end AND coalesce(r.status, 'not_started') NOT IN ('met', 'not_met')
+	     THEN 'pending_year_end'
+	     ELSE coalesce(r.status, 'not_started') END`
+
+// WardStandings lists every ward in the subtree of unit code that exists at
+// some time in year, with its standing, ordered by province, district and
+// ward code.
+func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]WardStanding, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH RECURSIVE subtree AS (
+		    SELECT code FROM units WHERE code = $2
+		    UNION ALL
+		    SELECT u.code FROM units u JOIN subtree ON u.parent_code = subtree.code
+		)
+		SELECT p.code, p.name, coalesce(d.code, ''), coalesce(d.name, ''),
+		       w.code, w.name, coalesce(a.state, ''),
+		       st.met, st.total, st.pending, st.statuses
+		FROM subtree
+		JOIN units w ON w.code = subtree.code AND w.kind = 'ward'
+		JOIN units parent ON parent.code = w.parent_code
+		LEFT JOIN units d ON d.code = parent.code AND parent.kind = 'district'
+		JOIN units p ON p.code = CASE WHEN parent.kind = 'district' THEN parent.parent_code ELSE parent.code END
+		LEFT JOIN assessments a ON a.ward_code = w.code AND a.year = $1
+		CROSS JOIN LATERAL (
+		    SELECT count(*) FILTER (WHERE shown = 'met') AS met,
+		           count(*) AS total,
+		           count(*) FILTER (WHERE shown = 'pending_year_end') AS pending,
+		           coalesce(array_agg(shown ORDER BY number), '{}') AS statuses
+		    FROM (
+		        SELECT c.number, `+shownStatusSQL+` AS shown
+		        FROM criteria c
+		        LEFT JOIN results r ON r.assessment_id = a.id AND r.number = c.number
+		        WHERE c.year = $1
+		    ) shown
+		) st
+		WHERE (w.valid_from IS NULL OR w.valid_from <= make_date($1, 12, 31))
+		  AND (w.valid_to IS NULL OR w.valid_to >= make_date($1, 1, 1))
+		ORDER BY p.code, d.code NULLS FIRST, w.code`, year, code)
+	if err != nil {
+		return nil, fmt.Errorf("ward standings %d %s: %w", year, code, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WardStanding, error) {
+		var w WardStanding
+		var statuses []string
+		err := r.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
+			&w.Code, &w.Name, &w.State,
+			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses)
+		w.Statuses = make([]assess.Status, len(statuses))
+		for i, st := range statuses {
+			w.Statuses[i] = assess.Status(st)
+		}
+		return w, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ward standings %d %s: %w", year, code, err)
+	}
+	return list, nil
+}

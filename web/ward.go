@@ -1,0 +1,64 @@
+package web
+
+import (
+	"time"
+
+	"modelward/internal/assess"
+)
+
+// WardPage is a ward's assessment for a year.
+type WardPage struct {
+	Page
+	Code         string
+	Name         string
+	State        assess.State
+	Exists       bool
+	Standing     assess.Standing
+	SubmittedAt  *time.Time
+	ReturnReason string
+	DecisionNo   string
+	DecisionDate *time.Time
+	YearEndOpens time.Time
+	DashHref     string
+	Groups       []CriteriaGroup
+}
+
+// CriteriaGroup is one group (A–G) of the catalogue with its criteria.
+type CriteriaGroup struct {
+	Code     string
+	Title    string
+	Criteria []CriterionRow
+}
+
+// CriterionRow is one criterion with the ward's result.
+type CriterionRow struct {
+	Number    int
+	Title     string
+	Kind      assess.Kind
+	YearEnd   bool
+	Threshold string // "≥ 90 %", empty for a check
+	Value     string // as the language writes it, with its unit
+	Status    assess.Status
+	Note      string
+	UpdatedBy string
+	UpdatedAt *time.Time
+}
+
+// ComparatorSign is the printed sign of a comparator.
+func ComparatorSign(c assess.Comparator) string {
+	switch c {
+	case assess.LessEqual:
+		return "≤"
+	case assess.GreaterEqual:
+		return "≥"
+	}
+	return string(c)
+}
+
+// WithUnit writes a number with its measurement unit in l.
+func (l Lang) WithUnit(decimal, unit string) string {
+	if unit == "" {
+		return l.Decimal(decimal)
+	}
+	return l.Decimal(decimal) + " " + l.Unit(unit)
+}

@@ -1,0 +1,61 @@
+// Package web renders the portal's pages: templ components, the view models
+// they take, the message catalogues (vi, en) and the static assets.
+package web
+
+import (
+	"embed"
+	"fmt"
+	"net/url"
+
+	"modelward/internal/assess"
+)
+
+// Static holds the stylesheet and other assets, served under /static/.
+//
+//go:embed static
+var Static embed.FS
+
+// Page is what every page's frame needs: the top bar, breadcrumbs and
+// footer.
+type Page struct {
+	Lang  Lang
+	Title string
+	// Path is the current path and query, where the language switch returns to.
+	Path string
+	// Year and Years drive the year switcher; Years is empty on pages
+	// without one. YearHref gives the same page in another year.
+	Year     int
+	Years    []int
+	YearHref func(year int) string
+	Crumbs   []Crumb
+	Demo     bool
+}
+
+// Crumb is one step of the breadcrumbs, following the unit tree.
+type Crumb struct {
+	Name string
+	Href string
+}
+
+// LangHref is the link that switches language and comes back here.
+func (p Page) LangHref() string {
+	return "/lang?to=" + string(p.Lang.Other()) + "&next=" + url.QueryEscape(p.Path)
+}
+
+// StatusMark is the one-letter mark of a status, so that colour is never
+// the only sign of it.
+func StatusMark(s assess.Status) string {
+	switch s {
+	case assess.Met:
+		return "✓"
+	case assess.NotMet:
+		return "✗"
+	case assess.PendingYearEnd:
+		return "◷"
+	case assess.InProgress:
+		return "…"
+	}
+	return "–"
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
