@@ -97,4 +97,3 @@ func banner(a net.Addr) string {
 	b.WriteString("\nCtrl-C stops the portal and the database; the data stays in .data/.\n")
 	return b.String()
 }
-
