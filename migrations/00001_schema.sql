@@ -148,10 +148,14 @@ CREATE TABLE audit_log (
     action     text NOT NULL CHECK (action <> ''),
     entity     text NOT NULL CHECK (entity <> ''),
     entity_key text NOT NULL,
+    -- The client's address, for sign-in attempts; empty for other changes.
+    client_addr text NOT NULL DEFAULT '',
     before     jsonb,
     after      jsonb
 );
 CREATE INDEX audit_log_entity_idx ON audit_log (entity, entity_key, at);
+-- Counting recent failed sign-ins, by username and by client address.
+CREATE INDEX audit_log_action_idx ON audit_log (action, at);
 
 -- +goose Down
 DROP TABLE audit_log;

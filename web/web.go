@@ -29,9 +29,19 @@ type Page struct {
 	YearHref func(year int) string
 	Crumbs   []Crumb
 	Demo     bool
+	// User is the signed-in user, nil on the sign-in page.
+	User *UserBar
 }
 
-// Crumb is one step of the breadcrumbs, following the unit tree.
+// UserBar names the signed-in user in the top bar.
+type UserBar struct {
+	Name string
+	Role string
+	Unit string
+}
+
+// Crumb is one step of the breadcrumbs, following the unit tree; Href is
+// empty for a unit the user may not open.
 type Crumb struct {
 	Name string
 	Href string

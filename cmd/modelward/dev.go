@@ -63,7 +63,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	fmt.Fprint(stdout, banner(l.Addr()))
-	return serve(ctx, l, st, log)
+	return serve(ctx, l, st, log, getenv("SECURE_COOKIES") == "true")
 }
 
 // createDatabase creates database name unless it exists.

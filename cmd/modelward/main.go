@@ -24,7 +24,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "modelward:", err)
 		os.Exit(1)
 	}
@@ -38,14 +38,17 @@ commands:
   seed --demo    load the demo units, catalogues, users and assessments
   dev            the one-command local run: a private database under .data/,
                  migrations, demo data and the portal on ADDR
+  user           add --username U --role ROLE --unit CODE | passwd U | disable U
+                 (passwords on standard input)
 
 environment:
   DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
   ADDR           listen address, default :8080
+  SECURE_COOKIES true when the portal is reached over TLS (directly or via a proxy)
 `
 
 // run is main without the process around it, so that tests can call it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
@@ -61,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdSeed(ctx, args, getenv, stdout)
 	case "dev":
 		return cmdDev(ctx, args, getenv, stdout, log)
+	case "user":
+		return cmdUser(ctx, args, getenv, stdin, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -159,18 +164,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
-	return serve(ctx, l, st, log)
+	return serve(ctx, l, st, log, getenv("SECURE_COOKIES") == "true")
 }
 
 // serve serves the portal on l until ctx is done, then lets requests in
 // flight finish for a grace period.
-func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger) error {
+func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger, secureCookies bool) error {
 	demo, err := st.HasDemo(ctx)
 	if err != nil {
 		log.Warn("could not tell whether demo data is loaded", "err", err)
 	}
 	srv := &http.Server{
-		Handler:           server.New(server.Config{Store: st, Logger: log, Demo: demo}).Handler(),
+		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
+			SecureCookies: secureCookies, SessionCleanup: 5 * time.Minute}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Evidence uploads from phones on slow lines take a while.
 		ReadTimeout:  5 * time.Minute,

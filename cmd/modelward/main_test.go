@@ -26,7 +26,7 @@ func TestMigrateAndSeedAreRepeatable(t *testing.T) {
 	getenv := env(map[string]string{"DATABASE_URL": url})
 	var out bytes.Buffer
 	// The template database is migrated already: nothing left to apply.
-	if err := run(ctx, []string{"migrate"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "database is up to date") {
@@ -34,7 +34,7 @@ func TestMigrateAndSeedAreRepeatable(t *testing.T) {
 	}
 	for range 2 {
 		out.Reset()
-		if err := run(ctx, []string{"seed", "--demo"}, getenv, &out, io.Discard); err != nil {
+		if err := run(ctx, []string{"seed", "--demo"}, getenv, nil, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(out.String(), "demo data loaded") {
@@ -56,7 +56,7 @@ func TestCommandLineMistakes(t *testing.T) {
 		{[]string{"serve"}, nil, "DATABASE_URL is not set"},
 		{[]string{"seed"}, map[string]string{"DATABASE_URL": "postgres://x/y"}, "--demo"},
 	} {
-		err := run(ctx, tt.args, env(tt.env), io.Discard, io.Discard)
+		err := run(ctx, tt.args, env(tt.env), nil, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: %v, want an error saying %q", tt.args, err, tt.want)
 		}
@@ -71,7 +71,7 @@ func TestDevServesUntilStopped(t *testing.T) {
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"dev"}, env(map[string]string{"DATABASE_URL": url, "ADDR": "127.0.0.1:0"}), out, io.Discard)
+		done <- run(ctx, []string{"dev"}, env(map[string]string{"DATABASE_URL": url, "ADDR": "127.0.0.1:0"}), nil, out, io.Discard)
 	}()
 	addr := regexp.MustCompile(`http://localhost:([0-9]+)`)
 	var port string

@@ -174,3 +174,26 @@ func TestTransition(t *testing.T) {
 		}
 	}
 }
+
+func TestAccounts(t *testing.T) {
+	for _, u := range []string{"phula", "hanoi", "ca.hadong-01", "a1"} {
+		if err := CheckUsername(u); err != nil {
+			t.Errorf("%q refused: %v", u, err)
+		}
+	}
+	for _, u := range []string{"", "a", "PhuLa", "phú-la", "-x", "a b", "ａｄｍｉｎ", string(make([]byte, 65))} {
+		if CheckUsername(u) == nil {
+			t.Errorf("%q accepted", u)
+		}
+	}
+	if _, err := HashPassword("short"); !errors.Is(err, ErrPassword) {
+		t.Errorf("short password: %v", err)
+	}
+	h, err := HashPassword("mật khẩu đủ dài")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !PasswordMatches(h, "mật khẩu đủ dài") || PasswordMatches(h, "mật khẩu khác dài") || PasswordMatches("", "x") {
+		t.Error("password matching is wrong")
+	}
+}

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -54,12 +53,12 @@ func Demo() (store.Demo, error) {
 			Criteria:     criteria,
 		})
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(DemoPassword), bcrypt.DefaultCost)
+	hash, err := assess.HashPassword(DemoPassword)
 	if err != nil {
 		return d, err
 	}
 	for _, u := range DemoUsers {
-		u.PasswordHash = string(hash)
+		u.PasswordHash = hash
 		d.Users = append(d.Users, u)
 	}
 	d.Assessments, err = demoAssessments(criteria, d.Units)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"modelward/internal/seed"
 )
 
 // newBrowser starts headless Chromium (Debian's package) with a fresh
@@ -36,7 +38,7 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -61,13 +63,76 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 	}
 }
 
-// A city reviewer opens the city's dashboard on a phone, sorts the wards by
-// standing, opens the best ward, reads its standing, and switches to English.
+// signInBrowser fills in and sends the sign-in form the browser is on.
+func signInBrowser(t *testing.T, ctx context.Context, username, password string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		chromedp.SendKeys(chromedp.CSS(`#username`), username),
+		chromedp.SendKeys(chromedp.CSS(`#password`), password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`), chromedp.NodeVisible),
+	)
+}
+
+func location(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// Each demo user signs in, lands on their home, and signs out.
+func TestBrowserSignInLandsHome(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+	for _, tt := range []struct{ username, home, h1 string }{
+		{"phula", "/2025/wards/09552", "Phường Phú La"},
+		{"hanoi", "/2025/units/01", "Thành phố Hà Nội"},
+		{"bocongan", "/2025/units/VN", "Bộ Công an"},
+		{"admin", "/admin/users", "Người dùng"},
+	} {
+		do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+		if loc := location(t, ctx); loc != srv.URL+"/login?next=%2F" {
+			t.Fatalf("signed out, / leads to %s", loc)
+		}
+		signInBrowser(t, ctx, tt.username, seed.DemoPassword)
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form.signout button`)))
+		if loc := location(t, ctx); loc != srv.URL+tt.home {
+			t.Errorf("%s lands on %s, want %s", tt.username, loc, tt.home)
+		}
+		if h1 := text(t, ctx, "h1"); h1 != tt.h1 {
+			t.Errorf("%s home says %q, want %q", tt.username, h1, tt.h1)
+		}
+		do(t, ctx,
+			chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`#username`)),
+		)
+		if loc := location(t, ctx); loc != srv.URL+"/login" {
+			t.Errorf("after sign-out %s is on %s", tt.username, loc)
+		}
+	}
+	// A wrong password keeps the form, with the error summarised and the
+	// field kept.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+	signInBrowser(t, ctx, "phula", "not-the-password")
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
+	if msg := text(t, ctx, ".error-summary"); msg != "Tên đăng nhập hoặc mật khẩu không đúng." {
+		t.Errorf("wrong password says %q", msg)
+	}
+}
+
+// A city reviewer opens the city's dashboard on a phone, signs in, sorts the
+// wards by standing, opens the best ward, reads its standing, and switches
+// to English.
 func TestBrowserDashboardToWard(t *testing.T) {
 	srv := newPortal(t)
 	ctx := newBrowser(t)
 
 	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/units/01"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`figcaption`)))
 	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
 	if err != nil {
 		t.Fatal(err)

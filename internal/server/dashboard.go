@@ -25,6 +25,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := authorize(r, assess.Read, path); err != nil {
+		return err
+	}
 	unit := path[len(path)-1]
 	if unit.Kind == "ward" {
 		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
@@ -78,7 +81,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 			State: ws.State, Standing: ws.Standing,
 		})
 	}
-	return renderHTML(w, r, web.Dashboard(d))
+	return renderHTML(w, r, http.StatusOK, web.Dashboard(d))
 }
 
 // counts are the figures a dashboard leads with. They count along the

@@ -51,11 +51,10 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 			s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
 		}
 		l := langOf(r)
-		p := web.Page{Lang: l, Title: l.T("err.title"), Path: r.URL.RequestURI(), Demo: s.demo}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(status)
-		_ = web.ErrorPage(p, status, l.T(key)).Render(r.Context(), w)
+		p := s.frame(r, l.T("err.title"), 0, nil, nil, nil)
+		if err := renderHTML(w, r, status, web.ErrorPage(p, status, l.T(key))); err != nil {
+			s.log.ErrorContext(r.Context(), "error page failed", "err", err)
+		}
 	}
 }
 

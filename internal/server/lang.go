@@ -28,6 +28,9 @@ func langOf(r *http.Request) web.Lang {
 	if l, ok := r.Context().Value(langKey{}).(web.Lang); ok {
 		return l
 	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		return web.ParseLang(c.Value)
+	}
 	return web.VI
 }
 

@@ -10,6 +10,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
+	"modelward/internal/assess"
+
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -29,8 +31,9 @@ func parseYear(r *http.Request) (int, error) {
 
 // frame fills what every page shows around its content.
 func (s *Server) frame(r *http.Request, title string, year int, years []int, path []store.Unit, yearHref func(int) string) web.Page {
+	l := langOf(r)
 	p := web.Page{
-		Lang:     langOf(r),
+		Lang:     l,
 		Title:    title,
 		Path:     r.URL.RequestURI(),
 		Year:     year,
@@ -38,8 +41,19 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 		YearHref: yearHref,
 		Demo:     s.demo,
 	}
-	for _, u := range path {
-		p.Crumbs = append(p.Crumbs, web.Crumb{Name: u.Name, Href: unitHref(year, u)})
+	u := userOf(r)
+	if u.ID != 0 {
+		p.User = &web.UserBar{Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role))}
+	}
+	// Ancestors outside the user's scope are named but not linked.
+	codes := make([]string, 0, len(path))
+	for _, unit := range path {
+		codes = append(codes, unit.Code)
+		c := web.Crumb{Name: unit.Name}
+		if u.Actor().Can(assess.Read, codes) {
+			c.Href = unitHref(year, unit)
+		}
+		p.Crumbs = append(p.Crumbs, c)
 	}
 	return p
 }
@@ -53,27 +67,16 @@ func unitHref(year int, u store.Unit) string {
 	return fmt.Sprintf("/%d/units/%s", year, u.Code)
 }
 
-// home leads to the national dashboard of the newest year.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	years, err := s.store.Years(r.Context())
-	if err != nil {
-		return err
-	}
-	if len(years) == 0 {
-		return errNotFound
-	}
-	http.Redirect(w, r, fmt.Sprintf("/%d/units/VN", years[0]), http.StatusSeeOther)
-	return nil
-}
-
 // renderHTML writes a page. It renders into a buffer first so that a
 // failure half-way gives an error page, not half a page.
-func renderHTML(w http.ResponseWriter, r *http.Request, c templ.Component) error {
+func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -14,6 +14,7 @@ func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(middleware.Recoverer)
+	r.Use(securityHeaders)
 	r.Use(limitBody)
 	r.Use(withLang)
 
@@ -22,14 +23,39 @@ func (s *Server) Handler() http.Handler {
 	r.Handle("/static/*", http.FileServerFS(web.Static))
 	r.Get("/lang", s.switchLang)
 
-	r.Get("/", s.page(s.home))
-	r.Get("/{year}/units/{code}", s.page(s.dashboard))
-	r.Get("/{year}/units/{code}/summary.csv", s.page(s.summaryCSV))
-	r.Get("/{year}/wards/{code}", s.page(s.ward))
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave)
+		r.Use(s.loadUser)
+
+		r.Get("/login", s.page(s.loginForm))
+		r.Post("/login", s.page(s.login))
+		r.Post("/logout", s.page(s.logout))
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireSignIn)
+
+			r.Get("/", s.page(s.home))
+			r.Get("/{year}/units/{code}", s.page(s.dashboard))
+			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summaryCSV))
+			r.Get("/{year}/wards/{code}", s.page(s.ward))
+
+			r.Get("/admin/users", s.page(s.adminUsers))
+			r.Post("/admin/users", s.page(s.adminCreateUser))
+			r.Post("/admin/users/{username}/active", s.page(s.adminSetActive))
+			r.Post("/admin/users/{username}/password", s.page(s.adminResetPassword))
+		})
+	})
 
 	r.NotFound(s.page(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	r.MethodNotAllowed(s.page(func(w http.ResponseWriter, r *http.Request) error {
-		return &Error{Status: http.StatusMethodNotAllowed, Key: "err.notfound"}
+		return &Error{Status: http.StatusMethodNotAllowed, Key: "err.method"}
 	}))
-	return r
+
+	// Cross-origin protection refuses unsafe requests sent by other sites
+	// (the session cookie is SameSite=Lax as well).
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(s.page(func(w http.ResponseWriter, r *http.Request) error {
+		return &Error{Status: http.StatusForbidden, Key: "err.crossorigin"}
+	}))
+	return cop.Handler(r)
 }

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
 	"modelward/internal/testdb"
@@ -23,10 +25,56 @@ func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
 // newPortal serves the real router over a fresh database with the demo data.
 func newPortal(t *testing.T) *httptest.Server {
 	t.Helper()
-	st, _ := testdb.Open(t, true)
+	srv, _ := newPortalDB(t)
+	return srv
+}
+
+// newPortalDB is newPortal that also gives the database's URL, for tests
+// that look behind the portal.
+func newPortalDB(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
+	st, url := testdb.Open(t, true)
 	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true}).Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, url
+}
+
+func noFollow(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// newClient is a browser-like client with cookies that does not follow redirects.
+func newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: noFollow}
+}
+
+// signIn signs a demo user in and returns their client.
+func signIn(t *testing.T, srv *httptest.Server, username string) *http.Client {
+	t.Helper()
+	c := newClient()
+	r := post(t, c, srv.URL+"/login", url.Values{"username": {username}, "password": {seed.DemoPassword}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("sign in as %s: %d", username, r.status)
+	}
+	return c
+}
+
+func post(t *testing.T, c *http.Client, u string, form url.Values) response {
+	t.Helper()
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, res)
+}
+
+func read(t *testing.T, res *http.Response) response {
+	t.Helper()
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return response{res.StatusCode, res.Header, string(b)}
 }
 
 type response struct {
@@ -38,18 +86,13 @@ type response struct {
 func get(t *testing.T, c *http.Client, url string) response {
 	t.Helper()
 	if c == nil {
-		c = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		c = newClient()
 	}
 	res, err := c.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return response{res.StatusCode, res.Header, string(b)}
+	return read(t, res)
 }
 
 func mustContain(t *testing.T, what, body string, wants ...string) {
@@ -96,8 +139,12 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	if r := get(t, nil, srv.URL+"/readyz"); r.status != 503 {
 		t.Errorf("/readyz = %d, want 503", r.status)
 	}
+	// A signed-in user's session cannot be read either.
+	c := newClient()
+	u, _ := url.Parse(srv.URL)
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: "modelward_session", Value: "some-session-token"}})
 	for _, path := range []string{"/2023/units/VN", "/2023/wards/09552", "/2023/units/01/summary.csv"} {
-		r := get(t, nil, srv.URL+path)
+		r := get(t, c, srv.URL+path)
 		if r.status != 503 {
 			t.Errorf("%s = %d, want 503", path, r.status)
 		}
@@ -112,8 +159,9 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 
 func TestDashboard(t *testing.T) {
 	srv := newPortal(t)
+	c := signIn(t, srv, "bocongan")
 
-	r := get(t, nil, srv.URL+"/2023/units/VN")
+	r := get(t, c, srv.URL+"/2023/units/VN")
 	if r.status != 200 {
 		t.Fatalf("national dashboard = %d", r.status)
 	}
@@ -122,7 +170,7 @@ func TestDashboard(t *testing.T) {
 		`href="/2023/units/01"`, "Thành phố Hà Nội", "Thành phố Đà Nẵng", "Thành phố Hồ Chí Minh",
 		"<svg", "Số liệu trình diễn chỉ mang tính minh họa")
 
-	r = get(t, nil, srv.URL+"/2023/units/01")
+	r = get(t, c, srv.URL+"/2023/units/01")
 	mustContain(t, "Hà Nội dashboard", r.body,
 		"Các quận/huyện", `href="/2023/units/268"`, "Quận Hà Đông",
 		"3 trong 26 phường đạt mức cao nhất là 19/22 tiêu chí.",
@@ -134,33 +182,34 @@ func TestDashboard(t *testing.T) {
 	}
 
 	// Sorted by standing, the three wards at 19/22 come first.
-	r = get(t, nil, srv.URL+"/2023/units/01?sort=standing.desc")
+	r = get(t, c, srv.URL+"/2023/units/01?sort=standing.desc")
 	first := strings.Index(r.body, `href="/2023/wards/`)
 	if first < 0 || !strings.Contains(r.body[first:first+200], "Phường Phú La") &&
 		!strings.Contains(r.body[first:first+200], "Phường Điện Biên") &&
 		!strings.Contains(r.body[first:first+200], "Phường Ô Chợ Dừa") {
 		t.Errorf("sorted by standing, the first ward is not one at 19/22: %s", r.body[first:first+200])
 	}
-	r = get(t, nil, srv.URL+"/2023/units/01?sort=standing.asc")
+	r = get(t, c, srv.URL+"/2023/units/01?sort=standing.asc")
 	first = strings.Index(r.body, `<td class="num" data-label="Kết quả">`)
 	if first < 0 || !strings.HasPrefix(r.body[first+len(`<td class="num" data-label="Kết quả">`):], "15/22") {
 		t.Errorf("sorted lowest first, the first standing is not 15/22")
 	}
 
 	// 2025: the post-reform wards sit directly under the city.
-	r = get(t, nil, srv.URL+"/2025/units/01")
+	r = get(t, c, srv.URL+"/2025/units/01")
 	mustContain(t, "Hà Nội 2025", r.body, "Trực thuộc thành phố", "Phường Ba Đình", `href="/2025/wards/10001"`)
 
 	// A district lists its wards; the 2022 national dashboard shows the recognised ward.
-	r = get(t, nil, srv.URL+"/2023/units/268")
+	r = get(t, c, srv.URL+"/2023/units/268")
 	mustContain(t, "Hà Đông", r.body, "Phường Phú La", "Phường Mộ Lao", "Phường Văn Quán")
-	r = get(t, nil, srv.URL+"/2022/units/VN")
+	r = get(t, c, srv.URL+"/2022/units/VN")
 	mustContain(t, "2022", r.body, "<strong>1</strong> phường đạt đủ 22/22 tiêu chí")
 }
 
 func TestWardPage(t *testing.T) {
 	srv := newPortal(t)
-	r := get(t, nil, srv.URL+"/2023/wards/09552")
+	c := signIn(t, srv, "bocongan")
+	r := get(t, c, srv.URL+"/2023/wards/09552")
 	if r.status != 200 {
 		t.Fatalf("ward page = %d", r.status)
 	}
@@ -179,32 +228,41 @@ func TestWardPage(t *testing.T) {
 		t.Errorf("%d criteria shown pending year end, want 3", got)
 	}
 
-	r = get(t, nil, srv.URL+"/2022/wards/26740")
+	r = get(t, c, srv.URL+"/2022/wards/26740")
 	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", "đã công nhận",
 		"Quyết định công nhận số 2878, ngày 22/04/2023")
 
-	r = get(t, nil, srv.URL+"/2024/wards/09552")
+	r = get(t, c, srv.URL+"/2024/wards/09552")
 	mustContain(t, "Phú La 2024", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2024.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
+}
+
+// signInLang signs in and chooses a language.
+func signInLang(t *testing.T, srv *httptest.Server, username, lang string) *http.Client {
+	t.Helper()
+	c := signIn(t, srv, username)
+	get(t, c, srv.URL+"/lang?to="+lang+"&next=/")
+	return c
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func TestEnglishBySwitch(t *testing.T) {
 	srv := newPortal(t)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
+	c := signIn(t, srv, "phula")
 	r := get(t, c, srv.URL+"/lang?to=en&next=%2F2023%2Fwards%2F09552")
-	if r.status != 200 {
-		t.Fatalf("switch = %d", r.status)
+	if r.status != 303 || r.header.Get("Location") != "/2023/wards/09552" {
+		t.Fatalf("switch = %d to %q", r.status, r.header.Get("Location"))
 	}
+	r = get(t, c, srv.URL+r.header.Get("Location"))
 	mustContain(t, "English ward page", r.body, `<html lang="en">`, "19/22 met, 3 pending year end",
 		"Share of criminal cases solved", "pending year end", "Group E. Crime and social order", "-8 %",
 		"Demo figures are illustrative.")
 	// The choice is kept for the next page.
-	r = get(t, c, srv.URL+"/2023/units/01")
+	r = get(t, signInLang(t, srv, "hanoi", "en"), srv.URL+"/2023/units/01")
 	mustContain(t, "English dashboard", r.body, `<html lang="en">`, "3 of 26 wards at the highest standing, 19/22.")
 	// Back to Vietnamese.
-	r = get(t, c, srv.URL+"/lang?to=vi&next=/2023/units/01")
+	get(t, c, srv.URL+"/lang?to=vi&next=/2023/wards/09552")
+	r = get(t, c, srv.URL+"/2023/wards/09552")
 	mustContain(t, "Vietnamese again", r.body, `<html lang="vi">`)
 	// The switch never leads off the site.
 	for _, next := range []string{"https://example.org/", "//example.org/", "/\\example.org"} {
@@ -217,6 +275,7 @@ func TestEnglishBySwitch(t *testing.T) {
 
 func TestBadAddresses(t *testing.T) {
 	srv := newPortal(t)
+	c := signIn(t, srv, "bocongan")
 	for path, want := range map[string]int{
 		"/2023/units/99999":             404,
 		"/2023/wards/99999":             404,
@@ -228,7 +287,7 @@ func TestBadAddresses(t *testing.T) {
 		"/abc/units/VN/summary.csv":     400,
 		"/no/such/page":                 404,
 	} {
-		r := get(t, nil, srv.URL+path)
+		r := get(t, c, srv.URL+path)
 		if r.status != want {
 			t.Errorf("%s = %d, want %d", path, r.status, want)
 			continue
@@ -240,20 +299,21 @@ func TestBadAddresses(t *testing.T) {
 		mustContain(t, path, r.body, `<html lang="vi">`, msg)
 	}
 	// A ward asked for as a unit, and a unit as a ward, lead to the right page.
-	if r := get(t, nil, srv.URL+"/2023/units/09552"); r.status != 303 || r.header.Get("Location") != "/2023/wards/09552" {
+	if r := get(t, c, srv.URL+"/2023/units/09552"); r.status != 303 || r.header.Get("Location") != "/2023/wards/09552" {
 		t.Errorf("ward as unit: %d %s", r.status, r.header.Get("Location"))
 	}
-	if r := get(t, nil, srv.URL+"/2023/wards/01"); r.status != 303 || r.header.Get("Location") != "/2023/units/01" {
+	if r := get(t, c, srv.URL+"/2023/wards/01"); r.status != 303 || r.header.Get("Location") != "/2023/units/01" {
 		t.Errorf("unit as ward: %d %s", r.status, r.header.Get("Location"))
 	}
-	if r := get(t, nil, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2025/units/VN" {
+	if r := get(t, c, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2025/units/VN" {
 		t.Errorf("home: %d %s", r.status, r.header.Get("Location"))
 	}
 }
 
 func TestSummaryCSV(t *testing.T) {
 	srv := newPortal(t)
-	r := get(t, nil, srv.URL+"/2023/units/01/summary.csv")
+	c := signIn(t, srv, "bocongan")
+	r := get(t, c, srv.URL+"/2023/units/01/summary.csv")
 	if r.status != 200 {
 		t.Fatalf("summary.csv = %d", r.status)
 	}
@@ -289,7 +349,7 @@ func TestSummaryCSV(t *testing.T) {
 
 	// A ward directly under a province has empty district columns; a ward
 	// without an assessment is not_started.
-	r = get(t, nil, srv.URL+"/2024/units/VN/summary.csv")
+	r = get(t, c, srv.URL+"/2024/units/VN/summary.csv")
 	recs, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\uFEFF"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
@@ -302,12 +362,12 @@ func TestSummaryCSV(t *testing.T) {
 			t.Errorf("2024 %s: %v", rec[4], rec[:10])
 		}
 	}
-	r = get(t, nil, srv.URL+"/2025/units/01/summary.csv")
+	r = get(t, c, srv.URL+"/2025/units/01/summary.csv")
 	if !strings.Contains(r.body, "\n01,Thành phố Hà Nội,,,10001,Phường Ba Đình,draft,") {
 		t.Errorf("2025: the post-reform ward 10001 is not listed with empty district columns")
 	}
 	// A single ward can be exported too.
-	r = get(t, nil, srv.URL+"/2023/units/09552/summary.csv")
+	r = get(t, c, srv.URL+"/2023/units/09552/summary.csv")
 	if n := strings.Count(r.body, "\n"); r.status != 200 || n != 2 {
 		t.Errorf("ward summary: %d, %d lines", r.status, n)
 	}

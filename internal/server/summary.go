@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"modelward/internal/assess"
 	"modelward/internal/export"
 )
 
@@ -20,10 +21,14 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unit, err := s.store.Unit(ctx, urlParam(r, "code"))
+	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
 	if err != nil {
 		return err
 	}
+	if err := authorize(r, assess.Export, path); err != nil {
+		return err
+	}
+	unit := path[len(path)-1]
 	wards, err := s.store.WardStandings(ctx, year, unit.Code)
 	if err != nil {
 		return err

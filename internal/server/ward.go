@@ -23,6 +23,9 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := authorize(r, assess.Read, path); err != nil {
+		return err
+	}
 	unit := path[len(path)-1]
 	if unit.Kind != "ward" {
 		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
@@ -82,5 +85,5 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
 	}
-	return renderHTML(w, r, web.Ward(p))
+	return renderHTML(w, r, http.StatusOK, web.Ward(p))
 }

@@ -15,15 +15,17 @@ type auditEntry struct {
 	Action    string
 	Entity    string
 	EntityKey string
+	// ClientAddr is the client's address, for sign-in events.
+	ClientAddr string
 	Before    []byte // JSON, or nil
 	After     []byte // JSON, or nil
 }
 
 func audit(ctx context.Context, tx pgx.Tx, e auditEntry) error {
 	_, err := tx.Exec(ctx, `
-		INSERT INTO audit_log (actor_id, actor, action, entity, entity_key, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		e.ActorID, e.Actor, e.Action, e.Entity, e.EntityKey, e.Before, e.After)
+		INSERT INTO audit_log (actor_id, actor, action, entity, entity_key, client_addr, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		e.ActorID, e.Actor, e.Action, e.Entity, e.EntityKey, e.ClientAddr, e.Before, e.After)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", e.Action, e.Entity, err)
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -42,21 +41,6 @@ func (s *Store) UnitPath(ctx context.Context, code string) ([]Unit, error) {
 		return nil, fmt.Errorf("unit %s: %w", code, ErrNotFound)
 	}
 	return path, nil
-}
-
-// Unit returns one unit.
-func (s *Store) Unit(ctx context.Context, code string) (Unit, error) {
-	rows, _ := s.pool.Query(ctx, `
-		SELECT code, kind, name, coalesce(parent_code, ''), valid_from, valid_to
-		FROM units WHERE code = $1`, code)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUnit)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Unit{}, fmt.Errorf("unit %s: %w", code, ErrNotFound)
-	}
-	if err != nil {
-		return Unit{}, fmt.Errorf("unit %s: %w", code, err)
-	}
-	return u, nil
 }
 
 // Children lists the units directly under code that exist at some time in

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+)
+
+const userUsage = `usage:
+  modelward user add --username U --role ROLE --unit CODE [--name "Full name"]   (password on stdin)
+  modelward user passwd U                                                       (password on stdin)
+  modelward user disable U
+roles: ward_officer (unit: a ward), reviewer (a province or district), ministry and admin (VN)
+`
+
+// cmdUser manages accounts from the command line. Passwords are read from
+// standard input, never from arguments (which other users can see).
+func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("user: say what to do\n" + userUsage)
+	}
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return err
+	}
+	cli := assess.Actor{} // the audit log names the command line as "cli"
+	switch args[0] {
+	case "add":
+		fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		username := fs.String("username", "", "username")
+		role := fs.String("role", "", "role")
+		unit := fs.String("unit", "", "unit code")
+		name := fs.String("name", "", "full name")
+		if err := fs.Parse(args[1:]); err != nil {
+			return fmt.Errorf("user add: %w\n%s", err, userUsage)
+		}
+		if err := assess.CheckUsername(*username); err != nil {
+			return fmt.Errorf("user add: %w", err)
+		}
+		if !assess.Role(*role).Valid() {
+			return fmt.Errorf("user add: unknown role %q\n%s", *role, userUsage)
+		}
+		hash, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		fullName := *name
+		if fullName == "" {
+			fullName = *username
+		}
+		if _, err := st.CreateUser(ctx, cli, store.NewUser{Username: *username, FullName: fullName, Role: *role, UnitCode: *unit, PasswordHash: hash}); err != nil {
+			return fmt.Errorf("user add: %w", err)
+		}
+		fmt.Fprintf(stdout, "user %s added\n", *username)
+		return nil
+	case "passwd", "disable":
+		if len(args) != 2 {
+			return errors.New("user: give one username\n" + userUsage)
+		}
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if args[0] == "disable" {
+			if err := st.SetActive(ctx, cli, args[1], false); err != nil {
+				return fmt.Errorf("user disable: %w", err)
+			}
+			fmt.Fprintf(stdout, "user %s disabled\n", args[1])
+			return nil
+		}
+		hash, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		if err := st.SetPassword(ctx, cli, args[1], hash); err != nil {
+			return fmt.Errorf("user passwd: %w", err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed\n", args[1])
+		return nil
+	}
+	return fmt.Errorf("user: unknown action %q\n%s", args[0], userUsage)
+}
+
+// readPassword reads one line from stdin and hashes it.
+func readPassword(stdin io.Reader) (string, error) {
+	if stdin == nil {
+		return "", errors.New("give the password on standard input")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	hash, err := assess.HashPassword(password)
+	if err != nil {
+		return "", fmt.Errorf("password from stdin: %w", err)
+	}
+	return hash, nil
+}

@@ -1,0 +1,52 @@
+package assess
+
+import (
+	"errors"
+	"regexp"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
+
+// Account errors, each with its message for the user.
+var (
+	ErrUsername = errors.New("username: 2–64 characters, lower-case letters without accents, digits, . _ -")
+	ErrPassword = errors.New("password: at least 10 characters")
+)
+
+// CheckUsername says whether s can be a username.
+func CheckUsername(s string) error {
+	if !usernamePattern.MatchString(s) {
+		return ErrUsername
+	}
+	return nil
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 10
+
+// HashPassword checks a new password and hashes it with bcrypt.
+func HashPassword(password string) (string, error) {
+	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 72 {
+		// bcrypt reads at most 72 bytes; refuse rather than silently truncate.
+		return "", ErrPassword
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	return string(h), err
+}
+
+// dummyHash is compared against when a username is unknown, so that an
+// unknown username takes as long to refuse as a wrong password.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such user, no such password"), bcrypt.DefaultCost)
+
+// PasswordMatches reports whether password matches hash; an empty hash
+// (unknown user) never matches but takes the same time.
+func PasswordMatches(hash, password string) bool {
+	if hash == "" {
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return false
+	}
+	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}

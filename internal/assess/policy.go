@@ -1,0 +1,83 @@
+package assess
+
+import "slices"
+
+// Role is what a user does in the programme.
+type Role string
+
+const (
+	WardOfficer Role = "ward_officer"
+	Reviewer    Role = "reviewer"
+	Ministry    Role = "ministry"
+	Admin       Role = "admin"
+)
+
+// Roles lists every role, in the order forms offer them.
+var Roles = []Role{WardOfficer, Reviewer, Ministry, Admin}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// FitsUnit reports whether a user of role r may belong to a unit of kind:
+// an officer to a ward, a reviewer to a province or district, the Ministry
+// and admins to the Ministry itself.
+func (r Role) FitsUnit(kind string) bool {
+	switch r {
+	case WardOfficer:
+		return kind == "ward"
+	case Reviewer:
+		return kind == "province" || kind == "district"
+	case Ministry, Admin:
+		return kind == "ministry"
+	}
+	return false
+}
+
+// Permission is something a user may be allowed to do to a unit.
+type Permission string
+
+const (
+	// Read is seeing a unit's dashboard or a ward's assessment.
+	Read Permission = "read"
+	// Export is downloading a unit's summaries.
+	Export Permission = "export"
+	// Edit is recording a ward's results and evidence, and submitting.
+	Edit Permission = "edit"
+	// Review is approving or returning a ward's submission.
+	Review Permission = "review"
+	// Recognise is recording the Ministry's recognition decision.
+	Recognise Permission = "recognise"
+	// Administer is managing users, units and catalogues, and reopening
+	// assessments.
+	Administer Permission = "administer"
+)
+
+// Actor is the signed-in user a request acts for.
+type Actor struct {
+	ID       int64
+	Username string
+	Name     string
+	Role     Role
+	UnitCode string
+}
+
+// Can reports whether the actor may do p to the unit whose path in the
+// tree, root first, is path. A user's scope is their unit and its subtree.
+// This is the one access policy; every route asks it.
+func (a Actor) Can(p Permission, path []string) bool {
+	if len(path) == 0 || a.ID == 0 {
+		return false
+	}
+	inScope := slices.Contains(path, a.UnitCode)
+	switch a.Role {
+	case Admin:
+		return p == Read || p == Export || p == Administer
+	case Ministry:
+		return p == Read || p == Export || p == Recognise
+	case Reviewer:
+		return inScope && (p == Read || p == Export || p == Review)
+	case WardOfficer:
+		return inScope && (p == Read || p == Export || p == Edit)
+	}
+	return false
+}

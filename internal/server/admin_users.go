@@ -1,0 +1,201 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+func requireAdmin(r *http.Request) error {
+	u := userOf(r)
+	return authorize(r, assess.Administer, []store.Unit{{Code: u.UnitCode}})
+}
+
+// newPassword makes a first or reset password: 14 characters of base32,
+// 70 random bits.
+func newPassword() string { return rand.Text()[:14] }
+
+const (
+	flashKey = "flash"
+	flashArg = "flash_arg"
+)
+
+// adminUsers lists users with filters, and the form to add one.
+func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	p := web.AdminUsersPage{Form: web.NewUserForm{Role: string(assess.WardOfficer)}}
+	p.Flash = s.sessions.PopString(r.Context(), flashKey)
+	if p.Flash != "" {
+		p.FlashArgs = []any{s.sessions.PopString(r.Context(), flashArg)}
+	}
+	return s.renderAdminUsers(w, r, http.StatusOK, p)
+}
+
+func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status int, p web.AdminUsersPage) error {
+	q := r.URL.Query()
+	p.Filter = web.UserFilter{Role: q.Get("role"), Unit: strings.TrimSpace(q.Get("unit")), Query: strings.TrimSpace(q.Get("q")), Active: q.Get("active")}
+	f := store.UserFilter{Role: assess.Role(p.Filter.Role), Unit: p.Filter.Unit, Query: p.Filter.Query}
+	if !f.Role.Valid() {
+		f.Role, p.Filter.Role = "", ""
+	}
+	switch p.Filter.Active {
+	case "true", "false":
+		active := p.Filter.Active == "true"
+		f.Active = &active
+	default:
+		p.Filter.Active = ""
+	}
+	users, err := s.store.Users(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		p.Users = append(p.Users, web.UserRow{Username: u.Username, FullName: u.FullName, Role: string(u.Role),
+			UnitCode: u.UnitCode, UnitName: u.UnitName, Active: u.Active, CreatedAt: u.CreatedAt})
+	}
+	for _, role := range assess.Roles {
+		p.Roles = append(p.Roles, string(role))
+	}
+	l := langOf(r)
+	p.Page = s.frame(r, l.T("admin.users"), 0, nil, nil, nil)
+	return renderHTML(w, r, status, web.AdminUsers(p))
+}
+
+// newUserInput is the add-user form as typed.
+type newUserInput struct {
+	Username, FullName, Role, Unit string
+}
+
+func parseNewUser(r *http.Request) (newUserInput, error) {
+	if err := r.ParseForm(); err != nil {
+		return newUserInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	f := r.PostForm
+	return newUserInput{
+		Username: strings.TrimSpace(f.Get("username")),
+		FullName: strings.TrimSpace(f.Get("full_name")),
+		Role:     f.Get("role"),
+		Unit:     strings.TrimSpace(f.Get("unit")),
+	}, nil
+}
+
+// validate returns what is wrong, by field, as message keys.
+func (in newUserInput) validate() map[string]string {
+	errs := map[string]string{}
+	if assess.CheckUsername(in.Username) != nil {
+		errs["username"] = "admin.err.username"
+	}
+	if in.FullName == "" || !utf8.ValidString(in.FullName) || utf8.RuneCountInString(in.FullName) > 200 ||
+		strings.ContainsFunc(in.FullName, func(r rune) bool { return r < ' ' }) {
+		errs["full_name"] = "admin.err.fullname"
+	}
+	if !assess.Role(in.Role).Valid() {
+		errs["role"] = "admin.err.role"
+	}
+	if in.Unit == "" || len(in.Unit) > 16 {
+		errs["unit"] = "admin.err.unit"
+	}
+	return errs
+}
+
+func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	in, err := parseNewUser(r)
+	if err != nil {
+		return err
+	}
+	form := web.NewUserForm{Username: in.Username, FullName: in.FullName, Role: in.Role, Unit: in.Unit, Errors: in.validate()}
+	if !utf8.ValidString(form.Username) {
+		form.Username = ""
+	}
+	if len(form.Errors) > 0 {
+		return s.renderAdminUsers(w, r, http.StatusBadRequest, web.AdminUsersPage{Form: form})
+	}
+	password := newPassword()
+	hash, err := assess.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.CreateUser(r.Context(), userOf(r).Actor(), store.NewUser{
+		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, PasswordHash: hash})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		form.Errors["unit"] = "admin.err.unit"
+	case errors.Is(err, store.ErrRoleUnit):
+		form.Errors["role"] = "admin.err.unitrole"
+	case errors.Is(err, store.ErrExists):
+		form.Errors["username"] = "admin.err.exists"
+	case err != nil:
+		return err
+	}
+	if len(form.Errors) > 0 {
+		return s.renderAdminUsers(w, r, http.StatusBadRequest, web.AdminUsersPage{Form: form})
+	}
+	// The first password is shown once, on this response, and kept nowhere.
+	return s.renderAdminUsers(w, r, http.StatusOK, web.AdminUsersPage{
+		Form:  web.NewUserForm{Role: string(assess.WardOfficer)},
+		Flash: "admin.flash.created", FlashArgs: []any{in.Username},
+		Secret: password, SecretFor: in.Username,
+	})
+}
+
+func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	username := urlParam(r, "username")
+	var active bool
+	switch r.PostForm.Get("active") {
+	case "true":
+		active = true
+	case "false":
+		if username == userOf(r).Username {
+			return &Error{Status: http.StatusBadRequest, Key: "admin.err.self"}
+		}
+	default:
+		return &Error{Status: http.StatusBadRequest, Key: "err.form"}
+	}
+	if err := s.store.SetActive(r.Context(), userOf(r).Actor(), username, active); err != nil {
+		return err
+	}
+	flash := "admin.flash.disabled"
+	if active {
+		flash = "admin.flash.enabled"
+	}
+	s.sessions.Put(r.Context(), flashKey, flash)
+	s.sessions.Put(r.Context(), flashArg, username)
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	username := urlParam(r, "username")
+	password := newPassword()
+	hash, err := assess.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(r.Context(), userOf(r).Actor(), username, hash); err != nil {
+		return err
+	}
+	return s.renderAdminUsers(w, r, http.StatusOK, web.AdminUsersPage{
+		Form:   web.NewUserForm{Role: string(assess.WardOfficer)},
+		Secret: password, SecretFor: username,
+	})
+}

@@ -1,0 +1,237 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+type userKey struct{}
+
+const sessionUserID = "user_id"
+
+// loadUser puts the signed-in user on the request. The user is read afresh
+// on every request, so that a disabled user's sessions stop at once and a
+// changed role or unit takes effect at the next click.
+func (s *Server) loadUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := s.sessions.GetInt64(r.Context(), sessionUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.store.UserByID(r.Context(), id)
+		switch {
+		case errors.Is(err, store.ErrNotFound) || err == nil && !u.Active:
+			if err := s.sessions.Destroy(r.Context()); err != nil {
+				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		case err != nil:
+			s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+		default:
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+		}
+	})
+}
+
+// userOf returns the signed-in user, or a zero User.
+func userOf(r *http.Request) store.User {
+	u, _ := r.Context().Value(userKey{}).(store.User)
+	return u
+}
+
+// requireSignIn sends people who are not signed in to the sign-in page, and
+// refuses other requests with 401.
+func (s *Server) requireSignIn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if userOf(r).ID != 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		s.page(func(http.ResponseWriter, *http.Request) error {
+			return &Error{Status: http.StatusUnauthorized, Key: "err.signin"}
+		})(w, r)
+	})
+}
+
+// authorize asks the access policy whether the signed-in user may do p to
+// the unit at the end of path; 403 when not.
+func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
+	codes := make([]string, len(path))
+	for i, u := range path {
+		codes[i] = u.Code
+	}
+	u := userOf(r)
+	if !u.Actor().Can(p, codes) {
+		return &Error{Status: http.StatusForbidden, Key: "err.forbidden",
+			Err: fmt.Errorf("%s (%s of %s) may not %s %v", u.Username, u.Role, u.UnitCode, p, codes)}
+	}
+	return nil
+}
+
+// home takes each user to where their work is.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	u := userOf(r)
+	if u.Role == assess.Admin {
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+		return nil
+	}
+	years, err := s.store.Years(r.Context())
+	if err != nil {
+		return err
+	}
+	if len(years) == 0 {
+		return errNotFound
+	}
+	http.Redirect(w, r, unitHref(years[0], store.Unit{Code: u.UnitCode, Kind: u.UnitKind}), http.StatusSeeOther)
+	return nil
+}
+
+// Sign-in attempts allowed in signInWindow, per username and per client
+// address, before further attempts are refused with 429.
+const (
+	signInWindow      = 15 * time.Minute
+	maxFailuresByUser = 10
+	maxFailuresByAddr = 20
+)
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if userOf(r).ID != 0 {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	return s.renderLogin(w, r, http.StatusOK, web.LoginForm{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f web.LoginForm) error {
+	l := langOf(r)
+	p := web.LoginPage{Page: s.frame(r, l.T("login.title"), 0, nil, nil, nil), Form: f}
+	return renderHTML(w, r, status, web.Login(p))
+}
+
+// loginInput is the sign-in form as typed.
+type loginInput struct {
+	Username string
+	Password string
+	Next     string
+}
+
+func parseLogin(r *http.Request) (loginInput, error) {
+	if err := r.ParseForm(); err != nil {
+		return loginInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	return loginInput{
+		Username: strings.TrimSpace(r.PostForm.Get("username")),
+		Password: r.PostForm.Get("password"),
+		Next:     localPath(r.PostForm.Get("next")),
+	}, nil
+}
+
+// validate returns the message key of what is wrong with the form, if anything.
+func (in loginInput) validate() (field, key string) {
+	if in.Username == "" {
+		return "username", "login.err.username.empty"
+	}
+	if !utf8.ValidString(in.Username) || assess.CheckUsername(in.Username) != nil {
+		return "username", "login.err.username.invalid"
+	}
+	if in.Password == "" {
+		return "password", "login.err.password.empty"
+	}
+	if len(in.Password) > 1000 {
+		return "password", "login.err.password.long"
+	}
+	return "", ""
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	in, err := parseLogin(r)
+	if err != nil {
+		return err
+	}
+	form := web.LoginForm{Username: in.Username, Next: in.Next}
+	if !utf8.ValidString(in.Username) || len(in.Username) > 200 {
+		form.Username = ""
+	}
+	if field, key := in.validate(); key != "" {
+		form.Field, form.Error = field, key
+		return s.renderLogin(w, r, http.StatusBadRequest, form)
+	}
+	addr := clientAddr(r)
+	byUser, byAddr, err := s.store.RecentFailures(ctx, in.Username, addr, s.now().Add(-signInWindow))
+	if err != nil {
+		return err
+	}
+	if byUser >= maxFailuresByUser || byAddr >= maxFailuresByAddr {
+		w.Header().Set("Retry-After", fmt.Sprint(int(signInWindow.Seconds())))
+		form.Error = "login.err.limited"
+		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
+	}
+	u, err := s.store.UserByUsername(ctx, in.Username)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// An unknown user, a disabled one and a wrong password get the same
+	// answer, in the same time.
+	if !assess.PasswordMatches(u.PasswordHash, in.Password) || !u.Active {
+		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: in.Username, ClientAddr: addr}); err != nil {
+			return err
+		}
+		form.Error = "login.err.wrong"
+		return s.renderLogin(w, r, http.StatusUnauthorized, form)
+	}
+	// A new token at sign-in, so that a token planted before cannot be used.
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionUserID, u.ID)
+	if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
+		return err
+	}
+	next := in.Next
+	if next == "/login" || strings.HasPrefix(next, "/login?") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if u := userOf(r); u.ID != 0 {
+		if err := s.store.RecordSignIn(r.Context(), store.SignInEvent{Action: "sign_out", UserID: u.ID, Username: u.Username, ClientAddr: clientAddr(r)}); err != nil {
+			return err
+		}
+	}
+	if err := s.sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// clientAddr is the address the request came from. Headers such as
+// X-Forwarded-For are not trusted: anyone can send them.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

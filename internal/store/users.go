@@ -1,0 +1,246 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"modelward/internal/assess"
+)
+
+// ErrExists means a record with the same key exists already.
+var ErrExists = errors.New("already exists")
+
+// User is an account.
+type User struct {
+	ID           int64
+	Username     string
+	FullName     string
+	Role         assess.Role
+	UnitCode     string
+	UnitName     string
+	UnitKind     string
+	Active       bool
+	PasswordHash string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Actor is the user as the access policy sees them.
+func (u User) Actor() assess.Actor {
+	return assess.Actor{ID: u.ID, Username: u.Username, Name: u.FullName, Role: u.Role, UnitCode: u.UnitCode}
+}
+
+const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_code, un.name, un.kind,
+	u.active, u.password_hash, u.created_at, u.updated_at`
+
+func scanUser(r pgx.CollectableRow) (User, error) {
+	var u User
+	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitCode, &u.UnitName, &u.UnitKind,
+		&u.Active, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+	return u, err
+}
+
+// UserByUsername returns the user with that username.
+func (s *Store) UserByUsername(ctx context.Context, username string) (User, error) {
+	return s.oneUser(ctx, `WHERE u.username = $1`, username)
+}
+
+// UserByID returns the user with that id.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	return s.oneUser(ctx, `WHERE u.id = $1`, id)
+}
+
+func (s *Store) oneUser(ctx context.Context, where string, arg any) (User, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u JOIN units un ON un.code = u.unit_code `+where, arg)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return User{}, fmt.Errorf("user %v: %w", arg, ErrNotFound)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("user %v: %w", arg, err)
+	}
+	return u, nil
+}
+
+// UserFilter narrows the list of users; empty fields match everything.
+type UserFilter struct {
+	Role   assess.Role
+	Unit   string // a unit code: users of that unit and its subtree
+	Query  string // part of the username or full name, any case
+	Active *bool
+}
+
+// Users lists users matching f, by username.
+func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH RECURSIVE subtree AS (
+		    SELECT code FROM units WHERE $2::text = '' OR code = $2::text
+		    UNION
+		    SELECT u.code FROM units u JOIN subtree ON u.parent_code = subtree.code WHERE $2::text <> ''
+		)
+		SELECT `+userColumns+`
+		FROM users u JOIN units un ON un.code = u.unit_code
+		WHERE ($1::text = '' OR u.role = $1::text)
+		  AND u.unit_code IN (SELECT code FROM subtree)
+		  AND ($3::text = '' OR u.username ILIKE '%' || $3 || '%' OR u.full_name ILIKE '%' || $3 || '%')
+		  AND ($4::boolean IS NULL OR u.active = $4)
+		ORDER BY u.username`, string(f.Role), f.Unit, f.Query, f.Active)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	users, err := pgx.CollectRows(rows, scanUser)
+	if err != nil {
+		return nil, fmt.Errorf("users: %w", err)
+	}
+	return users, nil
+}
+
+// userRecord is what the audit log keeps of a user: never the password hash.
+func userRecord(u NewUser, active bool) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"username": u.Username, "full_name": u.FullName, "role": u.Role, "unit": u.UnitCode, "active": active,
+	})
+	return b
+}
+
+// CreateUser adds a user, audited as done by actor. The role must fit the
+// unit's kind.
+func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (int64, error) {
+	var id int64
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		var kind string
+		err := tx.QueryRow(ctx, `SELECT kind FROM units WHERE code = $1`, u.UnitCode).Scan(&kind)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("unit %s: %w", u.UnitCode, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if !assess.Role(u.Role).FitsUnit(kind) {
+			return fmt.Errorf("role %s in a %s: %w", u.Role, kind, ErrRoleUnit)
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO users (username, full_name, role, unit_code, password_hash)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash).Scan(&id)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
+			return fmt.Errorf("user %s: %w", u.Username, ErrExists)
+		}
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_create",
+			Entity: "user", EntityKey: u.Username, After: userRecord(u, true)})
+	})
+	return id, err
+}
+
+// ErrRoleUnit means a role does not fit the kind of unit it was given.
+var ErrRoleUnit = errors.New("role does not fit the unit")
+
+// SetPassword replaces a user's password hash, audited.
+func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, hash string) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1`, username, hash)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("user %s: %w", username, ErrNotFound)
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_password",
+			Entity: "user", EntityKey: username})
+	})
+}
+
+// SetActive enables or disables a user, audited. A disabled user's
+// sessions stop working at their next request.
+func (s *Store) SetActive(ctx context.Context, actor assess.Actor, username string, active bool) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		var before bool
+		err := tx.QueryRow(ctx, `SELECT active FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&before)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %s: %w", username, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if before == active {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE username = $1`, username, active); err != nil {
+			return err
+		}
+		action := "user_disable"
+		if active {
+			action = "user_enable"
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
+			Entity: "user", EntityKey: username,
+			Before: fmt.Appendf(nil, `{"active": %t}`, before), After: fmt.Appendf(nil, `{"active": %t}`, active)})
+	})
+}
+
+func actorID(a assess.Actor) *int64 {
+	if a.ID == 0 {
+		return nil
+	}
+	return &a.ID
+}
+
+// actorName is who the audit log names: the username, or "cli" for the
+// command line.
+func actorName(a assess.Actor) string {
+	if a.Username == "" {
+		return "cli"
+	}
+	return a.Username
+}
+
+// SignInEvent is a sign-in, a failed attempt or a sign-out.
+type SignInEvent struct {
+	Action     string // sign_in, sign_in_failed, sign_out
+	UserID     int64  // 0 when the username is unknown
+	Username   string
+	ClientAddr string
+}
+
+// RecordSignIn writes a sign-in event to the audit log.
+func (s *Store) RecordSignIn(ctx context.Context, e SignInEvent) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		var id *int64
+		if e.UserID != 0 {
+			id = &e.UserID
+		}
+		return audit(ctx, tx, auditEntry{ActorID: id, Actor: e.Username, Action: e.Action,
+			Entity: "session", EntityKey: e.Username, ClientAddr: e.ClientAddr})
+	})
+}
+
+// RecentFailures counts failed sign-ins since a time, for a username and
+// for a client address. Kept in the database, the count holds across every
+// copy of the server.
+func (s *Store) RecentFailures(ctx context.Context, username, clientAddr string, since time.Time) (byUser, byAddr int, err error) {
+	err = s.pool.QueryRow(ctx, `
+		SELECT count(*) FILTER (WHERE entity_key = $1), count(*) FILTER (WHERE client_addr = $2)
+		FROM audit_log
+		WHERE action = 'sign_in_failed' AND at >= $3`, username, clientAddr, since).Scan(&byUser, &byAddr)
+	if err != nil {
+		return 0, 0, fmt.Errorf("recent failures: %w", err)
+	}
+	return byUser, byAddr, nil
+}
+
+// SessionStore keeps sessions in the sessions table for scs. cleanup is how
+// often expired sessions are deleted; 0 never.
+func (s *Store) SessionStore(cleanup time.Duration) *pgxstore.PostgresStore {
+	return pgxstore.NewWithCleanupInterval(s.pool, cleanup)
+}
