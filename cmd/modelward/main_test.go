@@ -5,12 +5,16 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"modelward/internal/seed"
+	"modelward/internal/store"
 	"modelward/internal/testdb"
 )
 
@@ -21,9 +25,9 @@ func env(vars map[string]string) func(string) string {
 }
 
 func TestMigrateAndSeedAreRepeatable(t *testing.T) {
-	url := testdb.New(t)
+	dbURL := testdb.New(t)
 	ctx := context.Background()
-	getenv := env(map[string]string{"DATABASE_URL": url})
+	getenv := env(map[string]string{"DATABASE_URL": dbURL})
 	var out bytes.Buffer
 	// The template database is migrated already: nothing left to apply.
 	if err := run(ctx, []string{"migrate"}, getenv, nil, &out, io.Discard); err != nil {
@@ -66,12 +70,12 @@ func TestCommandLineMistakes(t *testing.T) {
 // dev with DATABASE_URL set migrates, seeds, prints the address and the demo
 // sign-ins, serves, and stops cleanly when its context ends.
 func TestDevServesUntilStopped(t *testing.T) {
-	url := testdb.New(t)
+	dbURL := testdb.New(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"dev"}, env(map[string]string{"DATABASE_URL": url, "ADDR": "127.0.0.1:0"}), nil, out, io.Discard)
+		done <- run(ctx, []string{"dev"}, env(map[string]string{"DATABASE_URL": dbURL, "ADDR": "127.0.0.1:0"}), nil, out, io.Discard)
 	}()
 	addr := regexp.MustCompile(`http://localhost:([0-9]+)`)
 	var port string
@@ -89,7 +93,10 @@ func TestDevServesUntilStopped(t *testing.T) {
 			t.Errorf("banner does not mention %q", want)
 		}
 	}
-	res, err := http.Get("http://127.0.0.1:" + port + "/2023/wards/09552")
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	res, err := c.PostForm("http://127.0.0.1:"+port+"/login?next=/2023/wards/09552",
+		url.Values{"username": {"phula"}, "password": {seed.DemoPassword}, "next": {"/2023/wards/09552"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,5 +113,65 @@ func TestDevServesUntilStopped(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("dev did not stop")
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	dbURL := testdb.NewDemo(t)
+	ctx := context.Background()
+	getenv := env(map[string]string{"DATABASE_URL": dbURL})
+	user := func(stdin string, args ...string) error {
+		return run(ctx, append([]string{"user"}, args...), getenv, strings.NewReader(stdin), io.Discard, io.Discard)
+	}
+	if err := user("mật khẩu mới đủ dài\n", "add", "--username", "modao", "--role", "ward_officer", "--unit", "09541", "--name", "Công an phường Mộ Lao"); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	u, err := st.UserByUsername(ctx, "modao")
+	if err != nil || u.Role != "ward_officer" || u.UnitCode != "09541" || !u.Active || u.FullName != "Công an phường Mộ Lao" {
+		t.Fatalf("added user: %+v, %v", u, err)
+	}
+
+	// Refused: a role that does not fit the unit, a taken username, an
+	// unknown unit, a short password, a bad username. Nothing is written.
+	for _, tt := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x1", "--role", "reviewer", "--unit", "09541"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "modao", "--role", "ward_officer", "--unit", "09541"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x2", "--role", "ward_officer", "--unit", "99999"}},
+		{"ngắn\n", []string{"add", "--username", "x3", "--role", "ward_officer", "--unit", "09541"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "Phú La", "--role", "ward_officer", "--unit", "09541"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x4", "--role", "boss", "--unit", "VN"}},
+		{"mật khẩu đủ dài lắm\n", []string{"passwd", "nobody"}},
+		{"", []string{"disable", "nobody"}},
+		{"", []string{"frob"}},
+	} {
+		if err := user(tt.stdin, tt.args...); err == nil {
+			t.Errorf("user %v: accepted", tt.args)
+		}
+	}
+	users, _ := st.Users(ctx, store.UserFilter{})
+	if len(users) != 5 {
+		t.Errorf("%d users after refused commands, want 5", len(users))
+	}
+
+	if err := user("một mật khẩu khác nữa\n", "passwd", "modao"); err != nil {
+		t.Fatal(err)
+	}
+	u2, _ := st.UserByUsername(ctx, "modao")
+	if u2.PasswordHash == u.PasswordHash {
+		t.Error("passwd did not change the password")
+	}
+	if err := user("", "disable", "modao"); err != nil {
+		t.Fatal(err)
+	}
+	if u3, _ := st.UserByUsername(ctx, "modao"); u3.Active {
+		t.Error("disable left the user active")
 	}
 }

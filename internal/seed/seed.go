@@ -13,7 +13,6 @@ import (
 	"strings"
 	"time"
 
-
 	"modelward/internal/assess"
 	"modelward/internal/store"
 )

@@ -17,8 +17,8 @@ type auditEntry struct {
 	EntityKey string
 	// ClientAddr is the client's address, for sign-in events.
 	ClientAddr string
-	Before    []byte // JSON, or nil
-	After     []byte // JSON, or nil
+	Before     []byte // JSON, or nil
+	After      []byte // JSON, or nil
 }
 
 func audit(ctx context.Context, tx pgx.Tx, e auditEntry) error {

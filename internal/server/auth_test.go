@@ -1,0 +1,430 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/seed"
+)
+
+// dbState is what a refused request must leave unchanged: every table a
+// user can change, except sessions and the sign-in entries of the audit log.
+func dbState(t *testing.T, dbURL string) string {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var state string
+	err = conn.QueryRow(ctx, `SELECT concat_ws(' | ',
+		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_code, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
+		(SELECT string_agg(concat_ws(',', id, state, version, updated_at), ';' ORDER BY id) FROM assessments),
+		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, note, version), ';' ORDER BY assessment_id, number) FROM results),
+		(SELECT count(*) FROM evidence), (SELECT count(*) FROM units), (SELECT count(*) FROM criteria),
+		(SELECT count(*) FROM audit_log WHERE entity <> 'session'))`).Scan(&state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state
+}
+
+func countAudit(t *testing.T, dbURL, action, key string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_key = $2`, action, key).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func execSQL(t *testing.T, dbURL, sql string, args ...any) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Every route × every role, in scope and out of scope: the status, and that
+// a refused request changes nothing.
+func TestAuthorisationMatrix(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	clients := map[string]*http.Client{"anonymous": newClient()}
+	for _, u := range []string{"phula", "hanoi", "bocongan", "admin"} {
+		clients[u] = signIn(t, srv, u)
+	}
+	type want map[string]int // role → status
+	reads := []struct {
+		path string
+		want want
+	}{
+		{"/2023/units/VN", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2023/units/01", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/units/268", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/units/48", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2023/wards/09552", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/wards/09541", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/wards/20227", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2025/wards/10001", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/units/VN/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2023/units/01/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/units/48/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2023/units/09552/summary.csv", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/admin/users", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+	}
+	before := dbState(t, dbURL)
+	for _, rt := range reads {
+		for role, status := range rt.want {
+			r := get(t, clients[role], srv.URL+rt.path)
+			if r.status != status {
+				t.Errorf("GET %s as %s = %d, want %d", rt.path, role, r.status, status)
+			}
+			if status == 403 {
+				mustContain(t, rt.path+" as "+role, r.body, "không có quyền")
+			}
+			if status == 303 && !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
+				t.Errorf("GET %s signed out leads to %q", rt.path, r.header.Get("Location"))
+			}
+		}
+	}
+	writes := []struct {
+		path string
+		form url.Values
+	}{
+		{"/admin/users", url.Values{"username": {"moi"}, "full_name": {"Mới"}, "role": {"ward_officer"}, "unit": {"09541"}}},
+		{"/admin/users/phula/active", url.Values{"active": {"false"}}},
+		{"/admin/users/hanoi/password", nil},
+	}
+	for _, rt := range writes {
+		for role, status := range map[string]int{"anonymous": 401, "phula": 403, "hanoi": 403, "bocongan": 403} {
+			if r := post(t, clients[role], srv.URL+rt.path, rt.form); r.status != status {
+				t.Errorf("POST %s as %s = %d, want %d", rt.path, role, r.status, status)
+			}
+		}
+	}
+	if after := dbState(t, dbURL); after != before {
+		t.Errorf("refused requests changed the database:\nbefore %s\nafter  %s", before, after)
+	}
+}
+
+func TestSignInAnswers(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	login := func(username, password string) response {
+		return post(t, newClient(), srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	}
+	ok := login("phula", seed.DemoPassword)
+	if ok.status != 303 || ok.header.Get("Location") != "/" {
+		t.Fatalf("sign in: %d %s", ok.status, ok.header.Get("Location"))
+	}
+	if countAudit(t, dbURL, "sign_in", "phula") != 1 {
+		t.Error("sign-in not in the audit log")
+	}
+
+	// An unknown user, a wrong password and a disabled user get one answer.
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash, active)
+		SELECT 'khoa', 'Tài khoản đã khóa', role, unit_code, password_hash, false FROM users WHERE username = 'phula'`)
+	unknown := login("nobody", seed.DemoPassword)
+	wrong := login("phula", "not the password")
+	disabled := login("khoa", seed.DemoPassword)
+	strip := regexp.MustCompile(`value="[^"]*"`)
+	for name, r := range map[string]response{"wrong password": wrong, "disabled": disabled} {
+		if r.status != unknown.status || strip.ReplaceAllString(r.body, "") != strip.ReplaceAllString(unknown.body, "") {
+			t.Errorf("%s answers differently from an unknown user (%d vs %d)", name, r.status, unknown.status)
+		}
+	}
+	if unknown.status != http.StatusUnauthorized {
+		t.Errorf("wrong credentials = %d, want 401", unknown.status)
+	}
+	mustContain(t, "wrong credentials", unknown.body, "Tên đăng nhập hoặc mật khẩu không đúng.")
+	if countAudit(t, dbURL, "sign_in_failed", "nobody") != 1 || countAudit(t, dbURL, "sign_in_failed", "phula") != 1 {
+		t.Error("failed sign-ins not in the audit log")
+	}
+
+	// Odd usernames get a clear error, and nothing is written.
+	before := dbState(t, dbURL)
+	for _, u := range []string{strings.Repeat("a", 10000), "ａｄｍｉｎ", "phu\x00la", "\xff\xfe", "Phú La", ""} {
+		r := login(u, "whatever password")
+		if r.status != http.StatusBadRequest {
+			t.Errorf("username %.20q = %d, want 400", u, r.status)
+		}
+		if u == "" {
+			mustContain(t, "empty username", r.body, "Hãy nhập tên đăng nhập.")
+		} else {
+			mustContain(t, "odd username", r.body, "Tên đăng nhập gồm 2–64 ký tự")
+		}
+	}
+	if r := login("phula", ""); r.status != 400 || !strings.Contains(r.body, "Hãy nhập mật khẩu.") {
+		t.Errorf("empty password = %d", r.status)
+	}
+	if after := dbState(t, dbURL); after != before {
+		t.Error("malformed sign-ins changed the database")
+	}
+	if countAudit(t, dbURL, "sign_in_failed", "phula") != 1 {
+		t.Error("malformed sign-ins were counted as attempts")
+	}
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	login := func(username, password string) response {
+		return post(t, newClient(), srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	}
+	for i := range 10 {
+		if r := login("phula", fmt.Sprintf("wrong password %d", i)); r.status != 401 {
+			t.Fatalf("attempt %d = %d, want 401", i+1, r.status)
+		}
+	}
+	// The 11th attempt is refused even with the right password.
+	r := login("phula", seed.DemoPassword)
+	if r.status != http.StatusTooManyRequests {
+		t.Fatalf("11th attempt = %d, want 429", r.status)
+	}
+	mustContain(t, "limited", r.body, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	// Another user from the same address may still sign in...
+	if r := login("hanoi", seed.DemoPassword); r.status != 303 {
+		t.Errorf("another user = %d, want 303", r.status)
+	}
+	// ...until the address itself has failed too often.
+	for i := range 10 {
+		login(fmt.Sprintf("guess%d", i), "wrong password")
+	}
+	if r := login("bocongan", seed.DemoPassword); r.status != http.StatusTooManyRequests {
+		t.Errorf("after 20 failures from one address = %d, want 429", r.status)
+	}
+}
+
+func sessionCookie(c *http.Client, srvURL string) string {
+	u, _ := url.Parse(srvURL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "modelward_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestSessions(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	u, _ := url.Parse(srv.URL)
+
+	// A token planted before sign-in is not the one used after it.
+	c := newClient()
+	c.Jar.SetCookies(u, []*http.Cookie{{Name: "modelward_session", Value: "planted-token"}})
+	r := post(t, c, srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
+	if r.status != 303 {
+		t.Fatalf("sign in = %d", r.status)
+	}
+	token := sessionCookie(c, srv.URL)
+	if token == "" || token == "planted-token" {
+		t.Fatalf("session token after sign-in: %q", token)
+	}
+	for _, h := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, "modelward_session=") && (!strings.Contains(h, "HttpOnly") || !strings.Contains(h, "SameSite=Lax")) {
+			t.Errorf("session cookie %q is not HttpOnly and SameSite=Lax", h)
+		}
+	}
+	if r := get(t, c, srv.URL+"/2023/wards/09552"); r.status != 200 {
+		t.Fatalf("signed in = %d", r.status)
+	}
+
+	// A forged token leads to the sign-in page.
+	forged := newClient()
+	forged.Jar.SetCookies(u, []*http.Cookie{{Name: "modelward_session", Value: "forged-" + token}})
+	if r := get(t, forged, srv.URL+"/2023/wards/09552"); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("forged session = %d %s", r.status, r.header.Get("Location"))
+	}
+
+	// An expired session leads to the sign-in page.
+	execSQL(t, dbURL, `UPDATE sessions SET expiry = now() - interval '1 second' WHERE token = $1`, token)
+	if r := get(t, c, srv.URL+"/2023/wards/09552"); r.status != 303 {
+		t.Errorf("expired session = %d, want 303 to sign in", r.status)
+	}
+
+	// Sign-out ends the session on the server, not only in the browser.
+	c = signIn(t, srv, "phula")
+	token = sessionCookie(c, srv.URL)
+	if r := post(t, c, srv.URL+"/logout", nil); r.status != 303 || r.header.Get("Location") != "/login" {
+		t.Errorf("sign out = %d %s", r.status, r.header.Get("Location"))
+	}
+	if countAudit(t, dbURL, "sign_out", "phula") != 1 {
+		t.Error("sign-out not in the audit log")
+	}
+	replay := newClient()
+	replay.Jar.SetCookies(u, []*http.Cookie{{Name: "modelward_session", Value: token}})
+	if r := get(t, replay, srv.URL+"/2023/wards/09552"); r.status != 303 {
+		t.Errorf("the token of a signed-out session still works: %d", r.status)
+	}
+}
+
+func TestDisablingAUserEndsTheirSessions(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	officer := signIn(t, srv, "phula")
+	admin := signIn(t, srv, "admin")
+	r := post(t, admin, srv.URL+"/admin/users/phula/active", url.Values{"active": {"false"}})
+	if r.status != 303 {
+		t.Fatalf("disable = %d", r.status)
+	}
+	r = get(t, admin, srv.URL+r.header.Get("Location"))
+	mustContain(t, "after disabling", r.body, "Đã khóa tài khoản phula")
+	if countAudit(t, dbURL, "user_disable", "phula") != 1 {
+		t.Error("disabling not audited")
+	}
+	if r := get(t, officer, srv.URL+"/2023/wards/09552"); r.status != 303 {
+		t.Errorf("disabled user's session = %d, want 303 to sign in", r.status)
+	}
+	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}}); r.status != 401 {
+		t.Errorf("disabled user signs in: %d", r.status)
+	}
+	// An admin cannot lock themselves out.
+	if r := post(t, admin, srv.URL+"/admin/users/admin/active", url.Values{"active": {"false"}}); r.status != 400 {
+		t.Errorf("self-disable = %d, want 400", r.status)
+	}
+	post(t, admin, srv.URL+"/admin/users/phula/active", url.Values{"active": {"true"}})
+	signIn(t, srv, "phula")
+}
+
+func TestAdminManagesUsers(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	admin := signIn(t, srv, "admin")
+
+	r := get(t, admin, srv.URL+"/admin/users?role=reviewer")
+	if !strings.Contains(r.body, ">hanoi<") || strings.Contains(r.body, ">phula<") {
+		t.Error("filter by role does not filter")
+	}
+	r = get(t, admin, srv.URL+"/admin/users?unit=268")
+	if !strings.Contains(r.body, ">phula<") || strings.Contains(r.body, ">hanoi<") {
+		t.Error("filter by unit subtree does not filter")
+	}
+	r = get(t, admin, srv.URL+"/admin/users?q=ph%C3%BA%20la")
+	if !strings.Contains(r.body, ">phula<") || strings.Contains(r.body, ">bocongan<") {
+		t.Error("search by name does not find Phú La")
+	}
+
+	before := dbState(t, dbURL)
+	for _, tt := range []struct {
+		form url.Values
+		msg  string
+	}{
+		{url.Values{"username": {"Mộ Lao"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập gồm 2–64 ký tự"},
+		{url.Values{"username": {"molao"}, "full_name": {""}, "role": {"ward_officer"}, "unit": {"09541"}}, "Hãy nhập họ tên"},
+		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"boss"}, "unit": {"09541"}}, "Hãy chọn một vai trò."},
+		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"reviewer"}, "unit": {"09541"}}, "Vai trò không phù hợp với đơn vị"},
+		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"99999"}}, "Không có đơn vị với mã này."},
+		{url.Values{"username": {"phula"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập này đã có người dùng."},
+		{url.Values{"username": {strings.Repeat("x", 10000)}, "full_name": {strings.Repeat("y", 10000)}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập gồm 2–64 ký tự"},
+	} {
+		r := post(t, admin, srv.URL+"/admin/users", tt.form)
+		if r.status != 400 {
+			t.Errorf("%v = %d, want 400", tt.form, r.status)
+		}
+		mustContain(t, "refused new user", r.body, tt.msg)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("refused new users changed the database")
+	}
+
+	r = post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Công an phường Mộ Lao"}, "role": {"ward_officer"}, "unit": {"09541"}})
+	if r.status != 200 {
+		t.Fatalf("create = %d", r.status)
+	}
+	m := regexp.MustCompile(`<code>([A-Z2-7]{14})</code>`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no first password shown")
+	}
+	if countAudit(t, dbURL, "user_create", "molao") != 1 {
+		t.Error("creation not audited")
+	}
+	c := newClient()
+	if r := post(t, c, srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 303 {
+		t.Fatalf("new user signs in = %d", r.status)
+	}
+	if r := get(t, c, srv.URL+"/"); r.header.Get("Location") != "/2025/wards/09541" {
+		t.Errorf("new officer's home: %s", r.header.Get("Location"))
+	}
+
+	r = post(t, admin, srv.URL+"/admin/users/molao/password", nil)
+	m2 := regexp.MustCompile(`<code>([A-Z2-7]{14})</code>`).FindStringSubmatch(r.body)
+	if r.status != 200 || m2 == nil || m2[1] == m[1] {
+		t.Fatalf("reset = %d", r.status)
+	}
+	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 401 {
+		t.Errorf("old password still works: %d", r.status)
+	}
+	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m2[1]}}); r.status != 303 {
+		t.Errorf("new password does not work: %d", r.status)
+	}
+	if r := post(t, admin, srv.URL+"/admin/users/nobody/password", nil); r.status != 404 {
+		t.Errorf("reset of an unknown user = %d, want 404", r.status)
+	}
+}
+
+func TestCrossSiteRequestsAreRefused(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	admin := signIn(t, srv, "admin")
+	before := dbState(t, dbURL)
+	for _, h := range []map[string]string{
+		{"Sec-Fetch-Site": "cross-site"},
+		{"Origin": "https://evil.example"},
+	} {
+		req, _ := http.NewRequest("POST", srv.URL+"/admin/users/phula/active", strings.NewReader("active=false"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		res, err := admin.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := read(t, res)
+		if r.status != 403 {
+			t.Errorf("cross-site POST with %v = %d, want 403", h, r.status)
+		}
+		mustContain(t, "cross-site", r.body, "không xuất phát từ trang của hệ thống")
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("a cross-site POST changed the database")
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	srv := newPortal(t)
+	c := signIn(t, srv, "hanoi")
+	for _, path := range []string{"/healthz", "/login", "/2023/units/01", "/2023/units/48", "/static/style.css"} {
+		r := get(t, c, srv.URL+path)
+		for k, want := range map[string]string{
+			"X-Content-Type-Options": "nosniff",
+			"Referrer-Policy":        "same-origin",
+		} {
+			if got := r.header.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, k, got, want)
+			}
+		}
+		csp := r.header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q", path, csp)
+		}
+	}
+}
