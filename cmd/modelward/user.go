@@ -24,7 +24,7 @@ roles: ward_officer (unit: a ward), reviewer (a province or district), ministry 
 // standard input, never from arguments (which other users can see).
 func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("user: say what to do\n" + userUsage)
+		return fmt.Errorf("user: say what to do\n%s", userUsage)
 	}
 	url, err := databaseURL(getenv)
 	if err != nil {
@@ -68,7 +68,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		return nil
 	case "passwd", "disable":
 		if len(args) != 2 {
-			return errors.New("user: give one username\n" + userUsage)
+			return fmt.Errorf("user: give one username\n%s", userUsage)
 		}
 		st, err := store.Open(ctx, url)
 		if err != nil {
