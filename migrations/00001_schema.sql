@@ -43,12 +43,15 @@ CREATE TABLE criteria (
     title_en   text NOT NULL CHECK (title_en <> ''),
     kind       text NOT NULL CHECK (kind IN ('check', 'measure')),
     unit       text NOT NULL DEFAULT '',
+    -- What values a measure takes: a share (0–100), a count (whole, not
+    -- negative) or a change against the previous year (any decimal).
+    scale      text CHECK (scale IN ('share', 'count', 'change')),
     comparator text CHECK (comparator IN ('<', '<=', '>=', '>', '=')),
     threshold  numeric,
     year_end   boolean NOT NULL DEFAULT false,
     PRIMARY KEY (year, number),
     -- A measure is compared with a threshold by the system; a check is judged by people.
-    CHECK ((kind = 'measure') = (comparator IS NOT NULL AND threshold IS NOT NULL))
+    CHECK ((kind = 'measure') = (comparator IS NOT NULL AND threshold IS NOT NULL AND scale IS NOT NULL))
 );
 
 CREATE TABLE users (

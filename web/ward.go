@@ -21,6 +21,20 @@ type WardPage struct {
 	YearEndOpens time.Time
 	DashHref     string
 	Groups       []CriteriaGroup
+	// Editable is set for the ward's officer while the assessment is open.
+	Editable    bool
+	Flash       string // a message key
+	FlashArgs   []any
+	Due         *Due
+	SubmitHref  string
+	HistoryHref string
+}
+
+// Due is what an officer still has to do for the year.
+type Due struct {
+	NotStarted   int
+	InProgress   int
+	YearEndOpens string // the date, when the year-end window is still closed
 }
 
 // CriteriaGroup is one group (A–G) of the catalogue with its criteria.
@@ -42,6 +56,8 @@ type CriterionRow struct {
 	Note      string
 	UpdatedBy string
 	UpdatedAt *time.Time
+	Href      string
+	Evidence  int
 }
 
 // ComparatorSign is the printed sign of a comparator.

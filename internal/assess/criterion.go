@@ -77,8 +77,25 @@ type Criterion struct {
 	// Threshold is kept as the decimal string the catalogue holds, so that
 	// comparisons are exact (no float rounding at the threshold itself).
 	Threshold string
-	YearEnd   bool
+	// Scale says what values a measure takes.
+	Scale   Scale
+	YearEnd bool
 }
+
+// Scale is the range of values a measure takes.
+type Scale string
+
+const (
+	// Share is a percentage from 0 to 100.
+	Share Scale = "share"
+	// Count is a whole number, not negative.
+	Count Scale = "count"
+	// Change is a change against the previous year, any decimal.
+	Change Scale = "change"
+)
+
+// Valid reports whether s is a known scale.
+func (s Scale) Valid() bool { return s == Share || s == Count || s == Change }
 
 // Evaluate judges a measure's value against the criterion's threshold.
 // The value is a decimal string as stored ("91", "-8", "91.5").

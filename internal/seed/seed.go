@@ -147,11 +147,28 @@ func readCriteria() ([]assess.Criterion, error) {
 		if err != nil {
 			return nil, fmt.Errorf("criteria-2023.csv line %d: year_end: %w", i+2, err)
 		}
-		cs = append(cs, assess.Criterion{
+		c := assess.Criterion{
 			Number: n, Group: r[1], GroupVI: r[2], GroupEN: r[3], TitleVI: r[4], TitleEN: r[5],
 			Kind: assess.Kind(r[6]), Unit: r[7], Comparator: assess.Comparator(r[8]), Threshold: r[9],
 			YearEnd: yearEnd,
-		})
+		}
+		if c.Kind == assess.Measure {
+			c.Scale = scaleOf(c)
+		}
+		cs = append(cs, c)
 	}
 	return cs, nil
+}
+
+// scaleOf tells the scale of a measure of the starting catalogue, which has
+// no column for it: a percentage is a change against the previous year when
+// its title says so, a share otherwise; anything else is a count.
+func scaleOf(c assess.Criterion) assess.Scale {
+	switch {
+	case c.Unit == "%" && strings.HasPrefix(c.TitleEN, "Change"):
+		return assess.Change
+	case c.Unit == "%":
+		return assess.Share
+	}
+	return assess.Count
 }

@@ -32,10 +32,7 @@ func (s *Server) adminUsers(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := web.AdminUsersPage{Form: web.NewUserForm{Role: string(assess.WardOfficer)}}
-	p.Flash = s.sessions.PopString(r.Context(), flashKey)
-	if p.Flash != "" {
-		p.FlashArgs = []any{s.sessions.PopString(r.Context(), flashArg)}
-	}
+	p.Flash, p.FlashArgs = s.popFlash(r)
 	return s.renderAdminUsers(w, r, http.StatusOK, p)
 }
 
@@ -175,8 +172,7 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) error {
 	if active {
 		flash = "admin.flash.enabled"
 	}
-	s.sessions.Put(r.Context(), flashKey, flash)
-	s.sessions.Put(r.Context(), flashArg, username)
+	s.flash(r, flash, username)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }

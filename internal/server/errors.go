@@ -60,9 +60,17 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 
 func classify(err error) (int, string) {
 	var e *Error
+	var stale *store.StaleError
+	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
 		return e.Status, e.Key
+	case errors.Is(err, store.ErrState):
+		return http.StatusConflict, "err.state"
+	case errors.As(err, &stale), errors.Is(err, store.ErrExists):
+		return http.StatusConflict, "err.conflict"
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, "err.toolarge"
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, "err.notfound"
 	case unavailable(err):

@@ -5,6 +5,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -67,9 +68,13 @@ func New(cfg Config) *Server {
 // MaxBodyBytes bounds every request body the portal reads.
 const MaxBodyBytes = 1 << 20
 
+// limitBody bounds every request body, except evidence uploads, which set
+// their own, larger limit.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		if !(r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/evidence")) {
+			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		}
 		next.ServeHTTP(w, r)
 	})
 }

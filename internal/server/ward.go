@@ -56,6 +56,37 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
 	}
+	p.Editable = canEdit(r, wardScope{Path: path}, a)
+	p.Flash, p.FlashArgs = s.popFlash(r)
+	p.HistoryHref = fmt.Sprintf("/%d/wards/%s/history", year, unit.Code)
+	evidence, err := s.store.EvidenceOf(ctx, unit.Code, year)
+	if err != nil {
+		return err
+	}
+	evidenceCount := map[int]int{}
+	for _, e := range evidence {
+		if e.RemovedAt == nil {
+			evidenceCount[e.Number]++
+		}
+	}
+	if p.Editable {
+		due := &web.Due{}
+		for _, c := range cat.Criteria {
+			switch c.Shown(a.Results[c.Number].Status) {
+			case assess.NotStarted:
+				due.NotStarted++
+			case assess.InProgress:
+				due.InProgress++
+			}
+		}
+		if !s.yearEndOpen(cat) {
+			due.YearEndOpens = l.Date(cat.YearEndOpens)
+		}
+		p.Due = due
+		if a.Exists {
+			p.SubmitHref = fmt.Sprintf("/%d/wards/%s/submit", year, unit.Code)
+		}
+	}
 	for _, c := range cat.Criteria {
 		if len(p.Groups) == 0 || p.Groups[len(p.Groups)-1].Code != c.Group {
 			title := c.GroupVI
@@ -66,12 +97,14 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 		}
 		res := a.Results[c.Number]
 		row := web.CriterionRow{
-			Number:  c.Number,
-			Title:   c.TitleVI,
-			Kind:    c.Kind,
-			YearEnd: c.YearEnd,
-			Status:  c.Shown(res.Status),
-			Note:    res.Note,
+			Number:   c.Number,
+			Title:    c.TitleVI,
+			Kind:     c.Kind,
+			YearEnd:  c.YearEnd,
+			Status:   c.Shown(res.Status),
+			Note:     res.Note,
+			Href:     fmt.Sprintf("/%d/wards/%s/criteria/%d", year, unit.Code, c.Number),
+			Evidence: evidenceCount[c.Number],
 		}
 		if l == web.EN {
 			row.Title = c.TitleEN

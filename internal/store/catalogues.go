@@ -43,7 +43,7 @@ func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT number, group_code, group_vi, group_en, title_vi, title_en, kind, unit,
-		       coalesce(comparator, ''), coalesce(threshold::text, ''), year_end
+		       coalesce(comparator, ''), coalesce(threshold::text, ''), coalesce(scale, ''), year_end
 		FROM criteria WHERE year = $1 ORDER BY number`, year)
 	if err != nil {
 		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
@@ -51,7 +51,7 @@ func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
 	c.Criteria, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (assess.Criterion, error) {
 		var k assess.Criterion
 		err := r.Scan(&k.Number, &k.Group, &k.GroupVI, &k.GroupEN, &k.TitleVI, &k.TitleEN,
-			&k.Kind, &k.Unit, &k.Comparator, &k.Threshold, &k.YearEnd)
+			&k.Kind, &k.Unit, &k.Comparator, &k.Threshold, &k.Scale, &k.YearEnd)
 		return k, err
 	})
 	if err != nil {

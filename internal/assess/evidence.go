@@ -1,0 +1,98 @@
+package assess
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// MaxEvidenceBytes is the largest evidence file accepted.
+const MaxEvidenceBytes = 20 << 20
+
+// maxUnpackedBytes bounds what an office document may claim to expand to,
+// so that an archive bomb is refused without unpacking it.
+const maxUnpackedBytes = 200 << 20
+
+// Evidence file types, as stored.
+const (
+	TypePDF  = "application/pdf"
+	TypeJPEG = "image/jpeg"
+	TypePNG  = "image/png"
+	TypeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	TypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// Evidence errors.
+var (
+	ErrEvidenceType  = errors.New("evidence must be a PDF, JPEG, PNG, DOCX or XLSX file")
+	ErrEvidenceEmpty = errors.New("evidence file is empty")
+	ErrEvidenceDate  = errors.New("evidence date must fall inside the assessment year")
+)
+
+// SniffEvidence tells an evidence file's type from its content — never
+// from its name or the type the browser claims — and refuses any type
+// not allowed. Office documents are ZIP archives: their directory is read
+// (not their content) to tell a Word file from a spreadsheet and to refuse
+// one that would expand enormously.
+func SniffEvidence(content []byte) (string, error) {
+	if len(content) == 0 {
+		return "", ErrEvidenceEmpty
+	}
+	switch t := http.DetectContentType(content); t {
+	case TypePDF, TypeJPEG, TypePNG:
+		return t, nil
+	case "application/zip":
+		return sniffOffice(content)
+	}
+	return "", ErrEvidenceType
+}
+
+func sniffOffice(content []byte) (string, error) {
+	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return "", ErrEvidenceType
+	}
+	var total uint64
+	names := map[string]bool{}
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		names[f.Name] = true
+	}
+	if total > maxUnpackedBytes || !names["[Content_Types].xml"] {
+		return "", ErrEvidenceType
+	}
+	switch {
+	case names["word/document.xml"]:
+		return TypeDOCX, nil
+	case names["xl/workbook.xml"]:
+		return TypeXLSX, nil
+	}
+	return "", ErrEvidenceType
+}
+
+// CheckEvidenceDate says whether the date evidence refers to falls in year.
+func CheckEvidenceDate(dated time.Time, year int) error {
+	if dated.Year() != year {
+		return ErrEvidenceDate
+	}
+	return nil
+}
+
+// FileExtension is the usual extension of an evidence type.
+func FileExtension(contentType string) string {
+	switch contentType {
+	case TypePDF:
+		return ".pdf"
+	case TypeJPEG:
+		return ".jpg"
+	case TypePNG:
+		return ".png"
+	case TypeDOCX:
+		return ".docx"
+	case TypeXLSX:
+		return ".xlsx"
+	}
+	return ""
+}

@@ -1,0 +1,61 @@
+package assess
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func officeFile(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestSniffEvidence(t *testing.T) {
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	jpeg := []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00")
+	docx := officeFile(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
+	xlsx := officeFile(t, map[string]string{"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+	for _, tt := range []struct {
+		name    string
+		content []byte
+		want    string
+	}{
+		{"pdf", pdf, TypePDF}, {"png", png, TypePNG}, {"jpeg", jpeg, TypeJPEG},
+		{"docx", docx, TypeDOCX}, {"xlsx", xlsx, TypeXLSX},
+	} {
+		if got, err := SniffEvidence(tt.content); err != nil || got != tt.want {
+			t.Errorf("%s: %q, %v", tt.name, got, err)
+		}
+	}
+	for _, tt := range []struct {
+		name    string
+		content []byte
+		want    error
+	}{
+		{"empty", nil, ErrEvidenceEmpty},
+		{"html", []byte("<html><script>alert(1)</script></html>"), ErrEvidenceType},
+		{"exe", []byte("MZ\x90\x00\x03\x00\x00\x00"), ErrEvidenceType},
+		{"plain zip", officeFile(t, map[string]string{"a.txt": "x"}), ErrEvidenceType},
+		{"truncated zip", docx[:len(docx)/2], ErrEvidenceType},
+		{"text that says pdf", []byte("this is a PDF, honest"), ErrEvidenceType},
+	} {
+		if got, err := SniffEvidence(tt.content); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %q, %v; want %v", tt.name, got, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,234 @@
+package server
+
+import (
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// criterionPage shows one criterion of a ward's assessment, with its form
+// for the ward's officer, its evidence and its history.
+func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Read)
+	if err != nil {
+		return err
+	}
+	c, err := sc.criterion(r)
+	if err != nil {
+		return err
+	}
+	p, err := s.criterionView(r, sc, c)
+	if err != nil {
+		return err
+	}
+	return renderHTML(w, r, http.StatusOK, web.Criterion(p))
+}
+
+// criterionView builds the page of criterion c as stored, with a form that
+// starts from the stored result.
+func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion) (web.CriterionPage, error) {
+	ctx := r.Context()
+	a, err := s.store.Assessment(ctx, sc.Year, sc.Ward.Code)
+	if err != nil {
+		return web.CriterionPage{}, err
+	}
+	l := langOf(r)
+	res := a.Results[c.Number]
+	p := web.CriterionPage{
+		Page:      s.frame(r, l.T("crit.heading", c.Number)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
+		WardName:  sc.Ward.Name,
+		WardHref:  sc.href(),
+		ActionURL: sc.criterionHref(c.Number),
+		Number:    c.Number,
+		Title:     pick(l, c.TitleVI, c.TitleEN),
+		Group:     l.T("group", c.Group, pick(l, c.GroupVI, c.GroupEN)),
+		Kind:      c.Kind,
+		YearEnd:   c.YearEnd,
+		Current:   resultView(l, c, res),
+		Editable:  canEdit(r, sc, a),
+		Form:      web.ResultForm{Status: string(res.Status), Value: l.Decimal(res.Value), Note: res.Note, Version: res.Version},
+		Upload:    web.UploadForm{ActionURL: sc.criterionHref(c.Number) + "/evidence"},
+	}
+	if p.Form.Status == "" {
+		p.Form.Status = string(assess.NotStarted)
+	}
+	if c.YearEnd && !s.yearEndOpen(sc.Catalogue) {
+		p.YearEndOpens = &sc.Catalogue.YearEndOpens
+	}
+	if c.Kind == assess.Measure {
+		p.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+		p.Unit = l.Unit(c.Unit)
+		p.ScaleHint = l.T("scale." + string(c.Scale))
+	}
+	evidence, err := s.store.EvidenceOf(ctx, sc.Ward.Code, sc.Year)
+	if err != nil {
+		return web.CriterionPage{}, err
+	}
+	for _, e := range evidence {
+		if e.Number == c.Number {
+			p.Evidence = append(p.Evidence, evidenceRow(l, sc, e))
+		}
+	}
+	changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, c.Number, 100)
+	if err != nil {
+		return web.CriterionPage{}, err
+	}
+	p.History = historyRows(l, sc.Catalogue, changes)
+	return p, nil
+}
+
+func pick(l web.Lang, vi, en string) string {
+	if l == web.EN {
+		return en
+	}
+	return vi
+}
+
+// canEdit reports whether the signed-in user may change the assessment now.
+func canEdit(r *http.Request, sc wardScope, a store.Assessment) bool {
+	return authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable())
+}
+
+func resultView(l web.Lang, c assess.Criterion, res store.Result) web.ResultView {
+	v := web.ResultView{Status: c.Shown(res.Status), Note: res.Note, Version: res.Version, UpdatedBy: res.UpdatedBy}
+	if res.Value != "" {
+		v.Value = l.WithUnit(res.Value, c.Unit)
+	}
+	if res.Version > 0 {
+		at := res.UpdatedAt
+		v.UpdatedAt = &at
+	}
+	return v
+}
+
+func evidenceRow(l web.Lang, sc wardScope, e store.Evidence) web.EvidenceRow {
+	return web.EvidenceRow{
+		ID: e.ID, Href: fmt.Sprintf("/evidence/%d", e.ID),
+		RemoveURL: fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
+		Title:     e.Title, Dated: e.Dated, Type: strings.TrimPrefix(assess.FileExtension(e.ContentType), "."),
+		Size: l.Size(e.Size), SHA256: hex.EncodeToString(e.SHA256),
+		UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt, RemovedBy: e.RemovedBy, RemovedAt: e.RemovedAt,
+	}
+}
+
+// resultInput is the result form as typed.
+type resultInput struct {
+	Status  string
+	Value   string
+	Note    string
+	Version string
+}
+
+func parseResult(r *http.Request) (resultInput, error) {
+	if err := r.ParseForm(); err != nil {
+		return resultInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	f := r.PostForm
+	return resultInput{Status: f.Get("status"), Value: strings.TrimSpace(f.Get("value")), Note: f.Get("note"), Version: f.Get("version")}, nil
+}
+
+// validate judges the input against the criterion; errors are message keys
+// by field.
+func (in resultInput) validate(c assess.Criterion, yearEndOpen bool) (store.ResultChange, map[string]string) {
+	errs := map[string]string{}
+	ch := store.ResultChange{Number: c.Number, Note: in.Note}
+	v, err := strconv.Atoi(in.Version)
+	if err != nil || v < 0 {
+		errs["version"] = "crit.err.version"
+	}
+	ch.Version = v
+	if !utf8.ValidString(in.Note) || utf8.RuneCountInString(in.Note) > 4000 || strings.ContainsRune(in.Note, 0) {
+		errs["note"] = "crit.err.note"
+	}
+	status, value, err := c.Judge(assess.Status(in.Status), in.Value, yearEndOpen)
+	switch {
+	case errors.Is(err, assess.ErrStatus):
+		errs["status"] = "crit.err.status"
+	case errors.Is(err, assess.ErrYearEndClosed):
+		errs["status"] = "crit.err.yearend"
+	case errors.Is(err, assess.ErrMeasureNeeds):
+		errs["value"] = "crit.err.measure"
+	case errors.Is(err, assess.ErrValueShare):
+		errs["value"] = "val.err.share"
+	case errors.Is(err, assess.ErrValueCount):
+		errs["value"] = "val.err.count"
+	case errors.Is(err, assess.ErrValueTooLong):
+		errs["value"] = "val.err.long"
+	case err != nil:
+		errs["value"] = "val.err.number"
+	}
+	ch.Status, ch.Value = status, value
+	return ch, errs
+}
+
+// saveCriterion records a criterion's result: post, then redirect to the
+// ward page with a message; a bad form or a stale version shows the form
+// again with what was typed.
+func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Edit)
+	if err != nil {
+		return err
+	}
+	c, err := sc.criterion(r)
+	if err != nil {
+		return err
+	}
+	in, err := parseResult(r)
+	if err != nil {
+		return err
+	}
+	ch, errs := in.validate(c, s.yearEndOpen(sc.Catalogue))
+	l := langOf(r)
+	typed := web.ResultForm{Status: in.Status, Value: in.Value, Note: in.Note, Version: ch.Version, Errors: errs}
+	if !utf8.ValidString(typed.Note) {
+		typed.Note = strings.ToValidUTF8(typed.Note, "\uFFFD")
+	}
+	if len(errs) > 0 {
+		return s.rerenderCriterion(w, r, sc, c, http.StatusBadRequest, func(p *web.CriterionPage) {
+			typed.Version = p.Form.Version
+			p.Form = typed
+		})
+	}
+	ch.Year, ch.Ward = sc.Year, sc.Ward.Code
+	saved, err := s.store.SaveResult(r.Context(), userOf(r).Actor(), ch)
+	var stale *store.StaleError
+	if errors.As(err, &stale) {
+		// Show what is stored now beside what was typed; the form now
+		// carries the current version, so saving again is a deliberate act.
+		return s.rerenderCriterion(w, r, sc, c, http.StatusConflict, func(p *web.CriterionPage) {
+			theirs := p.Current
+			p.Stale = &theirs
+			typed.Version = stale.Current.Version
+			typed.Errors = nil
+			p.Form = typed
+		})
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "flash.saved", strconv.Itoa(c.Number), l.Status(c.Shown(saved.Status)))
+	http.Redirect(w, r, fmt.Sprintf("%s#c%d", sc.href(), c.Number), http.StatusSeeOther)
+	return nil
+}
+
+// rerenderCriterion shows the criterion page again with status, after
+// adjust has put in what the user typed.
+func (s *Server) rerenderCriterion(w http.ResponseWriter, r *http.Request, sc wardScope, c assess.Criterion, status int, adjust func(*web.CriterionPage)) error {
+	p, err := s.criterionView(r, sc, c)
+	if err != nil {
+		return err
+	}
+	if !p.Editable {
+		return &Error{Status: http.StatusConflict, Key: "err.state"}
+	}
+	adjust(&p)
+	return renderHTML(w, r, status, web.Criterion(p))
+}

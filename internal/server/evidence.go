@@ -1,0 +1,214 @@
+package server
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// maxEvidenceRequest bounds an evidence upload's whole body: the file and
+// a little room for the other fields.
+const maxEvidenceRequest = assess.MaxEvidenceBytes + 1<<20
+
+// evidenceUpload is the evidence form as received.
+type evidenceUpload struct {
+	Filename string
+	Content  []byte
+	SHA256   []byte
+	TooLarge bool
+	Title    string
+	Dated    string
+}
+
+// parseEvidence streams the multipart body: the file is read through a
+// limit, hashing as it goes, so that no more than the limit is ever held.
+func parseEvidence(w http.ResponseWriter, r *http.Request) (evidenceUpload, error) {
+	var up evidenceUpload
+	if r.ContentLength > maxEvidenceRequest {
+		return up, &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge"}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxEvidenceRequest)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return up, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return up, bodyError(err)
+		}
+		switch part.FormName() {
+		case "file":
+			var buf bytes.Buffer
+			h := sha256.New()
+			n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(part, assess.MaxEvidenceBytes+1))
+			if err != nil {
+				return up, bodyError(err)
+			}
+			if n > assess.MaxEvidenceBytes {
+				up.TooLarge = true
+				_, _ = io.Copy(io.Discard, part)
+				continue
+			}
+			up.Filename, up.Content, up.SHA256 = part.FileName(), buf.Bytes(), h.Sum(nil)
+		case "title", "dated":
+			b, err := io.ReadAll(io.LimitReader(part, 4096))
+			if err != nil {
+				return up, bodyError(err)
+			}
+			if part.FormName() == "title" {
+				up.Title = strings.TrimSpace(string(b))
+			} else {
+				up.Dated = strings.TrimSpace(string(b))
+			}
+		}
+		part.Close()
+	}
+	return up, nil
+}
+
+func bodyError(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge", Err: err}
+	}
+	return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+}
+
+// validate checks the upload; it returns the HTTP status to answer with
+// and the errors by field, or the evidence to store.
+func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]string) {
+	errs := map[string]string{}
+	status := http.StatusBadRequest
+	e := store.NewEvidence{Title: up.Title, Filename: up.Filename, Content: up.Content, SHA256: up.SHA256}
+	switch {
+	case up.TooLarge:
+		errs["file"], status = "evidence.err.toolarge", http.StatusRequestEntityTooLarge
+	case len(up.Content) == 0:
+		errs["file"] = "evidence.err.empty"
+	default:
+		t, err := assess.SniffEvidence(up.Content)
+		if err != nil {
+			errs["file"], status = "evidence.err.type", http.StatusUnsupportedMediaType
+		}
+		e.ContentType = t
+	}
+	if up.Title == "" || !utf8.ValidString(up.Title) || utf8.RuneCountInString(up.Title) > 300 || strings.ContainsRune(up.Title, 0) {
+		errs["title"] = "evidence.err.title"
+	}
+	dated, err := time.Parse(time.DateOnly, up.Dated)
+	if err != nil || assess.CheckEvidenceDate(dated, year) != nil {
+		errs["dated"] = "evidence.err.date"
+	}
+	e.Dated = dated
+	if !utf8.ValidString(e.Filename) || len(e.Filename) > 255 {
+		e.Filename = ""
+	}
+	return e, status, errs
+}
+
+// uploadEvidence adds a file to a criterion.
+func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Edit)
+	if err != nil {
+		return err
+	}
+	c, err := sc.criterion(r)
+	if err != nil {
+		return err
+	}
+	up, err := parseEvidence(w, r)
+	if err != nil {
+		return err
+	}
+	e, status, errs := up.validate(sc.Year)
+	if len(errs) > 0 {
+		return s.rerenderCriterion(w, r, sc, c, status, func(p *web.CriterionPage) {
+			p.Upload.Title, p.Upload.Dated, p.Upload.Errors = up.Title, up.Dated, errs
+			if !utf8.ValidString(p.Upload.Title) {
+				p.Upload.Title = ""
+			}
+		})
+	}
+	e.Year, e.Ward, e.Number = sc.Year, sc.Ward.Code, c.Number
+	if _, err := s.store.AddEvidence(r.Context(), userOf(r).Actor(), e); err != nil {
+		return err
+	}
+	s.flash(r, "flash.evidence.added", strconv.Itoa(c.Number))
+	http.Redirect(w, r, sc.criterionHref(c.Number)+"#evidence", http.StatusSeeOther)
+	return nil
+}
+
+// removeEvidence marks a file removed; it stays in the history.
+func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Edit)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	e, err := s.store.EvidenceByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if e.Ward != sc.Ward.Code || e.Year != sc.Year {
+		return errNotFound
+	}
+	if err := s.store.RemoveEvidence(r.Context(), userOf(r).Actor(), sc.Ward.Code, sc.Year, id); err != nil {
+		return err
+	}
+	s.flash(r, "flash.evidence.removed")
+	http.Redirect(w, r, sc.criterionHref(e.Number)+"#evidence", http.StatusSeeOther)
+	return nil
+}
+
+// downloadEvidence sends an evidence file to whoever may read its ward, as
+// an attachment of its stored (sniffed) type.
+func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	e, err := s.store.EvidenceByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	path, err := s.store.UnitPath(ctx, e.Ward)
+	if err != nil {
+		return err
+	}
+	if err := authorize(r, assess.Read, path); err != nil {
+		return err
+	}
+	content, err := s.store.EvidenceContent(ctx, id)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("minh-chung-%s-%d-tc%02d-%d%s", e.Ward, e.Year, e.Number, e.ID, assess.FileExtension(e.ContentType))
+	h := w.Header()
+	h.Set("Content-Type", e.ContentType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("Content-Length", strconv.Itoa(len(content)))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	_, err = w.Write(content)
+	return err
+}

@@ -1,0 +1,102 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// wardHistory is the timeline of a ward's year: every change to its
+// results, evidence and workflow state, newest first.
+func (s *Server) wardHistory(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Read)
+	if err != nil {
+		return err
+	}
+	changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 500)
+	if err != nil {
+		return err
+	}
+	l := langOf(r)
+	return renderHTML(w, r, http.StatusOK, web.History(web.HistoryPage{
+		Page:     s.frame(r, l.T("history.timeline", sc.Year)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
+		WardName: sc.Ward.Name,
+		WardHref: sc.href(),
+		Rows:     historyRows(l, sc.Catalogue, changes),
+	}))
+}
+
+// historyRows puts audit entries into words.
+func historyRows(l web.Lang, cat store.Catalogue, changes []store.Change) []web.HistoryRow {
+	units := map[int]assess.Criterion{}
+	for _, c := range cat.Criteria {
+		units[c.Number] = c
+	}
+	var rows []web.HistoryRow
+	for _, ch := range changes {
+		row := web.HistoryRow{At: ch.At, Actor: ch.Actor}
+		n := 0
+		if i := strings.LastIndexByte(ch.Key, '/'); i >= 0 && strings.Count(ch.Key, "/") == 2 {
+			n, _ = strconv.Atoi(ch.Key[i+1:])
+		}
+		switch {
+		case ch.Action == "result_update":
+			row.What = l.T("history.result_update", n)
+			row.Before = describeResult(l, units[n], ch.Before)
+			row.After = describeResult(l, units[n], ch.After)
+		case ch.Action == "evidence_add":
+			row.What = l.T("history.evidence_add", n)
+			row.After = describeEvidence(ch.After)
+		case ch.Action == "evidence_remove":
+			row.What = l.T("history.evidence_remove", n)
+			row.Before = describeEvidence(ch.Before)
+		case strings.HasPrefix(ch.Action, "assessment_"):
+			row.What = l.T("history.assessment", l.T("action."+strings.TrimPrefix(ch.Action, "assessment_")))
+			row.Before = l.State(assess.State(str(ch.Before, "state")))
+			row.After = l.State(assess.State(str(ch.After, "state")))
+			if reason := str(ch.After, "reason"); reason != "" {
+				row.After += ": " + reason
+			}
+		default:
+			row.What = ch.Action
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+func str(m map[string]any, key string) string {
+	if v, ok := m[key]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return ""
+}
+
+func describeResult(l web.Lang, c assess.Criterion, rec map[string]any) string {
+	if rec == nil {
+		return ""
+	}
+	parts := []string{l.Status(assess.Status(str(rec, "status")))}
+	if v := str(rec, "value"); v != "" {
+		parts = append(parts, l.WithUnit(v, c.Unit))
+	}
+	if note := str(rec, "note"); note != "" {
+		if r := []rune(note); len(r) > 120 {
+			note = string(r[:120]) + "…"
+		}
+		parts = append(parts, "“"+note+"”")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func describeEvidence(rec map[string]any) string {
+	if rec == nil {
+		return ""
+	}
+	return str(rec, "title") + " (" + str(rec, "type") + ", SHA-256 " + str(rec, "sha256") + ")"
+}

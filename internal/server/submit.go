@@ -1,0 +1,61 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// submitForm asks the officer to confirm, listing what is not judged yet.
+func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Edit)
+	if err != nil {
+		return err
+	}
+	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Ward.Code)
+	if err != nil {
+		return err
+	}
+	if !a.Exists || !a.State.Editable() {
+		return &Error{Status: http.StatusConflict, Key: "err.state"}
+	}
+	l := langOf(r)
+	p := web.SubmitPage{
+		Page:      s.frame(r, l.T("submit.title", sc.Year)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
+		WardName:  sc.Ward.Name,
+		WardHref:  sc.href(),
+		ActionURL: sc.href() + "/submit",
+		Standing:  l.Standing(assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored())),
+	}
+	for _, c := range sc.Catalogue.Criteria {
+		if st := c.Shown(a.Results[c.Number].Status); !st.Judged() {
+			p.NotJudged = append(p.NotJudged, web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: st})
+		}
+	}
+	return renderHTML(w, r, http.StatusOK, web.Submit(p))
+}
+
+// submit sends the assessment for review; it is read-only for the ward
+// from then on.
+func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Edit)
+	if err != nil {
+		return err
+	}
+	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Submit,
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		// Nothing recorded yet: there is nothing to submit.
+		return &Error{Status: http.StatusConflict, Key: "err.state", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "flash.submitted")
+	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// wardScope is what every ward route loads first: the year, its catalogue
+// and the ward with its place in the tree, after asking the access policy.
+type wardScope struct {
+	Year      int
+	Catalogue store.Catalogue
+	Path      []store.Unit
+	Ward      store.Unit
+}
+
+func (w wardScope) href() string { return fmt.Sprintf("/%d/wards/%s", w.Year, w.Ward.Code) }
+
+func (w wardScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria/%d", w.href(), n) }
+
+// loadWard reads {year} and {code}, checks that code is a ward and that the
+// signed-in user may do p to it.
+func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, error) {
+	ctx := r.Context()
+	year, err := parseYear(r)
+	if err != nil {
+		return wardScope{}, err
+	}
+	cat, err := s.store.Catalogue(ctx, year)
+	if err != nil {
+		return wardScope{}, err
+	}
+	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
+	if err != nil {
+		return wardScope{}, err
+	}
+	if err := authorize(r, p, path); err != nil {
+		return wardScope{}, err
+	}
+	ward := path[len(path)-1]
+	if ward.Kind != "ward" {
+		return wardScope{}, errNotFound
+	}
+	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: ward}, nil
+}
+
+// criterion reads {n} and finds that criterion in the year's catalogue.
+func (w wardScope) criterion(r *http.Request) (assess.Criterion, error) {
+	n, err := strconv.Atoi(urlParam(r, "n"))
+	if err != nil {
+		return assess.Criterion{}, errNotFound
+	}
+	for _, c := range w.Catalogue.Criteria {
+		if c.Number == n {
+			return c, nil
+		}
+	}
+	return assess.Criterion{}, errNotFound
+}
+
+// yearEndOpen reports whether the year-end window of the catalogue is open
+// on today's date in Vietnam.
+func (s *Server) yearEndOpen(cat store.Catalogue) bool {
+	now := s.now().In(web.HoChiMinh)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	return !today.Before(cat.YearEndOpens)
+}
+
+// Flash messages survive one redirect in the session: a catalogue key and
+// its arguments.
+func (s *Server) flash(r *http.Request, key string, args ...string) {
+	s.sessions.Put(r.Context(), flashKey, key)
+	s.sessions.Put(r.Context(), flashArg, strings.Join(args, "\x1f"))
+}
+
+func (s *Server) popFlash(r *http.Request) (string, []any) {
+	key := s.sessions.PopString(r.Context(), flashKey)
+	raw := s.sessions.PopString(r.Context(), flashArg)
+	if key == "" {
+		return "", nil
+	}
+	var args []any
+	if raw != "" {
+		for _, a := range strings.Split(raw, "\x1f") {
+			args = append(args, a)
+		}
+	}
+	return key, args
+}

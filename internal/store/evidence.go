@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+)
+
+// Evidence is a file supporting one criterion of an assessment.
+type Evidence struct {
+	ID          int64
+	Ward        string
+	Year        int
+	Number      int
+	Title       string
+	Dated       time.Time
+	Filename    string
+	ContentType string
+	Size        int64
+	SHA256      []byte
+	UploadedBy  string
+	UploadedAt  time.Time
+	RemovedBy   string
+	RemovedAt   *time.Time
+}
+
+// NewEvidence is a file to add.
+type NewEvidence struct {
+	Year        int
+	Ward        string
+	Number      int
+	Title       string
+	Dated       time.Time
+	Filename    string
+	ContentType string
+	Content     []byte
+	SHA256      []byte
+}
+
+func evidenceRecord(e Evidence) []byte {
+	b, _ := json.Marshal(map[string]any{"id": e.ID, "title": e.Title, "dated": e.Dated.Format(time.DateOnly),
+		"type": e.ContentType, "size": e.Size, "sha256": hex.EncodeToString(e.SHA256)})
+	return b
+}
+
+// AddEvidence stores a file for a criterion, creating the assessment when
+// it is the ward's first record of the year. Refused with ErrState once the
+// assessment is submitted.
+func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEvidence) (int64, error) {
+	var id int64
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		aid, state, err := lockAssessment(ctx, tx, e.Ward, e.Year, true)
+		if err != nil {
+			return err
+		}
+		if !state.Editable() {
+			return fmt.Errorf("add evidence to %s %d (%s): %w", e.Ward, e.Year, state, ErrState)
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			aid, e.Year, e.Number, e.Title, e.Dated, e.Filename, e.ContentType, len(e.Content), e.SHA256, e.Content, actorID(actor)).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("add evidence to %s %d: %w", e.Ward, e.Year, err)
+		}
+		rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_add",
+			Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
+	})
+	return id, err
+}
+
+const evidenceColumns = `e.id, a.ward_code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
+	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at`
+
+const evidenceFrom = `FROM evidence e
+	JOIN assessments a ON a.id = e.assessment_id
+	LEFT JOIN users up ON up.id = e.uploaded_by
+	LEFT JOIN users rm ON rm.id = e.removed_by`
+
+func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
+	var e Evidence
+	err := r.Scan(&e.ID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
+		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt)
+	return e, err
+}
+
+// EvidenceOf lists the evidence of a ward's assessment for a year, removed
+// files included, by criterion and upload time.
+func (s *Store) EvidenceOf(ctx context.Context, ward string, year int) ([]Evidence, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+evidenceColumns+` `+evidenceFrom+`
+		WHERE a.ward_code = $1 AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`, ward, year)
+	if err != nil {
+		return nil, fmt.Errorf("evidence of %s %d: %w", ward, year, err)
+	}
+	list, err := pgx.CollectRows(rows, scanEvidence)
+	if err != nil {
+		return nil, fmt.Errorf("evidence of %s %d: %w", ward, year, err)
+	}
+	return list, nil
+}
+
+// EvidenceByID returns one evidence record without its content.
+func (s *Store) EvidenceByID(ctx context.Context, id int64) (Evidence, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+evidenceColumns+` `+evidenceFrom+` WHERE e.id = $1`, id)
+	e, err := pgx.CollectExactlyOneRow(rows, scanEvidence)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Evidence{}, fmt.Errorf("evidence %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Evidence{}, fmt.Errorf("evidence %d: %w", id, err)
+	}
+	return e, nil
+}
+
+// EvidenceContent returns the bytes of an evidence file.
+func (s *Store) EvidenceContent(ctx context.Context, id int64) ([]byte, error) {
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT content FROM evidence WHERE id = $1`, id).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("evidence %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evidence %d: %w", id, err)
+	}
+	return b, nil
+}
+
+// RemoveEvidence marks an evidence file removed; the file and its record
+// stay, for the history. Refused with ErrState once the assessment is
+// submitted.
+func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward string, year int, id int64) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		aid, state, err := lockAssessment(ctx, tx, ward, year, false)
+		if err != nil {
+			return err
+		}
+		if !state.Editable() {
+			return fmt.Errorf("remove evidence %d (%s): %w", id, state, ErrState)
+		}
+		rows, _ := tx.Query(ctx, `SELECT `+evidenceColumns+` `+evidenceFrom+`
+			WHERE e.id = $1 AND e.assessment_id = $2 AND e.removed_at IS NULL FOR UPDATE OF e`, id, aid)
+		e, err := pgx.CollectExactlyOneRow(rows, scanEvidence)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("evidence %d of %s %d: %w", id, ward, year, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE evidence SET removed_at = now(), removed_by = $2 WHERE id = $1`, id, actorID(actor)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_remove",
+			Entity: "evidence", EntityKey: resultKey(ward, year, e.Number), Before: evidenceRecord(e)})
+	})
+}

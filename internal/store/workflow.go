@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+)
+
+// StateChange is a workflow step taken on a ward's assessment.
+type StateChange struct {
+	Ward         string
+	Year         int
+	Action       assess.Action
+	Reason       string
+	DecisionNo   string
+	DecisionDate *time.Time
+}
+
+// ChangeState takes a workflow step on an assessment, in one transaction
+// with its audit row. The step is judged by assess.Transition against the
+// stored state and the standing counted from the stored results; a step it
+// refuses returns an error wrapping ErrState.
+func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChange) (assess.State, error) {
+	var to assess.State
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		id, from, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
+		if err != nil {
+			return err
+		}
+		standing, err := standingOf(ctx, tx, id, c.Year)
+		if err != nil {
+			return err
+		}
+		to, err = assess.Transition(from, c.Action, standing, c.Reason)
+		if errors.Is(err, assess.ErrTransition) {
+			return fmt.Errorf("%w: %w", ErrState, err)
+		}
+		if err != nil {
+			return err
+		}
+		switch c.Action {
+		case assess.Submit:
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, submitted_at = now(), return_reason = '' WHERE id = $1`, id, to)
+		case assess.Return:
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), return_reason = $3 WHERE id = $1`, id, to, c.Reason)
+		case assess.Approve:
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now() WHERE id = $1`, id, to)
+		case assess.Recognize:
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = now(), decision_no = $3, decision_date = $4 WHERE id = $1`,
+				id, to, c.DecisionNo, c.DecisionDate)
+		case assess.Reopen:
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, decision_no = '', decision_date = NULL, recognized_at = NULL WHERE id = $1`, id, to)
+		}
+		if err != nil {
+			return fmt.Errorf("%s %s %d: %w", c.Action, c.Ward, c.Year, err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		before, _ := json.Marshal(map[string]any{"state": from})
+		afterRec := map[string]any{"state": to, "met": standing.Met, "total": standing.Total}
+		if c.Reason != "" {
+			afterRec["reason"] = c.Reason
+		}
+		if c.DecisionNo != "" {
+			afterRec["decision_no"] = c.DecisionNo
+		}
+		after, _ := json.Marshal(afterRec)
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "assessment_" + string(c.Action),
+			Entity: "assessment", EntityKey: assessmentKey(c.Ward, c.Year), Before: before, After: after})
+	})
+	return to, err
+}
+
+// standingOf counts an assessment's standing in Go, from the year's
+// catalogue and the stored results, inside tx.
+func standingOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) (assess.Standing, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT c.number, c.year_end, coalesce(r.status, 'not_started')
+		FROM criteria c LEFT JOIN results r ON r.assessment_id = $1 AND r.number = c.number
+		WHERE c.year = $2`, assessmentID, year)
+	if err != nil {
+		return assess.Standing{}, err
+	}
+	var catalogue []assess.Criterion
+	stored := map[int]assess.Status{}
+	for rows.Next() {
+		var c assess.Criterion
+		var st assess.Status
+		if err := rows.Scan(&c.Number, &c.YearEnd, &st); err != nil {
+			return assess.Standing{}, err
+		}
+		catalogue = append(catalogue, c)
+		stored[c.Number] = st
+	}
+	if err := rows.Err(); err != nil {
+		return assess.Standing{}, err
+	}
+	return assess.ComputeStanding(catalogue, stored), nil
+}

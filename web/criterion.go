@@ -1,0 +1,89 @@
+package web
+
+import (
+	"time"
+
+	"modelward/internal/assess"
+)
+
+// CriterionPage is one criterion of a ward's assessment: its result, the
+// form to change it, its evidence and its history.
+type CriterionPage struct {
+	Page
+	WardName  string
+	WardHref  string
+	ActionURL string
+	Number    int
+	Title     string
+	Group     string
+	Kind      assess.Kind
+	YearEnd   bool
+	// YearEndOpens is set while the year-end window is still closed.
+	YearEndOpens *time.Time
+	Threshold    string
+	Unit         string
+	ScaleHint    string // what values the measure takes, in words
+	Current      ResultView
+	Editable     bool
+	Form         ResultForm
+	// Stale is what someone else saved while this editor was open.
+	Stale    *ResultView
+	Evidence []EvidenceRow
+	Upload   UploadForm
+	History  []HistoryRow
+}
+
+// ResultView is a stored result as shown.
+type ResultView struct {
+	Status    assess.Status // as shown (pending year end included)
+	Value     string
+	Note      string
+	Version   int
+	UpdatedBy string
+	UpdatedAt *time.Time
+}
+
+// ResultForm is the result form as typed, with its errors by field.
+type ResultForm struct {
+	Status  string
+	Value   string
+	Note    string
+	Version int
+	Errors  map[string]string // field → message key
+}
+
+// EvidenceRow is one evidence file.
+type EvidenceRow struct {
+	ID         int64
+	Href       string
+	RemoveURL  string
+	Title      string
+	Dated      time.Time
+	Type       string
+	Size       string
+	SHA256     string
+	UploadedBy string
+	UploadedAt time.Time
+	RemovedBy  string
+	RemovedAt  *time.Time
+}
+
+// UploadForm is the evidence form as typed, with its errors by field.
+type UploadForm struct {
+	ActionURL string
+	Title     string
+	Dated     string
+	Errors    map[string]string
+}
+
+// HistoryRow is one change in a history, already in words.
+type HistoryRow struct {
+	At     time.Time
+	Actor  string
+	What   string
+	Before string
+	After  string
+}
+
+// StatusOptions are the statuses an officer may choose, in order.
+var StatusOptions = []assess.Status{assess.NotStarted, assess.InProgress, assess.Met, assess.NotMet}

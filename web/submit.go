@@ -1,0 +1,20 @@
+package web
+
+// SubmitPage asks an officer to confirm sending the assessment for review.
+type SubmitPage struct {
+	Page
+	WardName  string
+	WardHref  string
+	ActionURL string
+	Standing  string
+	// NotJudged lists the criteria that are neither met nor not met yet.
+	NotJudged []CriterionRow
+}
+
+// HistoryPage is the timeline of a ward's year.
+type HistoryPage struct {
+	Page
+	WardName string
+	WardHref string
+	Rows     []HistoryRow
+}
