@@ -27,10 +27,12 @@ type CriterionPage struct {
 	Editable     bool
 	Form         ResultForm
 	// Stale is what someone else saved while this editor was open.
-	Stale    *ResultView
-	Evidence []EvidenceRow
-	Upload   UploadForm
-	History  []HistoryRow
+	Stale     *ResultView
+	Evidence  []EvidenceRow
+	Upload    UploadForm
+	History   []HistoryRow
+	Flash     string // a message key
+	FlashArgs []any
 }
 
 // ResultView is a stored result as shown.

@@ -2,8 +2,11 @@ package server_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -169,5 +172,87 @@ func TestBrowserDashboardToWard(t *testing.T) {
 	)
 	if english := text(t, ctx, ".standing"); english != "19/22 met, 3 pending year end" {
 		t.Errorf("English standing %q", english)
+	}
+}
+
+// The officer's journey: sign in, record a measure, see its status and the
+// standing change, upload a PDF and see its SHA-256, submit, and find the
+// assessment read-only.
+func TestBrowserOfficerJourney(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+	pdf := filepath.Join(t.TempDir(), "bao-cao-quy-3.pdf")
+	if err := os.WriteFile(pdf, samplePDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2024/wards/09552"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.standing`)))
+	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+		t.Errorf("standing before: %q", st)
+	}
+
+	// Record criterion 13, a measure, with a Vietnamese decimal.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#c13 a[href$="/criteria/13"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#f-value`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-value`), "91,5"),
+		chromedp.SendKeys(chromedp.CSS(`#f-note`), "Số liệu đến hết quý III"),
+		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if f := text(t, ctx, ".flash"); f != "Đã lưu tiêu chí 13: đạt." {
+		t.Errorf("flash %q", f)
+	}
+	if st := text(t, ctx, "#c13 .status"); !strings.Contains(st, "đạt") {
+		t.Errorf("criterion 13 status %q", st)
+	}
+	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+		t.Errorf("standing after: %q", st)
+	}
+
+	// Upload a PDF as evidence and see its SHA-256.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2024/wards/09552/criteria/13"),
+		chromedp.WaitVisible(chromedp.CSS(`#u-file`)),
+		chromedp.SetUploadFiles(chromedp.CSS(`#u-file`), []string{pdf}),
+		chromedp.SendKeys(chromedp.CSS(`#u-title`), "Báo cáo quý III"),
+		chromedp.SetValue(chromedp.CSS(`#u-dated`), "2024-09-30"),
+		chromedp.Submit(chromedp.CSS(`#u-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`.evidence .sha`)),
+	)
+	sum := sha256.Sum256(samplePDF)
+	if sha := text(t, ctx, ".evidence .sha"); sha != hex.EncodeToString(sum[:]) {
+		t.Errorf("SHA-256 shown %q", sha)
+	}
+
+	// Submit, confirming, and find the page read-only.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2024/wards/09552"),
+		chromedp.Click(chromedp.CSS(`a.button.primary[href$="/submit"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/submit"] button`)),
+	)
+	if h := text(t, ctx, "h1"); h != "Gửi duyệt hồ sơ năm 2024" {
+		t.Errorf("confirmation page %q", h)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if st := text(t, ctx, ".subtitle .state"); st != "đã gửi duyệt" {
+		t.Errorf("state after submit %q", st)
+	}
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main form').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2024/wards/09552/criteria/13"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	critForms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main form').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forms != 0 || critForms != 0 {
+		t.Errorf("after submitting, the ward page has %d forms and the criterion page %d", forms, critForms)
 	}
 }

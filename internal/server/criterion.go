@@ -29,6 +29,7 @@ func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p.Flash, p.FlashArgs = s.popFlash(r)
 	return renderHTML(w, r, http.StatusOK, web.Criterion(p))
 }
 

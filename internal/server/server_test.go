@@ -102,6 +102,9 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 			t.Errorf("%s does not contain %q", what, w)
 		}
 	}
+	if i := strings.Index(body, "%!"); i >= 0 {
+		t.Errorf("%s has a badly formatted message: %s", what, body[i:min(len(body), i+40)])
+	}
 	if strings.Contains(body, "[[") {
 		t.Errorf("%s has a message missing from the catalogue: %s", what, body[strings.Index(body, "[["):][:40])
 	}
