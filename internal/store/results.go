@@ -63,7 +63,9 @@ func lockAssessment(ctx context.Context, tx pgx.Tx, ward string, year int, creat
 	return id, state, nil
 }
 
-func resultKey(ward string, year, number int) string { return fmt.Sprintf("%s/%d/%d", ward, year, number) }
+func resultKey(ward string, year, number int) string {
+	return fmt.Sprintf("%s/%d/%d", ward, year, number)
+}
 
 func assessmentKey(ward string, year int) string { return fmt.Sprintf("%s/%d", ward, year) }
 
