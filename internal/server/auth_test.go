@@ -73,6 +73,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 	for _, u := range []string{"phula", "hanoi", "bocongan", "admin"} {
 		clients[u] = signIn(t, srv, u)
 	}
+	// Evidence in Phú La (Hà Nội) and in Hải Châu 1 (Đà Nẵng), recorded first.
+	if r := upload(t, clients["phula"], srv.URL+"/2024/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "Báo cáo", "2024-05-01"); r.status != 303 {
+		t.Fatalf("upload = %d", r.status)
+	}
+	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
+		SELECT id, 2022, 20, 'Biên bản', '2022-06-01', 'application/pdf', 4, decode(repeat('00', 32), 'hex'), '%PDF' FROM assessments WHERE ward_code = '20227' AND year = 2022`)
+	phulaEvidence := queryInt(t, dbURL, `SELECT min(id) FROM evidence`)
+	haiChauEvidence := queryInt(t, dbURL, `SELECT max(id) FROM evidence`)
 	type want map[string]int // role → status
 	reads := []struct {
 		path string
@@ -91,8 +99,17 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/48/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/units/09552/summary.csv", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/admin/users", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/2024/wards/09552/criteria/13", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2024/wards/09541/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20227/criteria/20", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2024/wards/09552/history", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20227/history", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2024/wards/09552/submit", want{"anonymous": 303, "phula": 200, "hanoi": 403, "bocongan": 403, "admin": 403}},
+		{"/2024/wards/09541/submit", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 403}},
+		{fmt.Sprintf("/evidence/%d", phulaEvidence), want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{fmt.Sprintf("/evidence/%d", haiChauEvidence), want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 	}
-	before := dbState(t, dbURL)
+	before := evidenceState(t, dbURL)
 	for _, rt := range reads {
 		for role, status := range rt.want {
 			r := get(t, clients[role], srv.URL+rt.path)
@@ -122,8 +139,40 @@ func TestAuthorisationMatrix(t *testing.T) {
 			}
 		}
 	}
-	if after := dbState(t, dbURL); after != before {
+	// The ward's own routes: only its officer writes, and only there.
+	wardWrites := []struct {
+		path string
+		form url.Values
+	}{
+		{"/2024/wards/%s/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}},
+		{"/2024/wards/%s/evidence/" + fmt.Sprint(phulaEvidence) + "/remove", nil},
+		{"/2024/wards/%s/submit", nil},
+	}
+	for _, rt := range wardWrites {
+		for role, status := range map[string]int{"anonymous": 401, "hanoi": 403, "bocongan": 403, "admin": 403} {
+			path := fmt.Sprintf(rt.path, "09552")
+			if r := post(t, clients[role], srv.URL+path, rt.form); r.status != status {
+				t.Errorf("POST %s as %s = %d, want %d", path, role, r.status, status)
+			}
+		}
+		path := fmt.Sprintf(rt.path, "09541")
+		if r := post(t, clients["phula"], srv.URL+path, rt.form); r.status != 403 {
+			t.Errorf("POST %s as phula = %d, want 403", path, r.status)
+		}
+	}
+	for role, status := range map[string]int{"anonymous": 401, "hanoi": 403, "bocongan": 403, "admin": 403} {
+		if r := upload(t, clients[role], srv.URL+"/2024/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "x", "2024-05-01"); r.status != status {
+			t.Errorf("upload as %s = %d, want %d", role, r.status, status)
+		}
+	}
+	if r := upload(t, clients["phula"], srv.URL+"/2024/wards/09541/criteria/13/evidence", "a.pdf", samplePDF, "x", "2024-05-01"); r.status != 403 {
+		t.Errorf("upload to Mộ Lao as phula = %d, want 403", r.status)
+	}
+	if after := evidenceState(t, dbURL); after != before {
 		t.Errorf("refused requests changed the database:\nbefore %s\nafter  %s", before, after)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE removed_at IS NOT NULL`); n != 0 {
+		t.Errorf("refused removals removed %d files", n)
 	}
 }
 

@@ -79,9 +79,7 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 				due.InProgress++
 			}
 		}
-		if !s.yearEndOpen(cat) {
-			due.YearEndOpens = l.Date(cat.YearEndOpens)
-		}
+		due.YearEndOpens = l.Date(cat.YearEndOpens)
 		p.Due = due
 		if a.Exists {
 			p.SubmitHref = fmt.Sprintf("/%d/wards/%s/submit", year, unit.Code)
