@@ -33,6 +33,18 @@ type CriterionPage struct {
 	History   []HistoryRow
 	Flash     string // a message key
 	FlashArgs []any
+	Comments  []CommentRow
+	// CommentURL is where a comment is sent; empty when the user may not
+	// comment.
+	CommentURL string
+}
+
+// CommentRow is one comment in a criterion's thread.
+type CommentRow struct {
+	Author string
+	Role   string
+	Body   string
+	At     time.Time
 }
 
 // ResultView is a stored result as shown.

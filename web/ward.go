@@ -28,6 +28,21 @@ type WardPage struct {
 	Due         *Due
 	SubmitHref  string
 	HistoryHref string
+	// The decisions the user may take now; nil when none.
+	Review    *DecisionForm
+	Recognize *DecisionForm
+	Reopen    *DecisionForm
+	// Changed says a decision was refused because the assessment changed
+	// after it was opened; Recent lists the latest changes.
+	Changed bool
+	Recent  []HistoryRow
+}
+
+// DecisionForm is a workflow decision's form: where it goes and the
+// assessment's version it was made on.
+type DecisionForm struct {
+	ActionURL string
+	Version   int
 }
 
 // Due is what an officer still has to do for the year.
@@ -58,6 +73,7 @@ type CriterionRow struct {
 	UpdatedAt *time.Time
 	Href      string
 	Evidence  int
+	Comments  int
 }
 
 // ComparatorSign is the printed sign of a comparator.

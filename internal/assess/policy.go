@@ -47,6 +47,8 @@ const (
 	Review Permission = "review"
 	// Recognise is recording the Ministry's recognition decision.
 	Recognise Permission = "recognise"
+	// Comment is writing in a criterion's thread.
+	Comment Permission = "comment"
 	// Administer is managing users, units and catalogues, and reopening
 	// assessments.
 	Administer Permission = "administer"
@@ -73,11 +75,11 @@ func (a Actor) Can(p Permission, path []string) bool {
 	case Admin:
 		return p == Read || p == Export || p == Administer
 	case Ministry:
-		return p == Read || p == Export || p == Recognise
+		return p == Read || p == Export || p == Recognise || p == Comment
 	case Reviewer:
-		return inScope && (p == Read || p == Export || p == Review)
+		return inScope && (p == Read || p == Export || p == Review || p == Comment)
 	case WardOfficer:
-		return inScope && (p == Read || p == Export || p == Edit)
+		return inScope && (p == Read || p == Export || p == Edit || p == Comment)
 	}
 	return false
 }

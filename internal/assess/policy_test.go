@@ -54,6 +54,12 @@ func TestPolicy(t *testing.T) {
 		{ministry, Review, phuLa, false},
 		{ministry, Administer, nation, false},
 
+		{officer, Comment, phuLa, true},
+		{officer, Comment, moLao, false},
+		{city, Comment, phuLa, true},
+		{city, Comment, haiChau, false},
+		{ministry, Comment, haiChau, true},
+		{admin, Comment, phuLa, false},
 		{admin, Administer, nation, true},
 		{admin, Read, phuLa, true},
 		{admin, Edit, phuLa, false},

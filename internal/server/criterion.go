@@ -78,6 +78,18 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 			p.Evidence = append(p.Evidence, evidenceRow(l, sc, e))
 		}
 	}
+	comments, err := s.store.Comments(ctx, sc.Ward.Code, sc.Year)
+	if err != nil {
+		return web.CriterionPage{}, err
+	}
+	for _, cm := range comments {
+		if cm.Number == c.Number {
+			p.Comments = append(p.Comments, web.CommentRow{Author: cm.Author, Role: l.T("role." + string(cm.Role)), Body: cm.Body, At: cm.At})
+		}
+	}
+	if a.Exists && authorize(r, assess.Comment, sc.Path) == nil {
+		p.CommentURL = sc.criterionHref(c.Number) + "/comments"
+	}
 	changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, c.Number, 100)
 	if err != nil {
 		return web.CriterionPage{}, err

@@ -45,6 +45,10 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/{year}/wards/{code}/submit", s.page(s.submitForm))
 			r.Post("/{year}/wards/{code}/submit", s.page(s.submit))
 			r.Get("/{year}/wards/{code}/history", s.page(s.wardHistory))
+			r.Post("/{year}/wards/{code}/criteria/{n}/comments", s.page(s.comment))
+			r.Post("/{year}/wards/{code}/review", s.page(s.review))
+			r.Post("/{year}/wards/{code}/recognize", s.page(s.recognize))
+			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
 			r.Get("/evidence/{id}", s.page(s.downloadEvidence))
 
 			r.Get("/admin/users", s.page(s.adminUsers))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -8,60 +9,60 @@ import (
 	"modelward/web"
 )
 
-// ward shows a ward's assessment for a year, criterion by criterion.
+// ward shows a ward's assessment for a year, criterion by criterion, with
+// what the signed-in user may do next.
 func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	year, err := parseYear(r)
-	if err != nil {
-		return err
-	}
-	cat, err := s.store.Catalogue(ctx, year)
-	if err != nil {
-		return err
-	}
-	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
-	if err != nil {
-		return err
-	}
-	if err := authorize(r, assess.Read, path); err != nil {
-		return err
-	}
-	unit := path[len(path)-1]
-	if unit.Kind != "ward" {
-		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
+	sc, err := s.loadWard(r, assess.Read)
+	if errors.Is(err, errNotWard) {
+		http.Redirect(w, r, unitHref(sc.Year, sc.Ward), http.StatusSeeOther)
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	return s.renderWard(w, r, sc, http.StatusOK, func(p *web.WardPage) {
+		p.Flash, p.FlashArgs = s.popFlash(r)
+	})
+}
+
+// renderWard builds the ward page and writes it with status, after adjust.
+func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope, status int, adjust func(*web.WardPage)) error {
+	ctx := r.Context()
 	years, err := s.store.Years(ctx)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(ctx, year, unit.Code)
+	a, err := s.store.Assessment(ctx, sc.Year, sc.Ward.Code)
 	if err != nil {
 		return err
 	}
-
+	evidence, err := s.store.EvidenceOf(ctx, sc.Ward.Code, sc.Year)
+	if err != nil {
+		return err
+	}
+	comments, err := s.store.Comments(ctx, sc.Ward.Code, sc.Year)
+	if err != nil {
+		return err
+	}
 	l := langOf(r)
+	cat := sc.Catalogue
+	standing := assess.ComputeStanding(cat.Criteria, a.Stored())
 	p := web.WardPage{
-		Page: s.frame(r, unit.Name, year, years, path, func(y int) string {
-			return fmt.Sprintf("/%d/wards/%s", y, unit.Code)
+		Page: s.frame(r, sc.Ward.Name, sc.Year, years, sc.Path, func(y int) string {
+			return fmt.Sprintf("/%d/wards/%s", y, sc.Ward.Code)
 		}),
-		Code:         unit.Code,
-		Name:         unit.Name,
+		Code:         sc.Ward.Code,
+		Name:         sc.Ward.Name,
 		State:        a.State,
 		Exists:       a.Exists,
-		Standing:     assess.ComputeStanding(cat.Criteria, a.Stored()),
+		Standing:     standing,
 		SubmittedAt:  a.SubmittedAt,
 		ReturnReason: a.ReturnReason,
 		DecisionNo:   a.DecisionNo,
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
-	}
-	p.Editable = canEdit(r, wardScope{Path: path}, a)
-	p.Flash, p.FlashArgs = s.popFlash(r)
-	p.HistoryHref = fmt.Sprintf("/%d/wards/%s/history", year, unit.Code)
-	evidence, err := s.store.EvidenceOf(ctx, unit.Code, year)
-	if err != nil {
-		return err
+		Editable:     canEdit(r, sc, a),
+		HistoryHref:  sc.href() + "/history",
 	}
 	evidenceCount := map[int]int{}
 	for _, e := range evidence {
@@ -69,8 +70,12 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 			evidenceCount[e.Number]++
 		}
 	}
+	commentCount := map[int]int{}
+	for _, c := range comments {
+		commentCount[c.Number]++
+	}
 	if p.Editable {
-		due := &web.Due{}
+		due := &web.Due{YearEndOpens: l.Date(cat.YearEndOpens)}
 		for _, c := range cat.Criteria {
 			switch c.Shown(a.Results[c.Number].Status) {
 			case assess.NotStarted:
@@ -79,33 +84,36 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 				due.InProgress++
 			}
 		}
-		due.YearEndOpens = l.Date(cat.YearEndOpens)
 		p.Due = due
 		if a.Exists {
-			p.SubmitHref = fmt.Sprintf("/%d/wards/%s/submit", year, unit.Code)
+			p.SubmitHref = sc.href() + "/submit"
 		}
+	}
+	// The decisions this user may take now.
+	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {
+		p.Review = &web.DecisionForm{ActionURL: sc.href() + "/review", Version: a.Version}
+	}
+	if a.State == assess.Approved && authorize(r, assess.Recognise, sc.Path) == nil {
+		p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
+	}
+	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
+		p.Reopen = &web.DecisionForm{ActionURL: sc.href() + "/reopen", Version: a.Version}
 	}
 	for _, c := range cat.Criteria {
 		if len(p.Groups) == 0 || p.Groups[len(p.Groups)-1].Code != c.Group {
-			title := c.GroupVI
-			if l == web.EN {
-				title = c.GroupEN
-			}
-			p.Groups = append(p.Groups, web.CriteriaGroup{Code: c.Group, Title: title})
+			p.Groups = append(p.Groups, web.CriteriaGroup{Code: c.Group, Title: pick(l, c.GroupVI, c.GroupEN)})
 		}
 		res := a.Results[c.Number]
 		row := web.CriterionRow{
 			Number:   c.Number,
-			Title:    c.TitleVI,
+			Title:    pick(l, c.TitleVI, c.TitleEN),
 			Kind:     c.Kind,
 			YearEnd:  c.YearEnd,
 			Status:   c.Shown(res.Status),
 			Note:     res.Note,
-			Href:     fmt.Sprintf("/%d/wards/%s/criteria/%d", year, unit.Code, c.Number),
+			Href:     sc.criterionHref(c.Number),
 			Evidence: evidenceCount[c.Number],
-		}
-		if l == web.EN {
-			row.Title = c.TitleEN
+			Comments: commentCount[c.Number],
 		}
 		if c.Kind == assess.Measure {
 			row.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
@@ -116,5 +124,13 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
 	}
-	return renderHTML(w, r, http.StatusOK, web.Ward(p))
+	adjust(&p)
+	if p.Changed {
+		changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, 0, 20)
+		if err != nil {
+			return err
+		}
+		p.Recent = historyRows(l, cat, changes)
+	}
+	return renderHTML(w, r, status, web.Ward(p))
 }

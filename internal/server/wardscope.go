@@ -25,6 +25,9 @@ func (w wardScope) href() string { return fmt.Sprintf("/%d/wards/%s", w.Year, w.
 
 func (w wardScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria/%d", w.href(), n) }
 
+// errNotWard is a 404 for a unit that exists but is not a ward.
+var errNotWard = &Error{Status: http.StatusNotFound, Key: "err.notfound"}
+
 // loadWard reads {year} and {code}, checks that code is a ward and that the
 // signed-in user may do p to it.
 func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, error) {
@@ -44,11 +47,11 @@ func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, erro
 	if err := authorize(r, p, path); err != nil {
 		return wardScope{}, err
 	}
-	ward := path[len(path)-1]
-	if ward.Kind != "ward" {
-		return wardScope{}, errNotFound
+	sc := wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}
+	if sc.Ward.Kind != "ward" {
+		return sc, errNotWard
 	}
-	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: ward}, nil
+	return sc, nil
 }
 
 // criterion reads {n} and finds that criterion in the year's catalogue.

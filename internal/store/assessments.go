@@ -23,6 +23,7 @@ type Assessment struct {
 	DecisionNo   string
 	DecisionDate *time.Time
 	SubmittedAt  *time.Time
+	Version      int
 	UpdatedAt    time.Time
 	Results      map[int]Result
 }
@@ -42,9 +43,9 @@ type Result struct {
 func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessment, error) {
 	a := Assessment{WardCode: code, Year: year, Results: map[int]Result{}}
 	err := s.pool.QueryRow(ctx, `
-		SELECT id, state, return_reason, decision_no, decision_date, submitted_at, updated_at
+		SELECT id, state, return_reason, decision_no, decision_date, submitted_at, version, updated_at
 		FROM assessments WHERE ward_code = $1 AND year = $2`, code, year).
-		Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.UpdatedAt)
+		Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.Version, &a.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, nil
 	}

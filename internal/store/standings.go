@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -20,8 +21,9 @@ type WardStanding struct {
 	Name         string
 	// State is the assessment's workflow state, or empty when the ward has
 	// no assessment for the year yet.
-	State    assess.State
-	Standing assess.Standing
+	State       assess.State
+	SubmittedAt *time.Time
+	Standing    assess.Standing
 	// Statuses holds the shown status of each criterion in catalogue order.
 	Statuses []assess.Status
 }
@@ -44,7 +46,7 @@ func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]War
 		    SELECT u.code FROM units u JOIN subtree ON u.parent_code = subtree.code
 		)
 		SELECT p.code, p.name, coalesce(d.code, ''), coalesce(d.name, ''),
-		       w.code, w.name, coalesce(a.state, ''),
+		       w.code, w.name, coalesce(a.state, ''), a.submitted_at,
 		       st.met, st.total, st.pending, st.statuses
 		FROM subtree
 		JOIN units w ON w.code = subtree.code AND w.kind = 'ward'
@@ -74,7 +76,7 @@ func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]War
 		var w WardStanding
 		var statuses []string
 		err := r.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
-			&w.Code, &w.Name, &w.State,
+			&w.Code, &w.Name, &w.State, &w.SubmittedAt,
 			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses)
 		w.Statuses = make([]assess.Status, len(statuses))
 		for i, st := range statuses {

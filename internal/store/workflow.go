@@ -20,7 +20,13 @@ type StateChange struct {
 	Reason       string
 	DecisionNo   string
 	DecisionDate *time.Time
+	// Version is the assessment's version the decider saw; when set, the
+	// step is refused with ErrChanged if the assessment has changed since.
+	Version int
 }
+
+// ErrChanged means the assessment changed after the decider opened it.
+var ErrChanged = errors.New("the assessment changed since it was opened")
 
 // ChangeState takes a workflow step on an assessment, in one transaction
 // with its audit row. The step is judged by assess.Transition against the
@@ -32,6 +38,15 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		id, from, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
 		if err != nil {
 			return err
+		}
+		if c.Version != 0 {
+			var version int
+			if err := tx.QueryRow(ctx, `SELECT version FROM assessments WHERE id = $1`, id).Scan(&version); err != nil {
+				return err
+			}
+			if version != c.Version {
+				return fmt.Errorf("%s %s %d: seen version %d, now %d: %w", c.Action, c.Ward, c.Year, c.Version, version, ErrChanged)
+			}
 		}
 		standing, err := standingOf(ctx, tx, id, c.Year)
 		if err != nil {

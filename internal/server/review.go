@@ -1,0 +1,213 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// reviewInput is the review form as typed.
+type reviewInput struct {
+	Decision string
+	Reason   string
+	Version  string
+}
+
+func parseReview(r *http.Request) (reviewInput, error) {
+	if err := r.ParseForm(); err != nil {
+		return reviewInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	f := r.PostForm
+	return reviewInput{Decision: f.Get("decision"), Reason: strings.TrimSpace(f.Get("reason")), Version: f.Get("version")}, nil
+}
+
+// checkText refuses text that is not valid UTF-8, holds a null character or
+// is longer than max characters.
+func checkText(s string, max int) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0) && utf8.RuneCountInString(s) <= max
+}
+
+// parseVersion reads an optional version field: empty means "do not check".
+func parseVersion(s string) (int, bool) {
+	if s == "" {
+		return 0, true
+	}
+	v, err := strconv.Atoi(s)
+	return v, err == nil && v > 0
+}
+
+func (in reviewInput) validate() (assess.Action, int, *Error) {
+	var action assess.Action
+	switch in.Decision {
+	case "approve":
+		action = assess.Approve
+	case "return":
+		action = assess.Return
+	default:
+		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.decision"}
+	}
+	if !checkText(in.Reason, 2000) {
+		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.reason.long"}
+	}
+	if action == assess.Return && in.Reason == "" {
+		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.reason"}
+	}
+	v, ok := parseVersion(in.Version)
+	if !ok {
+		return "", 0, &Error{Status: http.StatusBadRequest, Key: "err.form"}
+	}
+	return action, v, nil
+}
+
+// review approves a submitted assessment or returns it with a reason.
+// Approval freezes the assessment; if it changed after the reviewer opened
+// it, the decision is refused and the page shows what changed.
+func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Review)
+	if err != nil {
+		return err
+	}
+	in, err := parseReview(r)
+	if err != nil {
+		return err
+	}
+	action, version, verr := in.validate()
+	if verr != nil {
+		return verr
+	}
+	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version,
+	})
+	switch {
+	case errors.Is(err, store.ErrChanged):
+		return s.renderWard(w, r, sc, http.StatusConflict, func(p *web.WardPage) { p.Changed = true })
+	case errors.Is(err, store.ErrNotFound):
+		return &Error{Status: http.StatusConflict, Key: "err.state", Err: err}
+	case err != nil:
+		return err
+	}
+	if action == assess.Approve {
+		s.flash(r, "flash.approved")
+	} else {
+		s.flash(r, "flash.returned")
+	}
+	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
+	return nil
+}
+
+// parseDate reads a date as the contract gives it (2025-04-22) or as people
+// write it (22/04/2025).
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{time.DateOnly, "02/01/2006", "2/1/2006"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// recognize records the Ministry's recognition of an approved assessment
+// in which every criterion is met.
+func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Recognise)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	no := strings.TrimSpace(r.PostForm.Get("decision_no"))
+	if no == "" || !checkText(no, 50) || strings.ContainsFunc(no, func(r rune) bool { return r < ' ' }) {
+		return &Error{Status: http.StatusBadRequest, Key: "recognize.err.no"}
+	}
+	date, ok := parseDate(r.PostForm.Get("decision_date"))
+	if !ok || date.Year() < sc.Year || date.After(s.now()) {
+		return &Error{Status: http.StatusBadRequest, Key: "recognize.err.date"}
+	}
+	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Ward.Code)
+	if err != nil {
+		return err
+	}
+	// Say why it is refused; the store checks the same again, atomically.
+	if a.State != assess.Approved {
+		return &Error{Status: http.StatusConflict, Key: "recognize.err.state"}
+	}
+	if st := assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored()); !st.Full() {
+		return &Error{Status: http.StatusConflict, Key: "recognize.err.notfull"}
+	}
+	if _, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date,
+	}); err != nil {
+		return err
+	}
+	s.flash(r, "flash.recognized")
+	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
+	return nil
+}
+
+// reopen takes an assessment in any state back to draft, with a reason;
+// an admin's act, audited.
+func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Administer)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	if reason == "" {
+		return &Error{Status: http.StatusBadRequest, Key: "reopen.err.reason"}
+	}
+	if !checkText(reason, 2000) {
+		return &Error{Status: http.StatusBadRequest, Key: "review.err.reason.long"}
+	}
+	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Reopen, Reason: reason,
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Status: http.StatusConflict, Key: "err.state", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "flash.reopened")
+	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
+	return nil
+}
+
+// comment adds to a criterion's thread.
+func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadWard(r, assess.Comment)
+	if err != nil {
+		return err
+	}
+	c, err := sc.criterion(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	body := strings.TrimSpace(r.PostForm.Get("body"))
+	if body == "" || !checkText(body, 4000) {
+		return &Error{Status: http.StatusBadRequest, Key: "comment.err.body"}
+	}
+	err = s.store.AddComment(r.Context(), userOf(r).Actor(), sc.Ward.Code, sc.Year, c.Number, body)
+	if errors.Is(err, store.ErrNotFound) {
+		return &Error{Status: http.StatusConflict, Key: "comment.err.none", Err: err}
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "flash.commented")
+	http.Redirect(w, r, sc.criterionHref(c.Number)+"#comments", http.StatusSeeOther)
+	return nil
+}

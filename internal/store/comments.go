@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+)
+
+// Comment is one message in a criterion's thread.
+type Comment struct {
+	ID     int64
+	Number int
+	Author string
+	Role   assess.Role
+	Body   string
+	At     time.Time
+}
+
+// AddComment adds a comment to a criterion's thread, creating nothing
+// else: a ward without an assessment for the year has nothing to discuss.
+func (s *Store) AddComment(ctx context.Context, actor assess.Actor, ward string, year, number int, body string) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		id, _, err := lockAssessment(ctx, tx, ward, year, false)
+		if err != nil {
+			return err
+		}
+		var cid int64
+		err = tx.QueryRow(ctx, `
+			INSERT INTO comments (assessment_id, year, number, author_id, body)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, id, year, number, actorID(actor), body).Scan(&cid)
+		if err != nil {
+			return fmt.Errorf("comment on %s %d/%d: %w", ward, year, number, err)
+		}
+		after, _ := json.Marshal(map[string]any{"id": cid, "body": body})
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "comment_add",
+			Entity: "comment", EntityKey: resultKey(ward, year, number), After: after})
+	})
+}
+
+// Comments lists the comments on a ward's assessment for a year, oldest
+// first, by criterion.
+func (s *Store) Comments(ctx context.Context, ward string, year int) ([]Comment, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.id, c.number, u.full_name, u.role, c.body, c.created_at
+		FROM comments c
+		JOIN assessments a ON a.id = c.assessment_id
+		JOIN users u ON u.id = c.author_id
+		WHERE a.ward_code = $1 AND a.year = $2
+		ORDER BY c.number, c.created_at, c.id`, ward, year)
+	if err != nil {
+		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Comment, error) {
+		var c Comment
+		err := r.Scan(&c.ID, &c.Number, &c.Author, &c.Role, &c.Body, &c.At)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
+	}
+	return list, nil
+}
