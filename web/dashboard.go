@@ -14,7 +14,20 @@ type DashboardPage struct {
 	Submitted    int
 	Approved     int
 	Recognized   int
+	Waiting      int
 	Distribution []StandingBar
+	// Queue is the review queue, for a user who reviews this unit.
+	Queue     []QueueRow
+	ShowQueue bool
+	HeatMap   *HeatMap
+	// HeatMapTooBig says the heat map is left out because too many wards
+	// are listed; filters bring it back.
+	HeatMapTooBig bool
+	NotMet        []CriterionBar
+	DistrictBars  []DistrictBar
+	Filter        DashFilter
+	// Shown is how many wards the filters keep, of Wards.
+	Shown int
 	// ChildKind is "province" or "district": which children are listed.
 	ChildKind string
 	Children  []ChildRow
@@ -50,6 +63,69 @@ type WardRow struct {
 	Href     string
 	State    assess.State
 	Standing assess.Standing
+	// Previous is the standing a year before, of the ward or of the wards
+	// it took over ("18/22", or "Điện Biên 21/22 · Quán Thánh 20/22").
+	Previous string
+}
+
+// QueueRow is a submitted assessment waiting for review.
+type QueueRow struct {
+	Code        string
+	Name        string
+	District    string
+	Href        string
+	SubmittedAt string
+	DaysWaiting int
+	Standing    assess.Standing
+}
+
+// HeatMap shows wards × criteria by status.
+type HeatMap struct {
+	Criteria []int
+	Rows     []HeatRow
+}
+
+// HeatRow is one ward's line of the heat map.
+type HeatRow struct {
+	Name     string
+	Href     string
+	Statuses []assess.Status
+}
+
+// CriterionBar is how many wards have not met a criterion.
+type CriterionBar struct {
+	Number int
+	Title  string
+	Wards  int
+}
+
+// DistrictBar is a district's average standing.
+type DistrictBar struct {
+	Name    string
+	Href    string
+	Wards   int
+	Average float64 // criteria met per ward, on average
+}
+
+// DashFilter is the dashboard's filters as set, and the choices offered.
+type DashFilter struct {
+	Query     string
+	District  string
+	State     string
+	Min       string
+	Max       string
+	Districts []Option
+	States    []Option
+	// Active says some filter is set.
+	Active bool
+	// Action is the dashboard's own address, where the filter form goes.
+	Action string
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value string
+	Label string
 }
 
 func stateClass(s assess.State) string {
@@ -105,3 +181,53 @@ func (d DashboardPage) barClass(b StandingBar) string {
 	}
 	return "bar"
 }
+
+// heat map geometry
+const (
+	heatCell  = 16
+	heatLeft  = 150
+	heatTop   = 24
+	heatRight = 8
+)
+
+func (h HeatMap) width() int  { return heatLeft + len(h.Criteria)*heatCell + heatRight }
+func (h HeatMap) height() int { return heatTop + len(h.Rows)*heatCell + 4 }
+func heatX(i int) int         { return heatLeft + i*heatCell }
+func heatY(i int) int         { return heatTop + i*heatCell }
+
+// truncate shortens s to n characters, for chart labels.
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// bars of the criteria-not-met and district charts
+const (
+	hbarLeft  = 220
+	hbarWidth = 300
+	hbarRow   = 22
+)
+
+func (d DashboardPage) notMetMax() int {
+	m := 1
+	for _, b := range d.NotMet {
+		m = max(m, b.Wards)
+	}
+	return m
+}
+
+func (d DashboardPage) notMetLen(b CriterionBar) int { return b.Wards * hbarWidth / d.notMetMax() }
+
+func (d DashboardPage) districtLen(b DistrictBar) int {
+	if d.Total == 0 {
+		return 0
+	}
+	return int(b.Average * hbarWidth / float64(d.Total))
+}
+
+func hbarY(i int) int { return 8 + i*hbarRow }
+
+func hbarHeight(n int) int { return 16 + n*hbarRow }

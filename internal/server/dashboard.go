@@ -3,12 +3,19 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
+	"strings"
+	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
 	"modelward/web"
 )
+
+// heatMapLimit is the most wards the heat map draws.
+const heatMapLimit = 200
 
 // dashboard shows the standing of every ward in a unit's subtree.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -49,6 +56,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	l := langOf(r)
+	self := fmt.Sprintf("/%d/units/%s", year, unit.Code)
 	d := web.DashboardPage{
 		Page: s.frame(r, unit.Name, year, years, path, func(y int) string {
 			return fmt.Sprintf("/%d/units/%s", y, unit.Code)
@@ -56,14 +64,32 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		UnitName: unit.Name,
 		UnitKind: unit.Kind,
 		Total:    len(cat.Criteria),
-		CSVHref:  fmt.Sprintf("/%d/units/%s/summary.csv", year, unit.Code),
+		CSVHref:  self + "/summary.csv",
 	}
 	t := tally(wards)
-	d.Wards, d.Full, d.Submitted, d.Approved, d.Recognized = t.Wards, t.Full, t.Submitted, t.Approved, t.Recognized
+	d.Wards, d.Full, d.Submitted, d.Approved, d.Recognized, d.Waiting = t.Wards, t.Full, t.Submitted, t.Approved, t.Recognized, t.Waiting
 	d.Distribution = distribution(wards, len(cat.Criteria))
 	d.ChildKind, d.Children = childRows(l, year, unit, children, wards)
+	if unit.Kind == "province" {
+		d.DistrictBars = districtBars(d.Children, wards)
+	}
+	d.NotMet = notMet(l, cat.Criteria, wards)
+	if authorize(r, assess.Review, path) == nil {
+		d.ShowQueue = true
+		d.Queue = reviewQueue(l, year, wards, s.now())
+	}
 
-	d.Sort = r.URL.Query().Get("sort")
+	// Filters and sorting apply to the heat map and the table.
+	q := r.URL.Query()
+	f := dashFilter{query: fold(q.Get("q")), district: q.Get("district"), state: q.Get("state"),
+		min: atoiOr(q.Get("min"), 0), max: atoiOr(q.Get("max"), len(cat.Criteria))}
+	d.Filter = web.DashFilter{Query: q.Get("q"), District: f.district, State: f.state, Min: q.Get("min"), Max: q.Get("max"),
+		Action: self, Districts: districtOptions(wards), States: stateOptions(l)}
+	d.Filter.Active = f.query != "" || f.district != "" || f.state != "" || q.Get("min") != "" || q.Get("max") != ""
+	shown := f.apply(wards)
+	d.Shown = len(shown)
+
+	d.Sort = q.Get("sort")
 	switch d.Sort {
 	case "standing.desc", "standing.asc":
 	default:
@@ -71,23 +97,120 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.SortHrefs = map[string]string{}
 	for _, k := range []string{"code", "standing.desc", "standing.asc"} {
-		d.SortHrefs[k] = fmt.Sprintf("/%d/units/%s?sort=%s#wards", year, unit.Code, k)
+		v := url.Values{}
+		for _, key := range []string{"q", "district", "state", "min", "max"} {
+			if q.Get(key) != "" {
+				v.Set(key, q.Get(key))
+			}
+		}
+		v.Set("sort", k)
+		d.SortHrefs[k] = self + "?" + v.Encode() + "#wards"
 	}
-	sortWards(wards, d.Sort)
-	for _, ws := range wards {
+	sortWards(shown, d.Sort)
+
+	if len(shown) <= heatMapLimit {
+		d.HeatMap = heatMap(year, cat.Criteria, shown)
+	} else {
+		d.HeatMapTooBig = true
+	}
+	previous, err := s.previous(r, year, shown)
+	if err != nil {
+		return err
+	}
+	for _, ws := range shown {
 		d.WardRows = append(d.WardRows, web.WardRow{
 			Code: ws.Code, Name: ws.Name, District: ws.District,
 			Href:  fmt.Sprintf("/%d/wards/%s", year, ws.Code),
-			State: ws.State, Standing: ws.Standing,
+			State: ws.State, Standing: ws.Standing, Previous: previous[ws.Code],
 		})
 	}
 	return renderHTML(w, r, http.StatusOK, web.Dashboard(d))
 }
 
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		return n
+	}
+	return def
+}
+
+// previous writes each listed ward's standing a year before, following the
+// successor mapping: a new ward shows the wards it took over.
+func (s *Server) previous(r *http.Request, year int, wards []store.WardStanding) (map[string]string, error) {
+	codes := make([]string, len(wards))
+	for i, w := range wards {
+		codes[i] = w.Code
+	}
+	prev, err := s.store.PreviousStandings(r.Context(), year-1, codes)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, p := range prev {
+		text := fmt.Sprintf("%d/%d", p.Met, p.Total)
+		if p.Source != p.Ward {
+			text = strings.TrimPrefix(p.Name, "Phường ") + " " + text
+		}
+		if out[p.Ward] != "" {
+			out[p.Ward] += " · "
+		}
+		out[p.Ward] += text
+	}
+	return out, nil
+}
+
+// dashFilter is the dashboard's filters, parsed.
+type dashFilter struct {
+	query, district, state string
+	min, max               int
+}
+
+func (f dashFilter) apply(wards []store.WardStanding) []store.WardStanding {
+	var out []store.WardStanding
+	for _, w := range wards {
+		if f.query != "" && !strings.Contains(fold(w.Name), f.query) && !strings.Contains(w.Code, f.query) {
+			continue
+		}
+		if f.district != "" && w.DistrictCode != f.district {
+			continue
+		}
+		if f.state != "" && string(w.State) != f.state && !(f.state == "none" && w.State == "") {
+			continue
+		}
+		if w.Standing.Met < f.min || w.Standing.Met > f.max {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+func districtOptions(wards []store.WardStanding) []web.Option {
+	seen := map[string]bool{}
+	var opts []web.Option
+	for _, w := range wards {
+		if w.DistrictCode != "" && !seen[w.DistrictCode] {
+			seen[w.DistrictCode] = true
+			opts = append(opts, web.Option{Value: w.DistrictCode, Label: w.District})
+		}
+	}
+	sort.Slice(opts, func(i, j int) bool { return opts[i].Label < opts[j].Label })
+	return opts
+}
+
+func stateOptions(l web.Lang) []web.Option {
+	opts := []web.Option{{Value: "none", Label: l.State("")}}
+	for _, st := range []assess.State{assess.Draft, assess.Submitted, assess.Returned, assess.Approved, assess.Recognized} {
+		opts = append(opts, web.Option{Value: string(st), Label: l.State(st)})
+	}
+	return opts
+}
+
 // counts are the figures a dashboard leads with. They count along the
-// workflow: an approved assessment has also been submitted.
+// workflow: an approved assessment has also been submitted. Waiting counts
+// the assessments submitted and not yet reviewed.
 type counts struct {
-	Wards, Full, Submitted, Approved, Recognized int
+	Wards, Full, Submitted, Approved, Recognized, Waiting int
 }
 
 func (c *counts) add(w store.WardStanding) {
@@ -105,6 +228,7 @@ func (c *counts) add(w store.WardStanding) {
 		c.Submitted++
 	case assess.Submitted:
 		c.Submitted++
+		c.Waiting++
 	}
 }
 
@@ -176,6 +300,76 @@ func childRows(l web.Lang, year int, unit store.Unit, children []store.Unit, war
 		rows = append(rows, row("", l.T("children.direct"), ""))
 	}
 	return kind, rows
+}
+
+// districtBars is each district's average standing, for a province.
+func districtBars(children []web.ChildRow, wards []store.WardStanding) []web.DistrictBar {
+	met := map[string]int{}
+	for _, w := range wards {
+		met[w.DistrictCode] += w.Standing.Met
+	}
+	var bars []web.DistrictBar
+	for _, c := range children {
+		if c.Wards == 0 {
+			continue
+		}
+		bars = append(bars, web.DistrictBar{Name: c.Name, Href: c.Href, Wards: c.Wards, Average: float64(met[c.Code]) / float64(c.Wards)})
+	}
+	return bars
+}
+
+// notMet counts, per criterion, the wards that have not met it, most first.
+func notMet(l web.Lang, criteria []assess.Criterion, wards []store.WardStanding) []web.CriterionBar {
+	var bars []web.CriterionBar
+	for i, c := range criteria {
+		n := 0
+		for _, w := range wards {
+			if i < len(w.Statuses) && w.Statuses[i] == assess.NotMet {
+				n++
+			}
+		}
+		if n > 0 {
+			bars = append(bars, web.CriterionBar{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Wards: n})
+		}
+	}
+	sort.SliceStable(bars, func(i, j int) bool { return bars[i].Wards > bars[j].Wards })
+	if len(bars) > 10 {
+		bars = bars[:10]
+	}
+	return bars
+}
+
+// reviewQueue lists the submitted assessments, oldest first.
+func reviewQueue(l web.Lang, year int, wards []store.WardStanding, now time.Time) []web.QueueRow {
+	var queue []store.WardStanding
+	for _, w := range wards {
+		if w.State == assess.Submitted && w.SubmittedAt != nil {
+			queue = append(queue, w)
+		}
+	}
+	sort.SliceStable(queue, func(i, j int) bool { return queue[i].SubmittedAt.Before(*queue[j].SubmittedAt) })
+	rows := make([]web.QueueRow, 0, len(queue))
+	for _, w := range queue {
+		rows = append(rows, web.QueueRow{
+			Code: w.Code, Name: w.Name, District: w.District,
+			Href:        fmt.Sprintf("/%d/wards/%s#review", year, w.Code),
+			SubmittedAt: l.Date(*w.SubmittedAt),
+			DaysWaiting: int(now.Sub(*w.SubmittedAt).Hours() / 24),
+			Standing:    w.Standing,
+		})
+	}
+	return rows
+}
+
+func heatMap(year int, criteria []assess.Criterion, wards []store.WardStanding) *web.HeatMap {
+	h := &web.HeatMap{}
+	for _, c := range criteria {
+		h.Criteria = append(h.Criteria, c.Number)
+	}
+	for _, w := range wards {
+		h.Rows = append(h.Rows, web.HeatRow{Name: w.Name, Href: fmt.Sprintf("/%d/wards/%s", year, w.Code), Statuses: w.Statuses})
+	}
+	return h
 }
 
 func sortWards(wards []store.WardStanding, by string) {

@@ -180,7 +180,7 @@ func TestDashboard(t *testing.T) {
 		`<title>19/22: 3</title>`, `<title>18/22: 11</title>`, `<title>16/22: 6</title>`, `<title>15/22: 6</title>`,
 		`href="/2023/wards/09552"`, "Phường Phú La", "đã gửi duyệt", "đang soạn",
 		`href="/2023/units/01/summary.csv"`)
-	if n := strings.Count(r.body, `href="/2023/wards/`); n != 26 {
+	if n := strings.Count(r.body, `data-label="Phường"><a href="/2023/wards/`); n != 26 {
 		t.Errorf("Hà Nội 2023 lists %d wards, want 26", n)
 	}
 

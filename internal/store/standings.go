@@ -89,3 +89,46 @@ func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]War
 	}
 	return list, nil
 }
+
+// PreviousStanding is how a ward, or a ward it took over, stood in an
+// earlier year.
+type PreviousStanding struct {
+	Ward   string // the ward asked about
+	Source string // the ward that stood: the same ward, or one it took over
+	Name   string
+	Met    int
+	Total  int
+}
+
+// PreviousStandings returns, for each ward code, the standing in year of
+// that ward and of every ward it took over (the successor mapping), so that
+// a new ward compares with the wards it replaced. Wards with no assessment
+// in year are left out. One query, whatever the number of wards.
+func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string) ([]PreviousStanding, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH targets AS (SELECT unnest($2::text[]) AS code),
+		pairs AS (
+		    SELECT code AS target, code AS source FROM targets
+		    UNION
+		    SELECT s.new_code, s.old_code FROM unit_successors s JOIN targets t ON t.code = s.new_code
+		)
+		SELECT p.target, p.source, u.name,
+		       (SELECT count(*) FROM results r WHERE r.assessment_id = a.id AND r.status = 'met'),
+		       (SELECT count(*) FROM criteria c WHERE c.year = $1)
+		FROM pairs p
+		JOIN units u ON u.code = p.source
+		JOIN assessments a ON a.ward_code = p.source AND a.year = $1
+		ORDER BY p.target, p.target <> p.source, p.source`, year, codes)
+	if err != nil {
+		return nil, fmt.Errorf("previous standings %d: %w", year, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (PreviousStanding, error) {
+		var p PreviousStanding
+		err := r.Scan(&p.Ward, &p.Source, &p.Name, &p.Met, &p.Total)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("previous standings %d: %w", year, err)
+	}
+	return list, nil
+}
