@@ -257,3 +257,99 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		t.Errorf("after submitting, the ward page has %d forms and the criterion page %d", forms, critForms)
 	}
 }
+
+func signOutBrowser(t *testing.T, ctx context.Context) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+	)
+}
+
+// A reviewer returns a submission with a reason; the officer sees it, fixes
+// and resubmits; the reviewer approves.
+func TestBrowserReviewCycle(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/units/01"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#queue a[href="/2023/wards/09552#review"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#review`)),
+		chromedp.Click(chromedp.CSS(`#review input[value="return"]`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#r-reason`), "Bổ sung ghi chú cho tiêu chí 2."),
+		chromedp.Click(chromedp.CSS(`#review button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if f := text(t, ctx, ".flash"); f != "Đã trả lại hồ sơ cho phường kèm lý do." {
+		t.Errorf("flash %q", f)
+	}
+	signOutBrowser(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/wards/09552"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.returned`)))
+	if reason := text(t, ctx, ".returned"); !strings.Contains(reason, "Bổ sung ghi chú cho tiêu chí 2.") {
+		t.Errorf("the officer sees %q", reason)
+	}
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2023/wards/09552/criteria/2"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-note`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-note`), "Nghị quyết số 12-NQ/ĐU ngày 10/01/2023."),
+		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		chromedp.Click(chromedp.CSS(`a.button.primary[href$="/submit"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if st := text(t, ctx, ".subtitle .state"); st != "đã gửi duyệt" {
+		t.Errorf("after resubmitting: %q", st)
+	}
+	signOutBrowser(t, ctx)
+
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/wards/09552"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#review`)),
+		chromedp.Click(chromedp.CSS(`#review input[value="approve"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#review button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if st := text(t, ctx, ".subtitle .state"); st != "đã phê duyệt" {
+		t.Errorf("after approval: %q", st)
+	}
+}
+
+// The Ministry recognises a 22/22 ward and is refused for a 21/22 one.
+func TestBrowserRecognition(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_code = '00019' AND year = 2022)`)
+	ctx := newBrowser(t)
+	recognise := func(ward string) {
+		do(t, ctx,
+			chromedp.Navigate(srv.URL+"/2022/wards/"+ward),
+			chromedp.WaitVisible(chromedp.CSS(`#recognize`)),
+			chromedp.SendKeys(chromedp.CSS(`#d-no`), "2878/QĐ-BCA"),
+			chromedp.SetValue(chromedp.CSS(`#d-date`), "2023-04-22"),
+			chromedp.Click(chromedp.CSS(`#recognize button`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`h1`)),
+		)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form.signout`)))
+
+	recognise("00019")
+	if d := text(t, ctx, ".decision"); d != "Quyết định công nhận số 2878/QĐ-BCA, ngày 22/04/2023" {
+		t.Errorf("decision shown %q", d)
+	}
+	if st := text(t, ctx, ".subtitle .state"); st != "đã công nhận" {
+		t.Errorf("state %q", st)
+	}
+
+	recognise("20227")
+	if msg := text(t, ctx, "[role=alert]"); msg != "Không thể công nhận: hồ sơ chưa đạt đủ mọi tiêu chí." {
+		t.Errorf("refusal says %q", msg)
+	}
+}
