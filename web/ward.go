@@ -72,8 +72,14 @@ type CriterionRow struct {
 	UpdatedBy string
 	UpdatedAt *time.Time
 	Href      string
-	Evidence  int
+	Evidence  []EvidenceLink
 	Comments  int
+}
+
+// EvidenceLink is an evidence file as the ward page lists it.
+type EvidenceLink struct {
+	Title string
+	Href  string
 }
 
 // ComparatorSign is the printed sign of a comparator.

@@ -226,8 +226,8 @@ func TestEvidence(t *testing.T) {
 		!strings.HasPrefix(dl.header.Get("Content-Disposition"), "attachment") || dl.header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Errorf("download: %d %v", dl.status, dl.header)
 	}
-	// The ward page counts it.
-	mustContain(t, "ward page", get(t, c, srv.URL+"/2024/wards/09552").body, "1 minh chứng")
+	// The ward page lists it, for the officer and for reviewers.
+	mustContain(t, "ward page", get(t, c, srv.URL+"/2024/wards/09552").body, `<a href="/evidence/`+m[1]+`">Báo cáo kết quả quý III</a>`)
 
 	// Who may download: the city, the Ministry; not another ward's officer.
 	if r := get(t, signIn(t, srv, "hanoi"), srv.URL+"/evidence/"+m[1]); r.status != 200 {

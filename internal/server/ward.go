@@ -64,10 +64,10 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		Editable:     canEdit(r, sc, a),
 		HistoryHref:  sc.href() + "/history",
 	}
-	evidenceCount := map[int]int{}
+	evidenceOf := map[int][]web.EvidenceLink{}
 	for _, e := range evidence {
 		if e.RemovedAt == nil {
-			evidenceCount[e.Number]++
+			evidenceOf[e.Number] = append(evidenceOf[e.Number], web.EvidenceLink{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID)})
 		}
 	}
 	commentCount := map[int]int{}
@@ -112,7 +112,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 			Status:   c.Shown(res.Status),
 			Note:     res.Note,
 			Href:     sc.criterionHref(c.Number),
-			Evidence: evidenceCount[c.Number],
+			Evidence: evidenceOf[c.Number],
 			Comments: commentCount[c.Number],
 		}
 		if c.Kind == assess.Measure {
