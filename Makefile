@@ -8,7 +8,9 @@ SHELL := /bin/bash
 
 ## run: private PostgreSQL under .data/, migrations, demo data, portal on :8080
 run: postgres
-	$(GO) run ./cmd/modelward dev
+	@mkdir -p .data
+	$(GO) build -o .data/modelward ./cmd/modelward
+	./.data/modelward dev
 
 ## test: the whole suite against real PostgreSQL, browser tests included
 test: postgres chromium check-generated

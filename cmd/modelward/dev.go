@@ -27,6 +27,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	url := getenv("DATABASE_URL")
+	where := "the database at DATABASE_URL"
 	if url == "" {
 		cluster, err := pgcluster.New(*dir, pgcluster.Options{})
 		if err != nil {
@@ -46,6 +47,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 			return err
 		}
 		url = cluster.URL("modelward")
+		where = cluster.DataDir
 	}
 	if err := migrate(ctx, url, stdout); err != nil {
 		return err
@@ -62,7 +64,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, banner(l.Addr()))
+	fmt.Fprint(stdout, banner(l.Addr(), where))
 	return serve(ctx, l, st, log, getenv("SECURE_COOKIES") == "true")
 }
 
@@ -84,7 +86,7 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 	return err
 }
 
-func banner(a net.Addr) string {
+func banner(a net.Addr, where string) string {
 	port := a.String()
 	if tcp, ok := a.(*net.TCPAddr); ok {
 		port = fmt.Sprint(tcp.Port)
@@ -94,6 +96,6 @@ func banner(a net.Addr) string {
 	for _, u := range seed.DemoUsers {
 		fmt.Fprintf(&b, "  %-9s %-13s unit %s\n", u.Username, u.Role, u.UnitCode)
 	}
-	b.WriteString("\nCtrl-C stops the portal and the database; the data stays in .data/.\n")
+	fmt.Fprintf(&b, "\nCtrl-C stops the portal and the database; the data stays in %s.\n", where)
 	return b.String()
 }
