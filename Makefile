@@ -4,7 +4,7 @@
 GO ?= go
 SHELL := /bin/bash
 
-.PHONY: run test lint generate build check-generated postgres chromium
+.PHONY: run test lint generate build check-generated postgres test-tools
 
 ## run: private PostgreSQL under .data/, migrations, demo data, portal on :8080
 run: postgres
@@ -13,7 +13,7 @@ run: postgres
 	./.data/modelward dev
 
 ## test: the whole suite against real PostgreSQL, browser tests included
-test: postgres chromium check-generated
+test: postgres test-tools check-generated
 	$(GO) test -count=1 ./...
 
 ## lint: gofmt, go vet and staticcheck
@@ -51,13 +51,17 @@ postgres:
 		exit 1; \
 	fi
 
-# Debian's Chromium for the browser tests: installed when missing and root;
-# otherwise the browser tests skip, saying why (and fail when CI=true).
-chromium:
-	@if command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+# Debian's Chromium for the browser tests and poppler-utils' pdftotext for
+# reading the PDFs back: installed when missing and root; otherwise those
+# tests skip, saying why (and fail when CI=true).
+test-tools:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Chromium for the browser tests (apt-get install chromium)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "installing for the tests:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "Chromium is not installed: browser tests will skip (sudo apt-get install chromium)"; \
+		echo "not installed:$$missing; the tests that need them will skip (sudo apt-get install$$missing)"; \
 	fi

@@ -35,6 +35,8 @@ type DashboardPage struct {
 	Sort      string
 	SortHrefs map[string]string
 	CSVHref   string
+	XLSXHref  string
+	PDFHref   string
 }
 
 // StandingBar is how many wards stand at Met/Total.

@@ -28,6 +28,7 @@ type WardPage struct {
 	Due         *Due
 	SubmitHref  string
 	HistoryHref string
+	DossierHref string
 	// The decisions the user may take now; nil when none.
 	Review    *DecisionForm
 	Recognize *DecisionForm

@@ -353,3 +353,27 @@ func TestBrowserRecognition(t *testing.T) {
 		t.Errorf("refusal says %q", msg)
 	}
 }
+
+// The Ministry downloads each export from the national dashboard, with the
+// browser's own session.
+func TestBrowserMinistryDownloadsExports(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/units/VN"))
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.exports`)))
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Promise.all([...document.querySelectorAll('.exports a.export')].map(
+		a => fetch(a.href).then(async r => a.textContent + ' ' + r.status + ' ' + r.headers.get('content-type') + ' ' + (await r.arrayBuffer()).byteLength)))`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d export links: %v", len(got), got)
+	}
+	for i, want := range []string{"CSV 200 text/csv; charset=utf-8", "XLSX 200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PDF 200 application/pdf"} {
+		if !strings.HasPrefix(got[i], want+" ") || strings.HasSuffix(got[i], " 0") {
+			t.Errorf("download %d: %q, want %q and some bytes", i, got[i], want)
+		}
+	}
+}

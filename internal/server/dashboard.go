@@ -65,6 +65,8 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		UnitKind: unit.Kind,
 		Total:    len(cat.Criteria),
 		CSVHref:  self + "/summary.csv",
+		XLSXHref: self + "/summary.xlsx",
+		PDFHref:  self + "/summary.pdf",
 	}
 	t := tally(wards)
 	d.Wards, d.Full, d.Submitted, d.Approved, d.Recognized, d.Waiting = t.Wards, t.Full, t.Submitted, t.Approved, t.Recognized, t.Waiting

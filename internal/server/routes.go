@@ -36,7 +36,9 @@ func (s *Server) Handler() http.Handler {
 
 			r.Get("/", s.page(s.home))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
-			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summaryCSV))
+			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summary(summaryCSV)))
+			r.Get("/{year}/units/{code}/summary.xlsx", s.page(s.summary(summaryXLSX)))
+			r.Get("/{year}/units/{code}/summary.pdf", s.page(s.summary(summaryPDF)))
 			r.Get("/{year}/wards/{code}", s.page(s.ward))
 			r.Get("/{year}/wards/{code}/criteria/{n}", s.page(s.criterionPage))
 			r.Post("/{year}/wards/{code}/criteria/{n}", s.page(s.saveCriterion))
@@ -45,6 +47,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/{year}/wards/{code}/submit", s.page(s.submitForm))
 			r.Post("/{year}/wards/{code}/submit", s.page(s.submit))
 			r.Get("/{year}/wards/{code}/history", s.page(s.wardHistory))
+			r.Get("/{year}/wards/{code}/dossier.pdf", s.page(s.dossier))
 			r.Post("/{year}/wards/{code}/criteria/{n}/comments", s.page(s.comment))
 			r.Post("/{year}/wards/{code}/review", s.page(s.review))
 			r.Post("/{year}/wards/{code}/recognize", s.page(s.recognize))

@@ -63,6 +63,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		YearEndOpens: cat.YearEndOpens,
 		Editable:     canEdit(r, sc, a),
 		HistoryHref:  sc.href() + "/history",
+		DossierHref:  sc.href() + "/dossier.pdf",
 	}
 	evidenceOf := map[int][]web.EvidenceLink{}
 	for _, e := range evidence {

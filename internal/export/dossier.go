@@ -1,0 +1,151 @@
+package export
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// Dossier is what a ward files for recognition.
+type Dossier struct {
+	Path        []store.Unit // the ward and its ancestors, root first
+	Year        int
+	Criteria    []assess.Criterion
+	Assessment  store.Assessment
+	Evidence    []store.Evidence
+	Decisions   []store.Change // the workflow steps, oldest first
+	Comments    []store.Comment
+	GeneratedBy string
+	GeneratedAt time.Time
+}
+
+// WriteDossier writes the ward's dossier on A4 portrait pages: every
+// criterion with its value, status and note, the evidence with dates and
+// SHA-256, and the review history and decisions.
+func WriteDossier(w io.Writer, d Dossier) error {
+	pdf, err := newPDF("P")
+	if err != nil {
+		return err
+	}
+	ward := d.Path[len(d.Path)-1]
+	var where []string
+	for _, u := range d.Path[1:] {
+		where = append(where, u.Name)
+	}
+	a := d.Assessment
+	standing := assess.ComputeStanding(d.Criteria, a.Stored())
+	pdf.SetTitle(fmt.Sprintf("Hồ sơ đề nghị công nhận – %s – năm %d", ward.Name, d.Year), true)
+	pdf.SetAuthor(d.GeneratedBy, true)
+	pdf.SetCreationDate(d.GeneratedAt)
+	pdf.SetHeaderFunc(func() {
+		pdf.SetFont("DejaVu", "", 7)
+		pdf.CellFormat(0, 4, fmt.Sprintf("Hồ sơ đề nghị công nhận · %s · năm %d", ward.Name, d.Year), "", 1, "R", false, 0, "")
+	})
+	pdf.AddPage()
+	pdf.SetFont("DejaVu", "B", 14)
+	pdf.MultiCell(0, 7, "HỒ SƠ ĐỀ NGHỊ CÔNG NHẬN CÔNG AN PHƯỜNG ĐIỂN HÌNH, KIỂU MẪU VỀ ANTT VÀ VĂN MINH ĐÔ THỊ", "", "C", false)
+	pdf.Ln(2)
+	pdf.SetFont("DejaVu", "B", 12)
+	pdf.MultiCell(0, 6, fmt.Sprintf("%s (%s) – năm %d", ward.Name, ward.Code, d.Year), "", "C", false)
+	pdf.SetFont("DejaVu", "", 9)
+	pdf.MultiCell(0, 5, strings.Join(where, " › "), "", "C", false)
+	pdf.Ln(3)
+	line := func(label, value string) {
+		pdf.SetFont("DejaVu", "B", 9)
+		pdf.CellFormat(45, 5, label, "", 0, "L", false, 0, "")
+		pdf.SetFont("DejaVu", "", 9)
+		pdf.MultiCell(0, 5, value, "", "L", false)
+	}
+	line("Kết quả:", web.VI.Standing(standing))
+	line("Trạng thái hồ sơ:", web.VI.State(a.State))
+	if a.SubmittedAt != nil {
+		line("Gửi duyệt ngày:", web.VI.Date(*a.SubmittedAt))
+	}
+	if a.DecisionNo != "" && a.DecisionDate != nil {
+		line("Quyết định công nhận:", fmt.Sprintf("số %s, ngày %s", a.DecisionNo, web.VI.Date(*a.DecisionDate)))
+	}
+	line("Người lập:", fmt.Sprintf("%s, lúc %s", d.GeneratedBy, web.VI.DateTime(d.GeneratedAt)))
+
+	heading := func(s string) {
+		pdf.Ln(3)
+		pdf.SetFont("DejaVu", "B", 11)
+		pdf.CellFormat(0, 7, s, "B", 1, "L", false, 0, "")
+		pdf.Ln(1)
+	}
+	heading("I. Kết quả theo từng tiêu chí")
+	group := ""
+	for _, c := range d.Criteria {
+		if c.Group != group {
+			group = c.Group
+			pdf.SetFont("DejaVu", "B", 9)
+			pdf.MultiCell(0, 5, fmt.Sprintf("Nhóm %s. %s", c.Group, c.GroupVI), "", "L", false)
+		}
+		res := a.Results[c.Number]
+		pdf.SetFont("DejaVu", "B", 8)
+		pdf.MultiCell(0, 4.5, fmt.Sprintf("%d. %s", c.Number, c.TitleVI), "", "L", false)
+		pdf.SetFont("DejaVu", "", 8)
+		parts := []string{"Trạng thái: " + web.StatusMark(c.Shown(res.Status)) + " " + web.VI.Status(c.Shown(res.Status))}
+		if c.Kind == assess.Measure {
+			parts = append(parts, "Ngưỡng: "+web.ComparatorSign(c.Comparator)+" "+web.VI.WithUnit(c.Threshold, c.Unit))
+			if res.Value != "" {
+				parts = append(parts, "Giá trị: "+web.VI.WithUnit(res.Value, c.Unit))
+			}
+		}
+		if c.YearEnd {
+			parts = append(parts, "tiêu chí đánh giá cuối năm")
+		}
+		pdf.MultiCell(0, 4.5, "    "+strings.Join(parts, " · "), "", "L", false)
+		if res.Note != "" {
+			pdf.MultiCell(0, 4.5, "    Ghi chú: "+res.Note, "", "L", false)
+		}
+	}
+
+	heading("II. Danh mục minh chứng")
+	if len(d.Evidence) == 0 {
+		pdf.SetFont("DejaVu", "", 8)
+		pdf.MultiCell(0, 5, "Không có minh chứng.", "", "L", false)
+	}
+	for _, e := range d.Evidence {
+		pdf.SetFont("DejaVu", "", 8)
+		text := fmt.Sprintf("TC%02d · %s · ngày %s · %s · %s", e.Number, e.Title, web.VI.Date(e.Dated),
+			strings.TrimPrefix(assess.FileExtension(e.ContentType), "."), web.VI.Size(e.Size))
+		if e.RemovedAt != nil {
+			text += fmt.Sprintf(" · đã gỡ ngày %s", web.VI.Date(*e.RemovedAt))
+		}
+		pdf.MultiCell(0, 4.5, text, "", "L", false)
+		pdf.SetFont("DejaVu", "", 7)
+		pdf.MultiCell(0, 4, "    SHA-256: "+hex.EncodeToString(e.SHA256), "", "L", false)
+	}
+
+	heading("III. Quá trình duyệt và các quyết định")
+	pdf.SetFont("DejaVu", "", 8)
+	if len(d.Decisions) == 0 {
+		pdf.MultiCell(0, 5, "Chưa có bước duyệt nào.", "", "L", false)
+	}
+	for _, ch := range d.Decisions {
+		action := strings.TrimPrefix(ch.Action, "assessment_")
+		text := fmt.Sprintf("%s · %s · %s → %s", web.VI.DateTime(ch.At), ch.Actor,
+			web.VI.T("action."+action), web.VI.State(assess.State(fmt.Sprint(ch.After["state"]))))
+		if reason, ok := ch.After["reason"]; ok {
+			text += fmt.Sprintf(" · Lý do: %v", reason)
+		}
+		if no, ok := ch.After["decision_no"]; ok {
+			text += fmt.Sprintf(" · Quyết định số %v", no)
+		}
+		pdf.MultiCell(0, 4.5, text, "", "L", false)
+	}
+	if len(d.Comments) > 0 {
+		heading("IV. Trao đổi trong quá trình duyệt")
+		pdf.SetFont("DejaVu", "", 8)
+		for _, c := range d.Comments {
+			pdf.MultiCell(0, 4.5, fmt.Sprintf("TC%02d · %s · %s: %s", c.Number, web.VI.DateTime(c.At), c.Author, c.Body), "", "L", false)
+		}
+	}
+	return pdf.Output(w)
+}

@@ -1,0 +1,120 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/go-pdf/fpdf"
+
+	"modelward/internal/assess"
+	"modelward/web"
+)
+
+// newPDF starts an A4 document with DejaVu Sans, which has every
+// Vietnamese glyph, embedded; footer() numbers the pages.
+func newPDF(orientation string) (*fpdf.Fpdf, error) {
+	pdf := fpdf.New(orientation, "mm", "A4", "")
+	for style, name := range map[string]string{"": "fonts/DejaVuSans.ttf", "B": "fonts/DejaVuSans-Bold.ttf"} {
+		b, err := fonts.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		pdf.AddUTF8FontFromBytes("DejaVu", style, b)
+	}
+	pdf.SetMargins(10, 10, 10)
+	pdf.SetAutoPageBreak(true, 14)
+	pdf.AliasNbPages("{nb}")
+	pdf.SetFooterFunc(func() {
+		pdf.SetY(-10)
+		pdf.SetFont("DejaVu", "", 8)
+		pdf.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
+	})
+	return pdf, nil
+}
+
+// summaryColumns are the PDF summary's fixed columns and widths, in mm.
+var summaryColumns = []struct {
+	title string
+	width float64
+}{
+	{"Mã", 13}, {"Phường", 44}, {"Quận/huyện", 34}, {"Trạng thái", 24}, {"Đạt", 13}, {"Chờ CN", 12},
+}
+
+// WritePDF writes the summary on A4 landscape pages: who made it and when,
+// the unit and year, and the table whose header repeats on every page.
+// Criteria are shown with their marks (✓ ✗ ◷ … –), explained in a legend.
+func WritePDF(w io.Writer, s Summary) error {
+	pdf, err := newPDF("L")
+	if err != nil {
+		return err
+	}
+	pdf.SetTitle(fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName), true)
+	pdf.SetAuthor(s.GeneratedBy, true)
+	pdf.SetCreationDate(s.GeneratedAt)
+	critWidth := 0.0
+	if n := len(s.Criteria); n > 0 {
+		critWidth = min(7, (277-140)/float64(n))
+	}
+	pdf.SetHeaderFunc(func() {
+		pdf.SetFont("DejaVu", "B", 12)
+		pdf.CellFormat(0, 7, fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName), "", 1, "L", false, 0, "")
+		pdf.SetFont("DejaVu", "", 8)
+		pdf.CellFormat(0, 5, fmt.Sprintf("Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị · Người lập: %s · Lập lúc %s",
+			s.GeneratedBy, web.VI.DateTime(s.GeneratedAt)), "", 1, "L", false, 0, "")
+		pdf.SetFont("DejaVu", "B", 7)
+		pdf.SetFillColor(230, 234, 238)
+		for _, c := range summaryColumns {
+			pdf.CellFormat(c.width, 6, c.title, "1", 0, "C", true, 0, "")
+		}
+		for _, c := range s.Criteria {
+			pdf.CellFormat(critWidth, 6, fmt.Sprint(c.Number), "1", 0, "C", true, 0, "")
+		}
+		pdf.Ln(-1)
+	})
+	pdf.AddPage()
+	pdf.SetFont("DejaVu", "", 7)
+	for _, ws := range s.Wards {
+		cells := []string{ws.Code, fit(pdf, ws.Name, summaryColumns[1].width), fit(pdf, ws.District, summaryColumns[2].width),
+			web.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd)}
+		for i, c := range summaryColumns {
+			align := "L"
+			if i >= 4 {
+				align = "R"
+			}
+			pdf.CellFormat(c.width, 5, cells[i], "1", 0, align, false, 0, "")
+		}
+		for _, st := range ws.Statuses {
+			pdf.CellFormat(critWidth, 5, web.StatusMark(st), "1", 0, "C", false, 0, "")
+		}
+		pdf.Ln(-1)
+	}
+	pdf.Ln(3)
+	pdf.SetFont("DejaVu", "", 8)
+	var legend []string
+	for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
+		legend = append(legend, web.StatusMark(st)+" "+web.VI.Status(st))
+	}
+	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", len(s.Wards)), "", "L", false)
+	for i, c := range s.Criteria {
+		if i == 0 {
+			pdf.SetFont("DejaVu", "B", 8)
+			pdf.CellFormat(0, 6, fmt.Sprintf("Bộ tiêu chí năm %d", s.Year), "", 1, "L", false, 0, "")
+			pdf.SetFont("DejaVu", "", 7)
+		}
+		pdf.MultiCell(0, 4, fmt.Sprintf("%d. %s", c.Number, c.TitleVI), "", "L", false)
+	}
+	return pdf.Output(w)
+}
+
+// fit shortens s with an ellipsis to fit width mm in the current font.
+func fit(pdf *fpdf.Fpdf, s string, width float64) string {
+	if pdf.GetStringWidth(s) <= width-2 {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 0 && pdf.GetStringWidth(string(r)+"…") > width-2 {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
+}

@@ -1,0 +1,166 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"modelward/internal/export"
+)
+
+// pdfText extracts a PDF's text with poppler's pdftotext.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is not installed; `make test` installs poppler-utils as root")
+		}
+		t.Skip("pdftotext is not installed (sudo apt-get install poppler-utils)")
+	}
+	cmd := exec.Command("pdftotext", "-layout", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+func csvRecords(t *testing.T, body string) [][]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// Every export has the same wards and figures as the CSV and the dashboard.
+func TestExportsReconcile(t *testing.T) {
+	srv := newPortal(t)
+	c := signIn(t, srv, "bocongan")
+	base := srv.URL + "/2023/units/01/summary."
+	recs := csvRecords(t, get(t, c, base+"csv").body)
+
+	// XLSX, cell by cell.
+	r := get(t, c, base+"xlsx")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Fatalf("xlsx: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	f, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if got := f.GetSheetList(); strings.Join(got, "|") != export.SheetSummary+"|"+export.SheetCriteria+"|"+export.SheetDistribution {
+		t.Errorf("sheets %v", got)
+	}
+	rows, err := f.GetRows(export.SheetSummary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(recs) {
+		t.Fatalf("xlsx has %d rows, csv %d", len(rows), len(recs))
+	}
+	if rows[0][0] != "Mã tỉnh/TP" || rows[0][5] != "Phường" || rows[0][9] != "Chờ đánh giá cuối năm" || rows[0][10] != "TC01" {
+		t.Errorf("xlsx header %v", rows[0])
+	}
+	for i := 1; i < len(recs); i++ {
+		for j := range recs[i] {
+			if rows[i][j] != recs[i][j] {
+				t.Errorf("row %d col %d: xlsx %q, csv %q", i, j, rows[i][j], recs[i][j])
+			}
+		}
+	}
+	for _, col := range []string{"H", "I", "J"} {
+		if ct, _ := f.GetCellType(export.SheetSummary, col+"2"); ct != excelize.CellTypeNumber && ct != excelize.CellTypeUnset {
+			t.Errorf("column %s is not stored as a number: %v", col, ct)
+		}
+	}
+	if v, _ := f.GetCellValue(export.SheetSummary, "H2"); v == "" {
+		t.Error("H2 is empty")
+	}
+	panes, err := f.GetPanes(export.SheetSummary)
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v %v", panes, err)
+	}
+	crit, _ := f.GetRows(export.SheetCriteria)
+	if len(crit) != len(recs) || !strings.HasPrefix(crit[0][2], "1. Chi bộ công an phường") {
+		t.Errorf("per-criterion sheet: %d rows, header %v", len(crit), crit[0][:3])
+	}
+	for i := 1; i < len(crit); i++ {
+		if crit[i][0] == "09552" && (crit[i][2] != "chờ đánh giá cuối năm" || crit[i][3] != "đạt") {
+			t.Errorf("Phú La per criterion: %v", crit[i][:4])
+		}
+	}
+	dist, _ := f.GetRows(export.SheetDistribution)
+	counts := map[string]string{}
+	for _, row := range dist[1:] {
+		counts[row[0]] = row[1]
+	}
+	if counts["19/22"] != "3" || counts["18/22"] != "11" || counts["16/22"] != "6" || counts["15/22"] != "6" || counts["22/22"] != "0" {
+		t.Errorf("distribution sheet %v", counts)
+	}
+
+	// PDF, read back as text.
+	r = get(t, c, base+"pdf")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(r.body, "%PDF") {
+		t.Fatalf("pdf: %d %s", r.status, r.header.Get("Content-Type"))
+	}
+	text := pdfText(t, []byte(r.body))
+	for _, want := range []string{"Báo cáo tổng hợp năm 2023 – Thành phố Hà Nội", "Phường Phú La", "Phường Ô Chợ Dừa",
+		"Quận Hà Đông", "đã gửi duyệt", "Cục V05 – Bộ Công an", "Trang 1/", "chờ đánh giá cuối năm",
+		"Tỷ lệ khám phá án phạm pháp hình sự"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q", want)
+		}
+	}
+	for _, rec := range recs[1:] {
+		if !strings.Contains(text, rec[4]) || !strings.Contains(text, rec[7]+"/"+rec[8]) {
+			t.Errorf("the PDF lacks ward %s at %s/%s", rec[4], rec[7], rec[8])
+		}
+	}
+
+	// Out of scope: refused.
+	hanoi := signIn(t, srv, "hanoi")
+	for _, ext := range []string{"csv", "xlsx", "pdf"} {
+		if r := get(t, hanoi, srv.URL+"/2023/units/VN/summary."+ext); r.status != 403 {
+			t.Errorf("reviewer exports the nation as %s: %d", ext, r.status)
+		}
+	}
+	// A long summary repeats its header on every page.
+	r = get(t, c, srv.URL+"/2023/units/VN/summary.pdf")
+	if text := pdfText(t, []byte(r.body)); strings.Count(text, "Báo cáo tổng hợp năm 2023") < 2 {
+		t.Errorf("the header does not repeat: %d pages?", strings.Count(text, "\f"))
+	}
+}
+
+func TestDossier(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	officer := signIn(t, srv, "phula")
+	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
+		SELECT id, 2023, 13, 'Báo cáo khám phá án quý III', '2023-09-30', 'application/pdf', 4, decode(repeat('ab', 32), 'hex'), '%PDF'
+		FROM assessments WHERE ward_code = '09552' AND year = 2023`)
+	r := get(t, officer, srv.URL+"/2023/wards/09552")
+	mustContain(t, "ward page", r.body, `href="/2023/wards/09552/dossier.pdf"`)
+	r = get(t, officer, srv.URL+"/2023/wards/09552/dossier.pdf")
+	if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("dossier: %d", r.status)
+	}
+	text := pdfText(t, []byte(r.body))
+	for _, want := range []string{"HỒ SƠ ĐỀ NGHỊ CÔNG NHẬN", "Phường Phú La (09552) – năm 2023", "Quận Hà Đông",
+		"đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm", "Tỷ lệ khám phá án phạm pháp hình sự", "Giá trị: 91 %",
+		"Báo cáo khám phá án quý III", "30/09/2023", "SHA-256: " + strings.Repeat("ab", 32), "Gửi duyệt ngày:", "20/11/2023"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the dossier lacks %q", want)
+		}
+	}
+	if r := get(t, signIn(t, srv, "phula"), srv.URL+"/2023/wards/09541/dossier.pdf"); r.status != 403 {
+		t.Errorf("another ward's dossier = %d", r.status)
+	}
+}
