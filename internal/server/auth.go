@@ -41,9 +41,13 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		case err != nil:
 			s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 		default:
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+			next.ServeHTTP(w, r.WithContext(withUser(r.Context(), u)))
 		}
 	})
+}
+
+func withUser(ctx context.Context, u store.User) context.Context {
+	return context.WithValue(ctx, userKey{}, u)
 }
 
 // userOf returns the signed-in user, or a zero User.

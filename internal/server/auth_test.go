@@ -99,6 +99,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/48/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/units/09552/summary.csv", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/admin/users", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/admin/tokens", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/2023/units/01/summary.xlsx", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/units/48/summary.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2023/wards/09552/dossier.pdf", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20227/dossier.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/api/v1/2023/units/01/summary", want{"anonymous": 401, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2024/wards/09552/criteria/13", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2024/wards/09541/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/20227/criteria/20", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
@@ -131,6 +137,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/admin/users", url.Values{"username": {"moi"}, "full_name": {"Mới"}, "role": {"ward_officer"}, "unit": {"09541"}}},
 		{"/admin/users/phula/active", url.Values{"active": {"false"}}},
 		{"/admin/users/hanoi/password", nil},
+		{"/admin/tokens", url.Values{"name": {"x"}, "username": {"hanoi"}}},
+		{"/admin/tokens/1/revoke", nil},
+		{"/2022/wards/26740/reopen", url.Values{"reason": {"x"}}},
 	}
 	for _, rt := range writes {
 		for role, status := range map[string]int{"anonymous": 401, "phula": 403, "hanoi": 403, "bocongan": 403} {

@@ -54,11 +54,22 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
 			r.Get("/evidence/{id}", s.page(s.downloadEvidence))
 
+			r.Get("/admin/tokens", s.page(s.adminTokens))
+			r.Post("/admin/tokens", s.page(s.adminCreateToken))
+			r.Post("/admin/tokens/{id}/revoke", s.page(s.adminRevokeToken))
 			r.Get("/admin/users", s.page(s.adminUsers))
 			r.Post("/admin/users", s.page(s.adminCreateUser))
 			r.Post("/admin/users/{username}/active", s.page(s.adminSetActive))
 			r.Post("/admin/users/{username}/password", s.page(s.adminResetPassword))
 		})
+	})
+
+	// The API for other Ministry systems: a session or a bearer token.
+	r.Route("/api/v1", func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave)
+		r.Use(s.loadUser)
+		r.Use(s.apiAuth)
+		r.Get("/{year}/units/{code}/summary", s.api(s.apiSummary))
 	})
 
 	r.NotFound(s.page(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))

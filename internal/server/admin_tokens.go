@@ -1,0 +1,84 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	flash, _ := s.popFlash(r)
+	return s.renderTokens(w, r, http.StatusOK, web.TokensPage{Flash: flash})
+}
+
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, p web.TokensPage) error {
+	tokens, err := s.store.Tokens(r.Context())
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		p.Tokens = append(p.Tokens, web.TokenRow{ID: t.ID, Name: t.Name, Username: t.Username, CreatedBy: t.CreatedBy,
+			CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt,
+			RevokeURL: fmt.Sprintf("/admin/tokens/%d/revoke", t.ID)})
+	}
+	p.Page = s.frame(r, langOf(r).T("tokens.title"), 0, nil, nil, nil)
+	return renderHTML(w, r, status, web.Tokens(p))
+}
+
+// adminCreateToken issues a token for a user; it is shown once, on this
+// response, and only its hash is kept.
+func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	form := web.TokenForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Username: strings.TrimSpace(r.PostForm.Get("username")), Errors: map[string]string{}}
+	if form.Name == "" || !checkText(form.Name, 100) {
+		form.Errors["name"] = "tokens.err.name"
+		form.Name = strings.ToValidUTF8(form.Name, "")
+	}
+	if form.Username == "" || !checkText(form.Username, 64) {
+		form.Errors["username"] = "tokens.err.user"
+		form.Username = ""
+	}
+	if len(form.Errors) > 0 {
+		return s.renderTokens(w, r, http.StatusBadRequest, web.TokensPage{Form: form})
+	}
+	token := "mw_" + rand.Text() + rand.Text()
+	_, err := s.store.CreateToken(r.Context(), userOf(r).Actor(), form.Username, form.Name, token)
+	if errors.Is(err, store.ErrNotFound) {
+		form.Errors["username"] = "tokens.err.user"
+		return s.renderTokens(w, r, http.StatusBadRequest, web.TokensPage{Form: form})
+	}
+	if err != nil {
+		return err
+	}
+	return s.renderTokens(w, r, http.StatusOK, web.TokensPage{Secret: token})
+}
+
+func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
+	if err != nil {
+		return errNotFound
+	}
+	if err := s.store.RevokeToken(r.Context(), userOf(r).Actor(), id); err != nil {
+		return err
+	}
+	s.flash(r, "tokens.flash.revoked")
+	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
+	return nil
+}

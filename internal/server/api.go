@@ -1,0 +1,122 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+)
+
+// apiAuth lets a request without a session act for the user of its bearer
+// token; with neither, it is refused with 401.
+func (s *Server) apiAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if userOf(r).ID == 0 {
+			token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || token == "" {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="modelward"`)
+				s.api(func(http.ResponseWriter, *http.Request) error {
+					return &Error{Status: http.StatusUnauthorized, Key: "err.signin"}
+				})(w, r)
+				return
+			}
+			u, err := s.store.UserByToken(r.Context(), strings.TrimSpace(token))
+			if errors.Is(err, store.ErrNotFound) || err == nil && !u.Active {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="modelward", error="invalid_token"`)
+				s.api(func(http.ResponseWriter, *http.Request) error {
+					return &Error{Status: http.StatusUnauthorized, Key: "err.token"}
+				})(w, r)
+				return
+			}
+			if err != nil {
+				s.api(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+				return
+			}
+			r = r.WithContext(withUser(r.Context(), u))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// api turns a handlerFunc into an http.HandlerFunc whose errors are JSON:
+// {"status": 403, "error": "…"} in the user's language.
+func (s *Server) api(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := h(w, r)
+		if err == nil {
+			return
+		}
+		status, key := classify(err)
+		if status >= 500 {
+			s.log.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "status", status, "err", err)
+		}
+		writeJSON(w, status, map[string]any{"status": status, "error": langOf(r).T(key)})
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"status":500,"error":"encoding failed"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// apiSummary is the yearly summary as JSON: one object per ward, with the
+// CSV's fields (numbers as numbers).
+func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	year, err := parseYear(r)
+	if err != nil {
+		return err
+	}
+	cat, err := s.store.Catalogue(ctx, year)
+	if err != nil {
+		return err
+	}
+	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
+	if err != nil {
+		return err
+	}
+	if err := authorize(r, assess.Export, path); err != nil {
+		return err
+	}
+	unit := path[len(path)-1]
+	wards, err := s.store.WardStandings(ctx, year, unit.Code)
+	if err != nil {
+		return err
+	}
+	list := make([]map[string]any, 0, len(wards))
+	for _, ws := range wards {
+		state := string(ws.State)
+		if state == "" {
+			state = string(assess.NotStarted)
+		}
+		o := map[string]any{
+			"province_code": ws.ProvinceCode, "province": ws.Province,
+			"district_code": ws.DistrictCode, "district": ws.District,
+			"ward_code": ws.Code, "ward": ws.Name, "status": state,
+			"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
+		}
+		for i, c := range cat.Criteria {
+			o[fmt.Sprintf("c%02d", c.Number)] = string(ws.Statuses[i])
+		}
+		list = append(list, o)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"year": year, "unit": map[string]string{"code": unit.Code, "name": unit.Name, "kind": unit.Kind},
+		"criteria": len(cat.Criteria), "wards": list,
+	})
+	return nil
+}
