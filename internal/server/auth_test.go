@@ -100,6 +100,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/09552/summary.csv", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/admin/users", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/admin/tokens", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/admin/catalogues", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/admin/catalogues/2023", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/admin/catalogues/2023/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/2023/units/01/summary.xlsx", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2023/units/48/summary.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/wards/09552/dossier.pdf", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
@@ -140,6 +143,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/admin/tokens", url.Values{"name": {"x"}, "username": {"hanoi"}}},
 		{"/admin/tokens/1/revoke", nil},
 		{"/2022/wards/26740/reopen", url.Values{"reason": {"x"}}},
+		{"/admin/catalogues", url.Values{"from": {"2024"}, "to": {"2030"}}},
+		{"/admin/catalogues/2024/criteria/13", criterionValues("50")},
+		{"/admin/catalogues/2024/criteria/22/remove", nil},
+		{"/admin/catalogues/2024/year-end", url.Values{"year_end_opens": {"2024-10-01"}}},
 	}
 	for _, rt := range writes {
 		for role, status := range map[string]int{"anonymous": 401, "phula": 403, "hanoi": 403, "bocongan": 403} {
