@@ -37,6 +37,10 @@ type WardPage struct {
 	// after it was opened; Recent lists the latest changes.
 	Changed bool
 	Recent  []HistoryRow
+	// Lineage across reorganisations: the wards this one took over, and
+	// those that took it over.
+	From []Crumb
+	To   []Crumb
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the

@@ -100,6 +100,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/09552/summary.csv", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/admin/users", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/admin/tokens", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
+		{"/admin/units", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/admin/catalogues", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/admin/catalogues/2023", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
 		{"/admin/catalogues/2023/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 200}},
@@ -147,6 +148,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/admin/catalogues/2024/criteria/13", criterionValues("50")},
 		{"/admin/catalogues/2024/criteria/22/remove", nil},
 		{"/admin/catalogues/2024/year-end", url.Values{"year_end_opens": {"2024-10-01"}}},
+		{"/admin/units/deactivate", url.Values{"code": {"00004"}, "valid_to": {"2024-12-31"}}},
 	}
 	for _, rt := range writes {
 		for role, status := range map[string]int{"anonymous": 401, "phula": 403, "hanoi": 403, "bocongan": 403} {

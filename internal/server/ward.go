@@ -125,6 +125,22 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
 	}
+	from, to, err := s.store.Lineage(ctx, sc.Ward.Code)
+	if err != nil {
+		return err
+	}
+	// A predecessor's history is in the years before; a successor's record
+	// starts in the year it became valid.
+	for _, u := range from {
+		p.From = append(p.From, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", sc.Year-1, u.Code)})
+	}
+	for _, u := range to {
+		y := sc.Year
+		if u.ValidFrom != nil && u.ValidFrom.Year() > y {
+			y = u.ValidFrom.Year()
+		}
+		p.To = append(p.To, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", y, u.Code)})
+	}
 	adjust(&p)
 	if p.Changed {
 		changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, 0, 20)
