@@ -18,15 +18,28 @@ import (
 //go:embed fonts/DejaVuSans.ttf fonts/DejaVuSans-Bold.ttf
 var fonts embed.FS
 
-// Summary is what every summary export writes.
+// Summary is what every summary export writes. Wards are read one at a
+// time from Each, so that memory does not grow with the number of wards.
 type Summary struct {
 	UnitCode    string
 	UnitName    string
 	Year        int
 	Criteria    []assess.Criterion
-	Wards       []store.WardStanding
+	Each        func(fn func(store.WardStanding) error) error
 	GeneratedBy string
 	GeneratedAt time.Time
+}
+
+// Wards returns a ward source over a slice, for callers that hold one.
+func Wards(list []store.WardStanding) func(fn func(store.WardStanding) error) error {
+	return func(fn func(store.WardStanding) error) error {
+		for _, w := range list {
+			if err := fn(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // CSVHeader is the contract's column list for a catalogue.
@@ -69,25 +82,15 @@ func WriteCSV(w io.Writer, s Summary) error {
 	if err := cw.Write(CSVHeader(s.Criteria)); err != nil {
 		return err
 	}
-	for _, ws := range s.Wards {
+	err := s.Each(func(ws store.WardStanding) error {
 		if len(ws.Statuses) != len(s.Criteria) {
 			return fmt.Errorf("ward %s has %d statuses for %d criteria", ws.Code, len(ws.Statuses), len(s.Criteria))
 		}
-		if err := cw.Write(record(ws)); err != nil {
-			return err
-		}
+		return cw.Write(record(ws))
+	})
+	if err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// Distribution counts wards at each standing, from 0 to the catalogue's size.
-func (s Summary) Distribution() []int {
-	counts := make([]int, len(s.Criteria)+1)
-	for _, w := range s.Wards {
-		if w.Standing.Met >= 0 && w.Standing.Met < len(counts) {
-			counts[w.Standing.Met]++
-		}
-	}
-	return counts
 }

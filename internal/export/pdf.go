@@ -8,6 +8,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"modelward/internal/assess"
+	"modelward/internal/store"
 	"modelward/web"
 )
 
@@ -74,7 +75,9 @@ func WritePDF(w io.Writer, s Summary) error {
 	})
 	pdf.AddPage()
 	pdf.SetFont("DejaVu", "", 7)
-	for _, ws := range s.Wards {
+	wards := 0
+	err = s.Each(func(ws store.WardStanding) error {
+		wards++
 		cells := []string{ws.Code, fit(pdf, ws.Name, summaryColumns[1].width), fit(pdf, ws.District, summaryColumns[2].width),
 			web.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd)}
 		for i, c := range summaryColumns {
@@ -88,6 +91,10 @@ func WritePDF(w io.Writer, s Summary) error {
 			pdf.CellFormat(critWidth, 5, web.StatusMark(st), "1", 0, "C", false, 0, "")
 		}
 		pdf.Ln(-1)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	pdf.Ln(3)
 	pdf.SetFont("DejaVu", "", 8)
@@ -95,7 +102,7 @@ func WritePDF(w io.Writer, s Summary) error {
 	for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
 		legend = append(legend, web.StatusMark(st)+" "+web.VI.Status(st))
 	}
-	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", len(s.Wards)), "", "L", false)
+	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", wards), "", "L", false)
 	for i, c := range s.Criteria {
 		if i == 0 {
 			pdf.SetFont("DejaVu", "B", 8)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"modelward/internal/store"
 	"modelward/web"
 )
 
@@ -58,21 +59,28 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	for i, ws := range s.Wards {
+	wards := 0
+	distribution := make([]int, len(s.Criteria)+1)
+	err = s.Each(func(ws store.WardStanding) error {
 		row := []any{ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
 			wardState(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd}
 		for _, st := range ws.Statuses {
 			row = append(row, string(st))
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
+		wards++
+		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
+			distribution[ws.Standing.Met]++
 		}
+		cell, _ := excelize.CoordinatesToCellName(1, wards+1)
+		return sw.SetRow(cell, row)
+	})
+	if err != nil {
+		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return err
 	}
-	last, _ := excelize.CoordinatesToCellName(len(header), len(s.Wards)+1)
+	last, _ := excelize.CoordinatesToCellName(len(header), wards+1)
 	if err := f.AutoFilter(SheetSummary, "A1:"+last, nil); err != nil {
 		return err
 	}
@@ -96,15 +104,19 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err := cw.SetRow("A1", h, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	for i, ws := range s.Wards {
+	// A second pass over the wards: a stream writer fills one sheet at a time.
+	i := 0
+	err = s.Each(func(ws store.WardStanding) error {
 		row := []any{ws.Code, ws.Name}
 		for _, st := range ws.Statuses {
 			row = append(row, web.VI.Status(st))
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := cw.SetRow(cell, row); err != nil {
-			return err
-		}
+		i++
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		return cw.SetRow(cell, row)
+	})
+	if err != nil {
+		return err
 	}
 	if err := cw.Flush(); err != nil {
 		return err
@@ -121,7 +133,7 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err := dw.SetRow("A1", []any{"Số tiêu chí đạt", "Số phường"}, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	for met, n := range s.Distribution() {
+	for met, n := range distribution {
 		cell, _ := excelize.CoordinatesToCellName(1, met+2)
 		if err := dw.SetRow(cell, []any{fmt.Sprintf("%d/%d", met, len(s.Criteria)), n}); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -93,30 +94,48 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	unit := path[len(path)-1]
-	wards, err := s.store.WardStandings(ctx, year, unit.Code)
+	head, err := json.Marshal(map[string]any{
+		"year": year, "unit": map[string]string{"code": unit.Code, "name": unit.Name, "kind": unit.Kind},
+		"criteria": len(cat.Criteria),
+	})
 	if err != nil {
 		return err
 	}
-	list := make([]map[string]any, 0, len(wards))
-	for _, ws := range wards {
-		state := string(ws.State)
-		if state == "" {
-			state = string(assess.NotStarted)
+	// Streamed one ward at a time: {"year":…,"unit":…,"criteria":…,"wards":[…]}.
+	return s.sendFile(w, r, "application/json; charset=utf-8", "", func(out io.Writer) error {
+		if _, err := out.Write(append(head[:len(head)-1], []byte(`,"wards":[`)...)); err != nil {
+			return err
 		}
-		o := map[string]any{
-			"province_code": ws.ProvinceCode, "province": ws.Province,
-			"district_code": ws.DistrictCode, "district": ws.District,
-			"ward_code": ws.Code, "ward": ws.Name, "status": state,
-			"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
+		first := true
+		err := s.store.EachWardStanding(ctx, year, unit.Code, func(ws store.WardStanding) error {
+			state := string(ws.State)
+			if state == "" {
+				state = string(assess.NotStarted)
+			}
+			o := map[string]any{
+				"province_code": ws.ProvinceCode, "province": ws.Province,
+				"district_code": ws.DistrictCode, "district": ws.District,
+				"ward_code": ws.Code, "ward": ws.Name, "status": state,
+				"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
+			}
+			for i, c := range cat.Criteria {
+				o[fmt.Sprintf("c%02d", c.Number)] = string(ws.Statuses[i])
+			}
+			b, err := json.Marshal(o)
+			if err != nil {
+				return err
+			}
+			if !first {
+				b = append([]byte{','}, b...)
+			}
+			first = false
+			_, err = out.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
 		}
-		for i, c := range cat.Criteria {
-			o[fmt.Sprintf("c%02d", c.Number)] = string(ws.Statuses[i])
-		}
-		list = append(list, o)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"year": year, "unit": map[string]string{"code": unit.Code, "name": unit.Name, "kind": unit.Kind},
-		"criteria": len(cat.Criteria), "wards": list,
+		_, err = io.WriteString(out, "]}\n")
+		return err
 	})
-	return nil
 }

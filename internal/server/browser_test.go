@@ -74,6 +74,8 @@ func signInBrowser(t *testing.T, ctx context.Context, username, password string)
 		chromedp.SendKeys(chromedp.CSS(`#username`), username),
 		chromedp.SendKeys(chromedp.CSS(`#password`), password),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`), chromedp.NodeVisible),
+		// The next page has loaded: signed in, or the form is back with its error.
+		chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary`)),
 	)
 }
 

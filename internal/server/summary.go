@@ -9,6 +9,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/export"
+	"modelward/internal/store"
 )
 
 // summaryFormat is one way to write the yearly summary.
@@ -45,31 +46,71 @@ func (s *Server) summary(f summaryFormat) handlerFunc {
 			return err
 		}
 		unit := path[len(path)-1]
-		wards, err := s.store.WardStandings(ctx, year, unit.Code)
-		if err != nil {
-			return err
-		}
-		u := userOf(r)
 		sum := export.Summary{UnitCode: unit.Code, UnitName: unit.Name, Year: year, Criteria: cat.Criteria,
-			Wards: wards, GeneratedBy: u.FullName, GeneratedAt: s.now()}
-		return sendFile(w, f.contentType, fmt.Sprintf("summary-%d-%s.%s", year, unit.Code, f.ext), func(b io.Writer) error {
+			Each: func(fn func(store.WardStanding) error) error {
+				return s.store.EachWardStanding(ctx, year, unit.Code, fn)
+			},
+			GeneratedBy: userOf(r).FullName, GeneratedAt: s.now()}
+		return s.sendFile(w, r, f.contentType, fmt.Sprintf("summary-%d-%s.%s", year, unit.Code, f.ext), func(b io.Writer) error {
 			return f.write(b, sum)
 		})
 	}
 }
 
-// sendFile writes a download; it is built in full first, so that a failure
-// half-way gives an error page rather than half a file.
-func sendFile(w http.ResponseWriter, contentType, filename string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return err
+// download is a response written as it is made: the first bytes are held
+// until there are enough of them, so that a failure right away (say, the
+// database is down) still gets a proper error page.
+type download struct {
+	w           http.ResponseWriter
+	contentType string
+	filename    string
+	held        bytes.Buffer
+	started     bool
+}
+
+const downloadHold = 64 << 10
+
+func (d *download) Write(p []byte) (int, error) {
+	if d.started {
+		return d.w.Write(p)
 	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, filename))
-	w.Header().Set("Cache-Control", "private, no-store")
-	_, err := buf.WriteTo(w)
+	d.held.Write(p)
+	if d.held.Len() >= downloadHold {
+		if err := d.start(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (d *download) start() error {
+	h := d.w.Header()
+	h.Set("Content-Type", d.contentType)
+	if d.filename != "" {
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.filename))
+	}
+	h.Set("Cache-Control", "private, no-store")
+	d.started = true
+	_, err := d.held.WriteTo(d.w)
 	return err
+}
+
+// sendFile streams a download made by write. A failure before anything was
+// sent becomes an error page; one after it cuts the connection, so that no
+// one takes a truncated file for a whole one.
+func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, contentType, filename string, write func(io.Writer) error) error {
+	d := &download{w: w, contentType: contentType, filename: filename}
+	if err := write(d); err != nil {
+		if !d.started {
+			return err
+		}
+		s.log.ErrorContext(r.Context(), "download failed half-way", "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
+	}
+	if !d.started {
+		return d.start()
+	}
+	return nil
 }
 
 // dossier writes the ward's dossier for recognition as PDF.
@@ -103,5 +144,5 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	name := fmt.Sprintf("ho-so-%s-%d.pdf", sc.Ward.Code, sc.Year)
-	return sendFile(w, "application/pdf", name, func(b io.Writer) error { return export.WriteDossier(b, d) })
+	return s.sendFile(w, r, "application/pdf", name, func(b io.Writer) error { return export.WriteDossier(b, d) })
 }

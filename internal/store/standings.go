@@ -39,6 +39,17 @@ const shownStatusSQL = `
 // some time in year, with its standing, ordered by province, district and
 // ward code.
 func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]WardStanding, error) {
+	var list []WardStanding
+	err := s.EachWardStanding(ctx, year, code, func(w WardStanding) error {
+		list = append(list, w)
+		return nil
+	})
+	return list, err
+}
+
+// EachWardStanding calls fn for each ward WardStandings lists, as the rows
+// arrive, so that exports hold one ward at a time whatever the country's size.
+func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn func(WardStanding) error) error {
 	rows, err := s.pool.Query(ctx, `
 		WITH RECURSIVE subtree AS (
 		    SELECT code FROM units WHERE code = $2
@@ -70,24 +81,29 @@ func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]War
 		  AND (w.valid_to IS NULL OR w.valid_to >= make_date($1, 1, 1))
 		ORDER BY p.code, d.code NULLS FIRST, w.code`, year, code)
 	if err != nil {
-		return nil, fmt.Errorf("ward standings %d %s: %w", year, code, err)
+		return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (WardStanding, error) {
+	defer rows.Close()
+	for rows.Next() {
 		var w WardStanding
 		var statuses []string
-		err := r.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
+		if err := rows.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
 			&w.Code, &w.Name, &w.State, &w.SubmittedAt,
-			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses)
+			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses); err != nil {
+			return fmt.Errorf("ward standings %d %s: %w", year, code, err)
+		}
 		w.Statuses = make([]assess.Status, len(statuses))
 		for i, st := range statuses {
 			w.Statuses[i] = assess.Status(st)
 		}
-		return w, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("ward standings %d %s: %w", year, code, err)
+		if err := fn(w); err != nil {
+			return err
+		}
 	}
-	return list, nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("ward standings %d %s: %w", year, code, err)
+	}
+	return nil
 }
 
 // PreviousStanding is how a ward, or a ward it took over, stood in an
