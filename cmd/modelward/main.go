@@ -40,6 +40,7 @@ commands:
                  migrations, demo data and the portal on ADDR
   user           add --username U --role ROLE --unit CODE | passwd U | disable U
                  (passwords on standard input)
+  gen            --wards N --years Y [--seed S]: a synthetic country for load tests
 
 environment:
   DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDev(ctx, args, getenv, stdout, log)
 	case "user":
 		return cmdUser(ctx, args, getenv, stdin, stdout)
+	case "gen":
+		return cmdGen(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

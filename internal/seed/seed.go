@@ -132,6 +132,9 @@ func readSuccessors() ([][2]string, error) {
 	return pairs, nil
 }
 
+// Criteria2023 is the starting catalogue, from criteria-2023.csv.
+func Criteria2023() ([]assess.Criterion, error) { return readCriteria() }
+
 func readCriteria() ([]assess.Criterion, error) {
 	rows, err := readCSV("criteria-2023.csv", "number,group,group_vi,group_en,title_vi,title_en,kind,unit,comparator,threshold,year_end")
 	if err != nil {
