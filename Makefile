@@ -4,7 +4,9 @@
 GO ?= go
 SHELL := /bin/bash
 
-.PHONY: run test lint generate build check-generated postgres test-tools
+.PHONY: run test bench lint generate build check-generated postgres test-tools
+
+BENCH_OUT ?= bench.json
 
 ## run: private PostgreSQL under .data/, migrations, demo data, portal on :8080
 run: postgres
@@ -15,6 +17,13 @@ run: postgres
 ## test: the whole suite against real PostgreSQL, browser tests included
 test: postgres test-tools check-generated
 	$(GO) test -count=1 ./...
+
+## bench: a private database, a country of 10,000 wards × 5 years, the
+## portal measured against its targets; results in $(BENCH_OUT)
+bench: postgres
+	@mkdir -p .data
+	$(GO) build -o .data/modelward ./cmd/modelward
+	./.data/modelward bench --out $(BENCH_OUT)
 
 ## lint: gofmt, go vet and staticcheck
 lint:

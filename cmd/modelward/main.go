@@ -41,6 +41,7 @@ commands:
   user           add --username U --role ROLE --unit CODE | passwd U | disable U
                  (passwords on standard input)
   gen            --wards N --years Y [--seed S]: a synthetic country for load tests
+  bench          [--wards N --years Y --out FILE]: measure the portal against its targets
 
 environment:
   DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args, getenv, stdin, stdout)
 	case "gen":
 		return cmdGen(ctx, args, getenv, stdout)
+	case "bench":
+		return cmdBench(ctx, args, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -35,6 +35,7 @@ func (s *Server) Handler() http.Handler {
 			r.Use(s.requireSignIn)
 
 			r.Get("/", s.page(s.home))
+			r.Get("/me", s.page(s.me))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
 			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summary(summaryCSV)))
 			r.Get("/{year}/units/{code}/summary.xlsx", s.page(s.summary(summaryXLSX)))

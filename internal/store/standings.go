@@ -3,6 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,22 +38,9 @@ const shownStatusSQL = `
 	     THEN 'pending_year_end'
 	     ELSE coalesce(r.status, 'not_started') END`
 
-// WardStandings lists every ward in the subtree of unit code that exists at
-// some time in year, with its standing, ordered by province, district and
-// ward code.
-func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]WardStanding, error) {
-	var list []WardStanding
-	err := s.EachWardStanding(ctx, year, code, func(w WardStanding) error {
-		list = append(list, w)
-		return nil
-	})
-	return list, err
-}
-
-// EachWardStanding calls fn for each ward WardStandings lists, as the rows
-// arrive, so that exports hold one ward at a time whatever the country's size.
-func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn func(WardStanding) error) error {
-	rows, err := s.pool.Query(ctx, `
+// wardStandingsSQL lists the wards of a subtree ($2) in a year ($1) with
+// their standings.
+const wardStandingsSQL = `
 		WITH RECURSIVE subtree AS (
 		    SELECT code FROM units WHERE code = $2
 		    UNION ALL
@@ -79,7 +69,24 @@ func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn 
 		) st
 		WHERE (w.valid_from IS NULL OR w.valid_from <= make_date($1, 12, 31))
 		  AND (w.valid_to IS NULL OR w.valid_to >= make_date($1, 1, 1))
-		ORDER BY p.code, d.code NULLS FIRST, w.code`, year, code)
+		ORDER BY p.code, d.code NULLS FIRST, w.code`
+
+// WardStandings lists every ward in the subtree of unit code that exists at
+// some time in year, with its standing, ordered by province, district and
+// ward code.
+func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]WardStanding, error) {
+	var list []WardStanding
+	err := s.EachWardStanding(ctx, year, code, func(w WardStanding) error {
+		list = append(list, w)
+		return nil
+	})
+	return list, err
+}
+
+// EachWardStanding calls fn for each ward WardStandings lists, as the rows
+// arrive, so that exports hold one ward at a time whatever the country's size.
+func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn func(WardStanding) error) error {
+	rows, err := s.pool.Query(ctx, wardStandingsSQL, year, code)
 	if err != nil {
 		return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 	}
@@ -147,4 +154,18 @@ func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string)
 		return nil, fmt.Errorf("previous standings %d: %w", year, err)
 	}
 	return list, nil
+}
+
+// CopyWardStandings runs the WardStandings query through COPY into w: what
+// PostgreSQL alone takes to hand over the rows an export writes, the
+// benchmark's baseline.
+func (s *Store) CopyWardStandings(ctx context.Context, year int, code string, w io.Writer) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	sql := strings.NewReplacer("$1", strconv.Itoa(year), "$2", "'"+strings.ReplaceAll(code, "'", "''")+"'").Replace(wardStandingsSQL)
+	_, err = conn.Conn().PgConn().CopyTo(ctx, w, "COPY ("+sql+") TO STDOUT")
+	return err
 }

@@ -25,11 +25,20 @@ type Store struct {
 	pool *pgxpool.Pool
 }
 
-// Open connects to the database at url and checks that it answers.
+// Open connects to the database at url.
 func Open(ctx context.Context, url string) (*Store, error) {
+	return OpenTraced(ctx, url, nil)
+}
+
+// OpenTraced is Open with a tracer that sees every query (nil for none);
+// the benchmark counts queries with it.
+func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	if tracer != nil {
+		cfg.ConnConfig.Tracer = tracer
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/bench"
+	"modelward/internal/pgcluster"
+	"modelward/internal/store"
+)
+
+// cmdBench generates a country in two fresh databases (the national size
+// and about 100 wards), measures the portal against its targets, prints a
+// table and writes the results as JSON. It exits 0 even when a target is
+// missed: the ok fields say so.
+func cmdBench(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) (err error) {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	wards := fs.Int("wards", 10000, "wards in the country measured")
+	years := fs.Int("years", 5, "years of assessments")
+	out := fs.String("out", "bench.json", "where to write the JSON results")
+	duration := fs.Duration("duration", 5*time.Second, "length of each throughput run")
+	clients := fs.Int("concurrency", 32, "concurrent clients")
+	dir := fs.String("data", ".data/bench", "where the private cluster keeps its files")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
+	admin := getenv("DATABASE_URL")
+	if admin == "" {
+		cluster, err := pgcluster.New(*dir, pgcluster.Options{})
+		if err != nil {
+			return err
+		}
+		if err := cluster.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			if stopErr := cluster.Stop(); stopErr != nil && err == nil {
+				err = stopErr
+			}
+		}()
+		admin = cluster.URL("postgres")
+	}
+	urls := map[string]string{}
+	for name, n := range map[string]int{"modelward_bench_big": *wards, "modelward_bench_small": 100} {
+		url, err := freshDatabase(ctx, admin, name)
+		if err != nil {
+			return err
+		}
+		if _, err := store.Migrate(ctx, url); err != nil {
+			return err
+		}
+		st, err := store.Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		err = generate(ctx, st, n, *years, 1)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "generated %d wards × %d years in %s\n", n, *years, time.Since(start).Round(time.Millisecond))
+		urls[name] = url
+	}
+	results, err := bench.Run(ctx, bench.Config{
+		BigURL: urls["modelward_bench_big"], SmallURL: urls["modelward_bench_small"], Year: lastYear,
+		Duration: *duration, Concurrency: *clients, Repeats: 9, Log: stdout,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	bench.Table(stdout, results)
+	b, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "\nresults written to", *out)
+	return nil
+}
+
+// freshDatabase drops and creates database name on the server of adminURL
+// and returns its URL.
+func freshDatabase(ctx context.Context, adminURL, name string) (string, error) {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	id := pgx.Identifier{name}.Sanitize()
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+id+" WITH (FORCE)"); err != nil {
+		return "", err
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+id); err != nil {
+		return "", err
+	}
+	cfg := conn.Config()
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name), nil
+}

@@ -1,0 +1,447 @@
+// Package bench measures the portal against its targets on a synthetic
+// country: it serves the real router on loopback, drives it with concurrent
+// signed-in clients, and measures each page against a baseline taken in the
+// same run (a minimal signed-in page, PostgreSQL alone, COPY).
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+	"modelward/internal/server"
+	"modelward/internal/store"
+)
+
+// Config says where and how long to measure.
+type Config struct {
+	// BigURL holds the country measured; SmallURL a country of about 100
+	// wards, for the ward page's growth check. Both are generated already.
+	BigURL   string
+	SmallURL string
+	Year     int
+	// Duration of each throughput run, and the clients in it.
+	Duration    time.Duration
+	Concurrency int
+	// Repeats of each latency measurement.
+	Repeats int
+	Log     io.Writer
+}
+
+// Result is one target, as the JSON output lists it.
+type Result struct {
+	Name     string  `json:"name"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	Baseline float64 `json:"baseline"`
+	Ratio    float64 `json:"ratio"`
+	Target   string  `json:"target"`
+	OK       bool    `json:"ok"`
+}
+
+// queryCounter counts the queries the portal sends.
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+const password = "benchmark-password"
+
+// portal is a served portal with its store.
+type portal struct {
+	st      *store.Store
+	srv     *httptest.Server
+	queries *queryCounter
+}
+
+func open(ctx context.Context, url string) (*portal, error) {
+	q := &queryCounter{}
+	st, err := store.OpenTraced(ctx, url, q)
+	if err != nil {
+		return nil, err
+	}
+	h := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+	return &portal{st: st, srv: httptest.NewServer(h), queries: q}, nil
+}
+
+func (p *portal) close() { p.srv.Close(); p.st.Close() }
+
+// user makes (or finds) a user for the benchmark and signs a client in.
+func (p *portal) client(ctx context.Context, username string, role assess.Role, unit string) (*http.Client, error) {
+	hash, err := assess.HashPassword(password)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := p.st.UserByUsername(ctx, username); err != nil {
+		if _, err := p.st.CreateUser(ctx, assess.Actor{}, store.NewUser{Username: username, FullName: username, Role: string(role), UnitCode: unit, PasswordHash: hash}); err != nil {
+			return nil, err
+		}
+	}
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, Timeout: 60 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(p.srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	if err != nil {
+		return nil, err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		return nil, fmt.Errorf("sign in %s: %d", username, res.StatusCode)
+	}
+	return c, nil
+}
+
+func fetch(c *http.Client, method, u string, form url.Values) (int, int64, error) {
+	var res *http.Response
+	var err error
+	if method == http.MethodPost {
+		res, err = c.PostForm(u, form)
+	} else {
+		res, err = c.Get(u)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, n, err
+}
+
+// load is the outcome of a throughput run.
+type load struct {
+	rps      float64
+	p50, p99 time.Duration
+	errors   int
+}
+
+// throughput runs clients against do for d and measures requests per
+// second and latencies. do returns an error for a failed request.
+func throughput(clients []*http.Client, d time.Duration, do func(c *http.Client, i int) error) load {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for k, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for i := 0; time.Now().Before(deadline); i++ {
+				start := time.Now()
+				if err := do(c, k*1_000_000+i); err != nil {
+					bad++
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			errs += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return load{rps: float64(len(lat)) / d.Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+// median times f n times and returns the median.
+func median(n int, f func() error) (time.Duration, error) {
+	var d []time.Duration
+	for range n {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		d = append(d, time.Since(start))
+	}
+	return percentile(d, 50), nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// peakHeap runs f while sampling the Go heap, and returns the highest
+// sample: the server runs in this process, the clients barely allocate.
+func peakHeap(f func() error) (uint64, error) {
+	runtime.GC()
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse+m.StackInuse > peak.Load() {
+				peak.Store(m.HeapInuse + m.StackInuse)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	err := f()
+	close(done)
+	return peak.Load(), err
+}
+
+// Run measures every target.
+func Run(ctx context.Context, cfg Config) ([]Result, error) {
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", args...)
+		}
+	}
+	big, err := open(ctx, cfg.BigURL)
+	if err != nil {
+		return nil, err
+	}
+	defer big.close()
+	small, err := open(ctx, cfg.SmallURL)
+	if err != nil {
+		return nil, err
+	}
+	defer small.close()
+	y := fmt.Sprint(cfg.Year)
+
+	// A ward in draft this year, for the officer's pages and saves.
+	var ward string
+	err = big.st.Transact(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT ward_code FROM assessments WHERE year = $1 AND state = 'draft' AND ward_code LIKE 'P01%' ORDER BY ward_code LIMIT 1`, cfg.Year).Scan(&ward)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find a ward in draft: %w", err)
+	}
+	var smallWard string
+	err = small.st.Transact(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT ward_code FROM assessments WHERE year = $1 AND ward_code LIKE 'P01%' ORDER BY ward_code LIMIT 1`, cfg.Year).Scan(&smallWard)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find a small-country ward: %w", err)
+	}
+	var officers, smallOfficers []*http.Client
+	for i := range cfg.Concurrency {
+		c, err := big.client(ctx, "bench-officer", assess.WardOfficer, ward)
+		if err != nil {
+			return nil, err
+		}
+		officers = append(officers, c)
+		c, err = small.client(ctx, "bench-officer", assess.WardOfficer, smallWard)
+		if err != nil {
+			return nil, err
+		}
+		smallOfficers = append(smallOfficers, c)
+		_ = i
+	}
+	reviewer, err := big.client(ctx, "bench-reviewer", assess.Reviewer, "P01")
+	if err != nil {
+		return nil, err
+	}
+	ministry, err := big.client(ctx, "bench-ministry", assess.Ministry, "VN")
+	if err != nil {
+		return nil, err
+	}
+	get := func(u string) func(c *http.Client, _ int) error {
+		return func(c *http.Client, _ int) error {
+			status, _, err := fetch(c, http.MethodGet, u, nil)
+			if err == nil && status != http.StatusOK {
+				err = fmt.Errorf("%s: %d", u, status)
+			}
+			return err
+		}
+	}
+	var results []Result
+	add := func(r Result) {
+		logf("%-40s %10.2f %-6s baseline %10.2f ratio %6.2f  %-24s %v", r.Name, r.Value, r.Unit, r.Baseline, r.Ratio, r.Target, r.OK)
+		results = append(results, r)
+	}
+
+	// Ward page against the minimal signed-in page.
+	minimal := throughput(officers, cfg.Duration, get(big.srv.URL+"/me"))
+	wardURL := big.srv.URL + "/" + y + "/wards/" + ward
+	wardLoad := throughput(officers, cfg.Duration, get(wardURL))
+	if wardLoad.errors > 0 || minimal.errors > 0 {
+		return nil, fmt.Errorf("ward page: %d errors, minimal page: %d errors", wardLoad.errors, minimal.errors)
+	}
+	add(Result{Name: "ward_page_throughput", Value: wardLoad.rps, Unit: "req/s", Baseline: minimal.rps,
+		Ratio: ratio(wardLoad.rps, minimal.rps), Target: ">= 0.5 × minimal page", OK: wardLoad.rps >= 0.5*minimal.rps})
+	add(Result{Name: "ward_page_p99", Value: ms(wardLoad.p99), Unit: "ms", Baseline: ms(minimal.p99),
+		Ratio: ratio(ms(wardLoad.p99), ms(minimal.p99)), Target: fmt.Sprintf("< 25 ms at %d clients", cfg.Concurrency), OK: wardLoad.p99 < 25*time.Millisecond})
+	smallLoad := throughput(smallOfficers, cfg.Duration, get(small.srv.URL+"/"+y+"/wards/"+smallWard))
+	add(Result{Name: "ward_page_growth", Value: ms(wardLoad.p50), Unit: "ms", Baseline: ms(smallLoad.p50),
+		Ratio: ratio(ms(wardLoad.p50), ms(smallLoad.p50)), Target: "<= 1.2 × with 100 wards", OK: ms(wardLoad.p50) <= 1.2*ms(smallLoad.p50)})
+
+	// Dashboards against PostgreSQL alone running the same queries.
+	queries := map[string]float64{}
+	for _, d := range []struct {
+		name   string
+		client *http.Client
+		unit   string
+		limit  time.Duration
+	}{
+		{"province_dashboard", reviewer, "P01", 0},
+		{"national_dashboard", ministry, "VN", 300 * time.Millisecond},
+	} {
+		u := big.srv.URL + "/" + y + "/units/" + d.unit
+		server, err := median(cfg.Repeats, func() error { return get(u)(d.client, 0) })
+		if err != nil {
+			return nil, err
+		}
+		alone, err := median(cfg.Repeats, func() error { return dashboardQueries(ctx, big.st, cfg.Year, d.unit) })
+		if err != nil {
+			return nil, err
+		}
+		r := Result{Name: d.name + "_time", Value: ms(server), Unit: "ms", Baseline: ms(alone), Ratio: ratio(ms(server), ms(alone)),
+			Target: "<= 1.5 × PostgreSQL alone", OK: ms(server) <= 1.5*ms(alone)}
+		if d.limit > 0 {
+			r.Target += ", < 300 ms"
+			r.OK = r.OK && server < d.limit
+		}
+		add(r)
+		big.queries.n.Store(0)
+		if err := get(u)(d.client, 0); err != nil {
+			return nil, err
+		}
+		queries[d.name] = float64(big.queries.n.Load())
+	}
+	// A dashboard costs the same number of queries whatever its size.
+	pq, nq := queries["province_dashboard"], queries["national_dashboard"]
+	add(Result{Name: "dashboard_queries", Value: nq, Unit: "queries", Baseline: pq, Ratio: ratio(nq, pq),
+		Target: "national = province (no query per row)", OK: nq == pq})
+
+	// Saving a result: each client saves its own criterion.
+	versions := make([]int, cfg.Concurrency)
+	a, err := big.st.Assessment(ctx, cfg.Year, ward)
+	if err != nil {
+		return nil, err
+	}
+	for k := range versions {
+		versions[k] = a.Results[k%22+1].Version
+	}
+	var vmu sync.Mutex
+	save := throughput(officers[:min(len(officers), 22)], cfg.Duration, func(c *http.Client, i int) error {
+		k := i / 1_000_000
+		vmu.Lock()
+		v := versions[k]
+		vmu.Unlock()
+		status, _, err := fetch(c, http.MethodPost, fmt.Sprintf("%s/criteria/%d", wardURL, k%22+1),
+			url.Values{"status": {"in_progress"}, "value": {""}, "note": {fmt.Sprintf("bench %d", i)}, "version": {fmt.Sprint(v)}})
+		if err != nil {
+			return err
+		}
+		if status != http.StatusSeeOther {
+			return fmt.Errorf("save: %d", status)
+		}
+		vmu.Lock()
+		versions[k]++
+		vmu.Unlock()
+		return nil
+	})
+	add(Result{Name: "save_result_p99", Value: ms(save.p99), Unit: "ms", Baseline: ms(minimal.p99), Ratio: ratio(ms(save.p99), ms(minimal.p99)),
+		Target: "no errors", OK: save.errors == 0})
+
+	// National exports against COPY of the same rows.
+	copyTime, err := median(cfg.Repeats, func() error { return big.st.CopyWardStandings(ctx, cfg.Year, "VN", io.Discard) })
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range []struct {
+		ext    string
+		factor float64
+	}{{"csv", 1.5}, {"xlsx", 5}, {"pdf", 0}} {
+		u := big.srv.URL + "/" + y + "/units/VN/summary." + e.ext
+		var took time.Duration
+		peak, err := peakHeap(func() error {
+			var err error
+			took, err = median(1, func() error { return get(u)(ministry, 0) })
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		r := Result{Name: "national_" + e.ext, Value: ms(took), Unit: "ms", Baseline: ms(copyTime), Ratio: ratio(ms(took), ms(copyTime))}
+		if e.factor > 0 {
+			r.Target = fmt.Sprintf("<= %g × COPY", e.factor)
+			r.OK = r.Ratio <= e.factor
+		} else {
+			r.Target, r.OK = "measured", true
+		}
+		add(r)
+		if e.ext == "xlsx" {
+			mb := float64(peak) / (1 << 20)
+			add(Result{Name: "national_xlsx_peak_memory", Value: mb, Unit: "MB", Target: "< 150 MB", OK: mb < 150})
+		}
+	}
+	return results, nil
+}
+
+// dashboardQueries runs, through the store, the queries the dashboard
+// handler runs: PostgreSQL's share of a dashboard.
+func dashboardQueries(ctx context.Context, st *store.Store, year int, unit string) error {
+	if _, err := st.Catalogue(ctx, year); err != nil {
+		return err
+	}
+	if _, err := st.UnitPath(ctx, unit); err != nil {
+		return err
+	}
+	if _, err := st.Years(ctx); err != nil {
+		return err
+	}
+	wards, err := st.WardStandings(ctx, year, unit)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Children(ctx, year, unit); err != nil {
+		return err
+	}
+	codes := make([]string, len(wards))
+	for i, w := range wards {
+		codes[i] = w.Code
+	}
+	_, err = st.PreviousStandings(ctx, year-1, codes)
+	return err
+}
+
+// Table writes the results for people.
+func Table(w io.Writer, results []Result) {
+	fmt.Fprintf(w, "%-28s %12s %-8s %12s %8s  %-34s %s\n", "target", "value", "unit", "baseline", "ratio", "goal", "ok")
+	fmt.Fprintln(w, strings.Repeat("-", 110))
+	for _, r := range results {
+		fmt.Fprintf(w, "%-28s %12.2f %-8s %12.2f %8.2f  %-34s %v\n", r.Name, r.Value, r.Unit, r.Baseline, r.Ratio, r.Target, r.OK)
+	}
+}
