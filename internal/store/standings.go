@@ -61,7 +61,7 @@ const wardStandingsSQL = `
 		           count(*) FILTER (WHERE shown = 'pending_year_end') AS pending,
 		           coalesce(array_agg(shown ORDER BY number), '{}') AS statuses
 		    FROM (
-		        SELECT c.number, `+shownStatusSQL+` AS shown
+		        SELECT c.number, ` + shownStatusSQL + ` AS shown
 		        FROM criteria c
 		        LEFT JOIN results r ON r.assessment_id = a.id AND r.number = c.number
 		        WHERE c.year = $1
