@@ -97,7 +97,7 @@ func (p *portal) client(ctx context.Context, username string, role assess.Role, 
 	}
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 60 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: 256},
+		Transport:     &http.Transport{MaxIdleConnsPerHost: 256},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := c.PostForm(p.srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
 	if err != nil {
