@@ -46,6 +46,7 @@ commands:
 environment:
   DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
   ADDR           listen address, default :8080
+  DATABASE_READ_URL  optional read replica for dashboards and exports
   SECURE_COOKIES true when the portal is reached over TLS (directly or via a proxy)
 `
 
@@ -166,6 +167,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 		return err
 	}
 	defer st.Close()
+	if read := getenv("DATABASE_READ_URL"); read != "" {
+		if err := st.UseReadReplica(ctx, read); err != nil {
+			return err
+		}
+	}
 	l, err := net.Listen("tcp", addr(getenv))
 	if err != nil {
 		return err

@@ -327,6 +327,7 @@ func TestBrowserReviewCycle(t *testing.T) {
 func TestBrowserRecognition(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_code = '00019' AND year = 2022)`)
+	refreshStandings(t, dbURL, 2022)
 	ctx := newBrowser(t)
 	recognise := func(ward string) {
 		do(t, ctx,

@@ -24,6 +24,21 @@ func addReviewer(t *testing.T, srv *httptest.Server, dbURL, username, unit strin
 	return signIn(t, srv, username)
 }
 
+// refreshStandings counts again the stored standings of a year, after a
+// test wrote results around the store.
+func refreshStandings(t *testing.T, dbURL string, year int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.RefreshStandings(ctx, year); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func stateOf(t *testing.T, dbURL, ward string, year int) string {
 	t.Helper()
 	ctx := context.Background()
@@ -144,6 +159,7 @@ func TestRecognition(t *testing.T) {
 	ministry := signIn(t, srv, "bocongan")
 	// Điện Biên 2022 fixed its headquarters: 22/22, approved.
 	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_code = '00019' AND year = 2022)`)
+	refreshStandings(t, dbURL, 2022)
 
 	before := dbState(t, dbURL)
 	for name, tt := range map[string]struct {
@@ -281,6 +297,7 @@ func TestDashboardFilters(t *testing.T) {
 	// Across the reform: the new Phường Ba Đình compares with the wards it took over.
 	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('00019', 2024), ('00013', 2024)`)
 	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2024, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2024 AND c.number <= CASE a.ward_code WHEN '00019' THEN 20 ELSE 17 END WHERE a.year = 2024`)
+	refreshStandings(t, dbURL, 2024)
 	r = get(t, c, srv.URL+"/2025/units/01?q=ba+dinh")
 	mustContain(t, "successor comparison", r.body, "Quán Thánh 17/22 · Điện Biên 20/22")
 }
@@ -318,6 +335,9 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 			}
 			execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT id, 2024, $2, $3 FROM assessments WHERE ward_code = $1 AND year = 2024`, w.Code, n, status)
 		}
+	}
+	if err := st.RefreshStandings(ctx, 2024); err != nil {
+		t.Fatal(err)
 	}
 	cat, _ := st.Catalogue(ctx, 2024)
 	want := map[string]assess.Standing{}

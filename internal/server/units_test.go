@@ -93,6 +93,7 @@ func TestUnitImport(t *testing.T) {
 	mustContain(t, "Đà Nẵng 2025", r.body, "Phường Hải Châu</a>", "Phường Hải Châu 1</a>", "Trực thuộc thành phố")
 	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('20227', 2024)`)
 	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2024, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2024 WHERE a.ward_code = '20227' AND a.year = 2024`)
+	refreshStandings(t, dbURL, 2024)
 	mustContain(t, "year over year across the reform", get(t, ministry, srv.URL+"/2025/units/48").body, "Hải Châu 1 22/22")
 	r = get(t, ministry, srv.URL+"/2026/units/48")
 	if r.status != 404 {

@@ -126,6 +126,11 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			pgx.CopyFromRows(evidence)); err != nil {
 			return fmt.Errorf("copy evidence: %w", err)
 		}
+		for _, year := range years {
+			if err := refreshYear(ctx, tx, year); err != nil {
+				return err
+			}
+		}
 		after, _ := json.Marshal(map[string]any{"wards": c.Wards, "years": years, "seed": c.Seed,
 			"assessments": len(rows), "results": len(results), "evidence": len(evidence)})
 		if _, err := tx.Exec(ctx, `ANALYZE`); err != nil {

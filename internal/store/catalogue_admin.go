@@ -170,6 +170,9 @@ func (s *Store) SaveCriterion(ctx context.Context, actor assess.Actor, year int,
 		if err := rejudge(ctx, tx, year, saved); err != nil {
 			return err
 		}
+		if err := refreshYear(ctx, tx, year); err != nil {
+			return err
+		}
 		action := "criterion_update"
 		if isNew {
 			action = "criterion_add"
@@ -260,6 +263,9 @@ func (s *Store) RemoveCriterion(ctx context.Context, actor assess.Actor, year, n
 			return fmt.Errorf("criterion %d of %d: %w", number, year, ErrInUse)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM criteria WHERE year = $1 AND number = $2`, year, number); err != nil {
+			return err
+		}
+		if err := refreshYear(ctx, tx, year); err != nil {
 			return err
 		}
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "criterion_remove",

@@ -133,6 +133,9 @@ func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 					return fmt.Errorf("result %d of %s %d: %w", r.Number, a.WardCode, a.Year, err)
 				}
 			}
+			if err := refreshAssessment(ctx, tx, id, a.Year); err != nil {
+				return err
+			}
 		}
 		after, _ := json.Marshal(added)
 		return audit(ctx, tx, auditEntry{Actor: "seed", Action: "seed_demo", Entity: "demo", After: after})

@@ -120,6 +120,9 @@ func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChan
 		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
 			return err
 		}
+		if err := refreshAssessment(ctx, tx, id, c.Year); err != nil {
+			return err
+		}
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
 			Entity: "result", EntityKey: resultKey(c.Ward, c.Year, c.Number),
 			Before: resultRecord(before), After: resultRecord(saved)})

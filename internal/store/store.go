@@ -23,6 +23,9 @@ var ErrNotFound = errors.New("not found")
 // Store is the portal's database.
 type Store struct {
 	pool *pgxpool.Pool
+	// read serves the heavy reads of dashboards and exports: the primary,
+	// or a read replica when one is configured.
+	read *pgxpool.Pool
 }
 
 // Open connects to the database at url.
@@ -44,11 +47,32 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	return &Store{pool: pool, read: pool}, nil
+}
+
+// UseReadReplica sends dashboards' and exports' reads to the replica at
+// url. A replica lags a little behind the primary: pages that must show a
+// change at once (the ward page, the forms) keep reading the primary.
+func (s *Store) UseReadReplica(ctx context.Context, url string) error {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return fmt.Errorf("parse read replica URL: %w", err)
+	}
+	read, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to read replica: %w", err)
+	}
+	s.read = read
+	return nil
 }
 
 // Close closes every connection.
-func (s *Store) Close() { s.pool.Close() }
+func (s *Store) Close() {
+	if s.read != s.pool {
+		s.read.Close()
+	}
+	s.pool.Close()
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }

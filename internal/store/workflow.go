@@ -96,12 +96,22 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 // standingOf counts an assessment's standing in Go, from the year's
 // catalogue and the stored results, inside tx.
 func standingOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) (assess.Standing, error) {
+	catalogue, stored, err := resultsOf(ctx, tx, assessmentID, year)
+	if err != nil {
+		return assess.Standing{}, err
+	}
+	return assess.ComputeStanding(catalogue, stored), nil
+}
+
+// resultsOf reads the year's catalogue (numbers and year-end flags, in
+// order) and an assessment's stored statuses.
+func resultsOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) ([]assess.Criterion, map[int]assess.Status, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT c.number, c.year_end, coalesce(r.status, 'not_started')
 		FROM criteria c LEFT JOIN results r ON r.assessment_id = $1 AND r.number = c.number
-		WHERE c.year = $2`, assessmentID, year)
+		WHERE c.year = $2 ORDER BY c.number`, assessmentID, year)
 	if err != nil {
-		return assess.Standing{}, err
+		return nil, nil, err
 	}
 	var catalogue []assess.Criterion
 	stored := map[int]assess.Status{}
@@ -109,13 +119,10 @@ func standingOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) (a
 		var c assess.Criterion
 		var st assess.Status
 		if err := rows.Scan(&c.Number, &c.YearEnd, &st); err != nil {
-			return assess.Standing{}, err
+			return nil, nil, err
 		}
 		catalogue = append(catalogue, c)
 		stored[c.Number] = st
 	}
-	if err := rows.Err(); err != nil {
-		return assess.Standing{}, err
-	}
-	return assess.ComputeStanding(catalogue, stored), nil
+	return catalogue, stored, rows.Err()
 }
