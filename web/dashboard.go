@@ -28,6 +28,11 @@ type DashboardPage struct {
 	Filter        DashFilter
 	// Shown is how many wards the filters keep, of Wards.
 	Shown int
+	// Pages of the ward table, when there is more than one.
+	Pages    int
+	PageNo   int
+	PrevHref string
+	NextHref string
 	// ChildKind is "province" or "district": which children are listed.
 	ChildKind string
 	Children  []ChildRow

@@ -77,11 +77,13 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
+	// A table gives the header its filters; unlike a sheet autofilter it
+	// is added while streaming, without reading the sheet back.
+	last, _ := excelize.CoordinatesToCellName(len(header), max(wards+1, 2))
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "TongHop", StyleName: "TableStyleLight1"}); err != nil {
 		return err
 	}
-	last, _ := excelize.CoordinatesToCellName(len(header), wards+1)
-	if err := f.AutoFilter(SheetSummary, "A1:"+last, nil); err != nil {
+	if err := sw.Flush(); err != nil {
 		return err
 	}
 

@@ -14,8 +14,12 @@ import (
 	"modelward/web"
 )
 
-// heatMapLimit is the most wards the heat map draws.
-const heatMapLimit = 200
+// heatMapLimit is the most wards the heat map draws; pageSize the most
+// rows the ward table shows at once.
+const (
+	heatMapLimit = 200
+	pageSize     = 200
+)
 
 // dashboard shows the standing of every ward in a unit's subtree.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
@@ -115,6 +119,30 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		d.HeatMapTooBig = true
 	}
+	// The table shows a page of the sorted, filtered wards.
+	pages := max(1, (len(shown)+pageSize-1)/pageSize)
+	page := min(max(1, atoiOr(q.Get("page"), 1)), pages)
+	if pages > 1 {
+		d.Pages = pages
+		d.PageNo = page
+		link := func(n int) string {
+			v := url.Values{}
+			for _, key := range []string{"q", "district", "state", "min", "max", "sort"} {
+				if q.Get(key) != "" {
+					v.Set(key, q.Get(key))
+				}
+			}
+			v.Set("page", strconv.Itoa(n))
+			return self + "?" + v.Encode() + "#wards"
+		}
+		if page > 1 {
+			d.PrevHref = link(page - 1)
+		}
+		if page < pages {
+			d.NextHref = link(page + 1)
+		}
+	}
+	shown = shown[(page-1)*pageSize : min(len(shown), page*pageSize)]
 	previous, err := s.previous(r, year, shown)
 	if err != nil {
 		return err

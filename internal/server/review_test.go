@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"modelward/internal/assess"
+	"modelward/internal/gen"
+	"modelward/internal/seed"
 	"modelward/internal/store"
 )
 
@@ -372,5 +374,41 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 		if w := want[f[4]]; met != w.Met || pending != w.PendingYearEnd {
 			t.Errorf("%s: CSV says %d met, %d pending; the domain says %+v", f[4], met, pending, w)
 		}
+	}
+}
+
+// A national dashboard pages its table and keeps its filters across pages.
+func TestDashboardPages(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := seed.Criteria2023()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadCountry(ctx, gen.Country{Wards: 450, Seed: 9}, []int{2025}, cat); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	c := signIn(t, srv, "bocongan")
+	rows := regexp.MustCompile(`data-label="Phường"><a href="/2025/wards/`)
+	r := get(t, c, srv.URL+"/2025/units/VN?sort=standing.desc")
+	mustContain(t, "page 1", r.body, "Trang 1/3", "Trang sau ›", "Bản đồ nhiệt chỉ hiện khi")
+	if n := len(rows.FindAllString(r.body, -1)); n != 200 {
+		t.Errorf("page 1 lists %d wards", n)
+	}
+	if !strings.Contains(r.body, `href="/2025/units/VN?page=2&amp;sort=standing.desc#wards"`) {
+		t.Error("the next page does not keep the sort")
+	}
+	r = get(t, c, srv.URL+"/2025/units/VN?sort=standing.desc&page=3")
+	if n := len(rows.FindAllString(r.body, -1)); n != 481-400 {
+		t.Errorf("page 3 lists %d wards, want 81", n)
+	}
+	mustContain(t, "page 3", r.body, "Trang 3/3", "‹ Trang trước")
+	if r := get(t, c, srv.URL+"/2025/units/VN?page=99"); !strings.Contains(r.body, "Trang 3/3") {
+		t.Error("a page past the end does not show the last page")
 	}
 }

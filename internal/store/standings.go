@@ -178,14 +178,15 @@ func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string)
 		WITH targets AS (SELECT unnest($2::text[]) AS code),
 		pairs AS (
 		    SELECT code AS target, code AS source FROM targets
-		    UNION
+		    UNION ALL
 		    SELECT s.new_code, s.old_code FROM unit_successors s JOIN targets t ON t.code = s.new_code
-		)
-		SELECT p.target, p.source, u.name, a.met,
-		       (SELECT count(*) FROM criteria c WHERE c.year = $1)
+		),
+		catalogue AS (SELECT count(*) AS total FROM criteria WHERE year = $1)
+		SELECT p.target, p.source, u.name, a.met, catalogue.total
 		FROM pairs p
 		JOIN units u ON u.code = p.source
 		JOIN assessments a ON a.ward_code = p.source AND a.year = $1
+		CROSS JOIN catalogue
 		ORDER BY p.target, p.target <> p.source, p.source`, year, codes)
 	if err != nil {
 		return nil, fmt.Errorf("previous standings %d: %w", year, err)
