@@ -26,6 +26,10 @@ type Store struct {
 	// read serves the heavy reads of dashboards and exports: the primary,
 	// or a read replica when one is configured.
 	read *pgxpool.Pool
+	// sessions writes sessions without waiting for the disk: every request
+	// touches its session, and a session lost in a crash only means signing
+	// in again. Everything else waits for a durable commit.
+	sessions *pgxpool.Pool
 }
 
 // Open connects to the database at url.
@@ -43,11 +47,18 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 	if tracer != nil {
 		cfg.ConnConfig.Tracer = tracer
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	scfg := cfg.Copy()
+	scfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	sessions, err := pgxpool.NewWithConfig(ctx, scfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, read: pool}, nil
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		sessions.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &Store{pool: pool, read: pool, sessions: sessions}, nil
 }
 
 // UseReadReplica sends dashboards' and exports' reads to the replica at
@@ -71,6 +82,7 @@ func (s *Store) Close() {
 	if s.read != s.pool {
 		s.read.Close()
 	}
+	s.sessions.Close()
 	s.pool.Close()
 }
 

@@ -242,5 +242,5 @@ func (s *Store) RecentFailures(ctx context.Context, username, clientAddr string,
 // SessionStore keeps sessions in the sessions table for scs. cleanup is how
 // often expired sessions are deleted; 0 never.
 func (s *Store) SessionStore(cleanup time.Duration) *pgxstore.PostgresStore {
-	return pgxstore.NewWithCleanupInterval(s.pool, cleanup)
+	return pgxstore.NewWithCleanupInterval(s.sessions, cleanup)
 }
