@@ -87,7 +87,11 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	})
 	switch {
 	case errors.Is(err, store.ErrChanged):
-		return s.renderWard(w, r, sc, http.StatusConflict, func(p *web.WardPage) { p.Changed = true })
+		v, verr := s.store.WardView(r.Context(), sc.Year, sc.Ward.Code)
+		if verr != nil {
+			return verr
+		}
+		return s.renderWard(w, r, sc, v, http.StatusConflict, func(p *web.WardPage) { p.Changed = true })
 	case errors.Is(err, store.ErrNotFound):
 		return &Error{Status: http.StatusConflict, Key: "err.state", Err: err}
 	case err != nil:

@@ -1,49 +1,43 @@
 package server
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 
 	"modelward/internal/assess"
+	"modelward/internal/store"
 	"modelward/web"
 )
 
 // ward shows a ward's assessment for a year, criterion by criterion, with
 // what the signed-in user may do next.
 func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Read)
-	if errors.Is(err, errNotWard) {
-		http.Redirect(w, r, unitHref(sc.Year, sc.Ward), http.StatusSeeOther)
-		return nil
-	}
+	year, err := parseYear(r)
 	if err != nil {
 		return err
 	}
-	return s.renderWard(w, r, sc, http.StatusOK, func(p *web.WardPage) {
+	v, err := s.store.WardView(r.Context(), year, urlParam(r, "code"))
+	if err != nil {
+		return err
+	}
+	if err := authorize(r, assess.Read, v.Path); err != nil {
+		return err
+	}
+	sc := wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}
+	if sc.Ward.Kind != "ward" {
+		http.Redirect(w, r, unitHref(year, sc.Ward), http.StatusSeeOther)
+		return nil
+	}
+	return s.renderWard(w, r, sc, v, http.StatusOK, func(p *web.WardPage) {
 		p.Flash, p.FlashArgs = s.popFlash(r)
 	})
 }
 
-// renderWard builds the ward page and writes it with status, after adjust.
-func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope, status int, adjust func(*web.WardPage)) error {
+// renderWard builds the ward page from its view and writes it with status,
+// after adjust.
+func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope, v store.WardView, status int, adjust func(*web.WardPage)) error {
 	ctx := r.Context()
-	years, err := s.store.Years(ctx)
-	if err != nil {
-		return err
-	}
-	a, err := s.store.Assessment(ctx, sc.Year, sc.Ward.Code)
-	if err != nil {
-		return err
-	}
-	evidence, err := s.store.EvidenceOf(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return err
-	}
-	comments, err := s.store.Comments(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return err
-	}
+	years, a, evidence, comments := v.Years, v.Assessment, v.Evidence, v.Comments
 	l := langOf(r)
 	cat := sc.Catalogue
 	standing := assess.ComputeStanding(cat.Criteria, a.Stored())
@@ -125,10 +119,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
 	}
-	from, to, err := s.store.Lineage(ctx, sc.Ward.Code)
-	if err != nil {
-		return err
-	}
+	from, to := v.Predecessors, v.Successors
 	// A predecessor's history is in the years before; a successor's record
 	// starts in the year it became valid.
 	for _, u := range from {

@@ -25,9 +25,6 @@ func (w wardScope) href() string { return fmt.Sprintf("/%d/wards/%s", w.Year, w.
 
 func (w wardScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria/%d", w.href(), n) }
 
-// errNotWard is a 404 for a unit that exists but is not a ward.
-var errNotWard = &Error{Status: http.StatusNotFound, Key: "err.notfound"}
-
 // loadWard reads {year} and {code}, checks that code is a ward and that the
 // signed-in user may do p to it.
 func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, error) {
@@ -49,7 +46,7 @@ func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, erro
 	}
 	sc := wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}
 	if sc.Ward.Kind != "ward" {
-		return sc, errNotWard
+		return sc, errNotFound
 	}
 	return sc, nil
 }

@@ -42,37 +42,56 @@ type Result struct {
 // Assessment returns the assessment of ward code in year, with its results.
 func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessment, error) {
 	a := Assessment{WardCode: code, Year: year, Results: map[int]Result{}}
-	err := s.pool.QueryRow(ctx, `
-		SELECT id, state, return_reason, decision_no, decision_date, submitted_at, version, updated_at
-		FROM assessments WHERE ward_code = $1 AND year = $2`, code, year).
-		Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.Version, &a.UpdatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return a, nil
-	}
-	if err != nil {
+	if err := scanAssessment(s.pool.QueryRow(ctx, assessmentSQL, code, year), &a); err != nil {
 		return Assessment{}, fmt.Errorf("assessment %s %d: %w", code, year, err)
 	}
-	a.Exists = true
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.number, r.status, coalesce(r.value::text, ''), r.note, r.version,
-		       coalesce(u.full_name, ''), r.updated_at
-		FROM results r LEFT JOIN users u ON u.id = r.updated_by
-		WHERE r.assessment_id = $1`, a.ID)
+	if !a.Exists {
+		return a, nil
+	}
+	rows, err := s.pool.Query(ctx, resultsSQL, code, year)
 	if err != nil {
 		return Assessment{}, fmt.Errorf("results %s %d: %w", code, year, err)
 	}
+	if err := collectResults(rows, &a); err != nil {
+		return Assessment{}, fmt.Errorf("results %s %d: %w", code, year, err)
+	}
+	return a, nil
+}
+
+// assessmentSQL reads the assessment of ward $1 in year $2.
+const assessmentSQL = `
+	SELECT id, state, return_reason, decision_no, decision_date, submitted_at, version, updated_at
+	FROM assessments WHERE ward_code = $1 AND year = $2`
+
+// resultsSQL reads the results of the assessment of ward $1 in year $2.
+const resultsSQL = `
+	SELECT r.number, r.status, coalesce(r.value::text, ''), r.note, r.version,
+	       coalesce(u.full_name, ''), r.updated_at
+	FROM results r
+	JOIN assessments a ON a.id = r.assessment_id
+	LEFT JOIN users u ON u.id = r.updated_by
+	WHERE a.ward_code = $1 AND a.year = $2`
+
+// scanAssessment reads an assessmentSQL row into a; no row leaves a.Exists false.
+func scanAssessment(row pgx.Row, a *Assessment) error {
+	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.Version, &a.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	a.Exists = err == nil
+	return err
+}
+
+func collectResults(rows pgx.Rows, a *Assessment) error {
 	results, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Result, error) {
 		var res Result
 		err := r.Scan(&res.Number, &res.Status, &res.Value, &res.Note, &res.Version, &res.UpdatedBy, &res.UpdatedAt)
 		return res, err
 	})
-	if err != nil {
-		return Assessment{}, fmt.Errorf("results %s %d: %w", code, year, err)
-	}
 	for _, r := range results {
 		a.Results[r.Number] = r
 	}
-	return a, nil
+	return err
 }
 
 // Stored returns the stored status of each criterion, for assess.ComputeStanding.

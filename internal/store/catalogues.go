@@ -18,9 +18,28 @@ type Catalogue struct {
 	Criteria     []assess.Criterion
 }
 
+// yearEndSQL reads the year-end opening date of year $1.
+const yearEndSQL = `SELECT year_end_opens FROM catalogues WHERE year = $1`
+
+// criteriaSQL lists the criteria of year $1 in their order.
+const criteriaSQL = `
+		SELECT number, group_code, group_vi, group_en, title_vi, title_en, kind, unit,
+		       coalesce(comparator, ''), coalesce(threshold::text, ''), coalesce(scale, ''), year_end
+		FROM criteria WHERE year = $1 ORDER BY number`
+
+func scanCriterion(r pgx.CollectableRow) (assess.Criterion, error) {
+	var k assess.Criterion
+	err := r.Scan(&k.Number, &k.Group, &k.GroupVI, &k.GroupEN, &k.TitleVI, &k.TitleEN,
+		&k.Kind, &k.Unit, &k.Comparator, &k.Threshold, &k.Scale, &k.YearEnd)
+	return k, err
+}
+
+// yearsSQL lists the years that have a catalogue, newest first.
+const yearsSQL = `SELECT year FROM catalogues ORDER BY year DESC`
+
 // Years lists the years that have a catalogue, newest first.
 func (s *Store) Years(ctx context.Context) ([]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT year FROM catalogues ORDER BY year DESC`)
+	rows, err := s.pool.Query(ctx, yearsSQL)
 	if err != nil {
 		return nil, fmt.Errorf("years: %w", err)
 	}
@@ -34,26 +53,18 @@ func (s *Store) Years(ctx context.Context) ([]int, error) {
 // Catalogue returns the criteria of a year in their order.
 func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
 	c := Catalogue{Year: year}
-	err := s.pool.QueryRow(ctx, `SELECT year_end_opens FROM catalogues WHERE year = $1`, year).Scan(&c.YearEndOpens)
+	err := s.pool.QueryRow(ctx, yearEndSQL, year).Scan(&c.YearEndOpens)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
 	}
 	if err != nil {
 		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT number, group_code, group_vi, group_en, title_vi, title_en, kind, unit,
-		       coalesce(comparator, ''), coalesce(threshold::text, ''), coalesce(scale, ''), year_end
-		FROM criteria WHERE year = $1 ORDER BY number`, year)
+	rows, err := s.pool.Query(ctx, criteriaSQL, year)
 	if err != nil {
 		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
 	}
-	c.Criteria, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (assess.Criterion, error) {
-		var k assess.Criterion
-		err := r.Scan(&k.Number, &k.Group, &k.GroupVI, &k.GroupEN, &k.TitleVI, &k.TitleEN,
-			&k.Kind, &k.Unit, &k.Comparator, &k.Threshold, &k.Scale, &k.YearEnd)
-		return k, err
-	})
+	c.Criteria, err = pgx.CollectRows(rows, scanCriterion)
 	if err != nil {
 		return Catalogue{}, fmt.Errorf("catalogue %d: %w", year, err)
 	}

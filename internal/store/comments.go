@@ -45,23 +45,28 @@ func (s *Store) AddComment(ctx context.Context, actor assess.Actor, ward string,
 // Comments lists the comments on a ward's assessment for a year, oldest
 // first, by criterion.
 func (s *Store) Comments(ctx context.Context, ward string, year int) ([]Comment, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.number, u.full_name, u.role, c.body, c.created_at
-		FROM comments c
-		JOIN assessments a ON a.id = c.assessment_id
-		JOIN users u ON u.id = c.author_id
-		WHERE a.ward_code = $1 AND a.year = $2
-		ORDER BY c.number, c.created_at, c.id`, ward, year)
+	rows, err := s.pool.Query(ctx, commentsSQL, ward, year)
 	if err != nil {
 		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Comment, error) {
-		var c Comment
-		err := r.Scan(&c.ID, &c.Number, &c.Author, &c.Role, &c.Body, &c.At)
-		return c, err
-	})
+	list, err := pgx.CollectRows(rows, scanComment)
 	if err != nil {
 		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
 	}
 	return list, nil
+}
+
+// commentsSQL lists the comments on ward $1's assessment of year $2.
+const commentsSQL = `
+	SELECT c.id, c.number, u.full_name, u.role, c.body, c.created_at
+	FROM comments c
+	JOIN assessments a ON a.id = c.assessment_id
+	JOIN users u ON u.id = c.author_id
+	WHERE a.ward_code = $1 AND a.year = $2
+	ORDER BY c.number, c.created_at, c.id`
+
+func scanComment(r pgx.CollectableRow) (Comment, error) {
+	var c Comment
+	err := r.Scan(&c.ID, &c.Number, &c.Author, &c.Role, &c.Body, &c.At)
+	return c, err
 }

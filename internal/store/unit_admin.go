@@ -142,18 +142,17 @@ func (s *Store) DeactivateUnit(ctx context.Context, actor assess.Actor, code str
 	})
 }
 
-// Lineage lists the wards a ward took over and the wards that took it over.
-func (s *Store) Lineage(ctx context.Context, code string) (predecessors, successors []Unit, err error) {
-	rows, err := s.pool.Query(ctx, `
+// lineageSQL lists the wards ward $1 took over ('from') and those that took
+// it over ('to').
+const lineageSQL = `
 		SELECT 'from', u.code, u.kind, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to
 		FROM unit_successors s JOIN units u ON u.code = s.old_code WHERE s.new_code = $1
 		UNION ALL
 		SELECT 'to', u.code, u.kind, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to
 		FROM unit_successors s JOIN units u ON u.code = s.new_code WHERE s.old_code = $1
-		ORDER BY 1, 2`, code)
-	if err != nil {
-		return nil, nil, fmt.Errorf("lineage of %s: %w", code, err)
-	}
+		ORDER BY 1, 2`
+
+func collectLineage(rows pgx.Rows) (predecessors, successors []Unit, err error) {
 	var dir string
 	var u Unit
 	_, err = pgx.ForEachRow(rows, []any{&dir, &u.Code, &u.Kind, &u.Name, &u.ParentCode, &u.ValidFrom, &u.ValidTo}, func() error {
@@ -164,8 +163,5 @@ func (s *Store) Lineage(ctx context.Context, code string) (predecessors, success
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("lineage of %s: %w", code, err)
-	}
-	return predecessors, successors, nil
+	return predecessors, successors, err
 }

@@ -18,9 +18,8 @@ type Unit struct {
 	ValidTo    *time.Time
 }
 
-// UnitPath returns the unit with code and its ancestors, root first.
-func (s *Store) UnitPath(ctx context.Context, code string) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, `
+// unitPathSQL lists unit $1 and its ancestors, root first.
+const unitPathSQL = `
 		WITH RECURSIVE path AS (
 		    SELECT code, kind, name, parent_code, valid_from, valid_to, 0 AS depth
 		    FROM units WHERE code = $1
@@ -29,7 +28,11 @@ func (s *Store) UnitPath(ctx context.Context, code string) ([]Unit, error) {
 		    FROM units u JOIN path ON u.code = path.parent_code
 		)
 		SELECT code, kind, name, coalesce(parent_code, ''), valid_from, valid_to
-		FROM path ORDER BY depth DESC`, code)
+		FROM path ORDER BY depth DESC`
+
+// UnitPath returns the unit with code and its ancestors, root first.
+func (s *Store) UnitPath(ctx context.Context, code string) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, unitPathSQL, code)
 	if err != nil {
 		return nil, fmt.Errorf("unit path %s: %w", code, err)
 	}

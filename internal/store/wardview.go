@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// WardView is everything the ward page shows.
+type WardView struct {
+	Catalogue    Catalogue
+	Path         []Unit // the ward and its ancestors, root first
+	Years        []int
+	Assessment   Assessment
+	Evidence     []Evidence
+	Comments     []Comment
+	Predecessors []Unit
+	Successors   []Unit
+}
+
+// WardView reads the ward page's data in one round trip to the database:
+// its queries go as one pipelined batch. The unit may turn out not to
+// be a ward; the caller checks Path.
+func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, error) {
+	v := WardView{Catalogue: Catalogue{Year: year}, Assessment: Assessment{WardCode: code, Year: year, Results: map[int]Result{}}}
+	err := func() error {
+		b := &pgx.Batch{}
+		b.Queue(yearEndSQL, year)
+		b.Queue(criteriaSQL, year)
+		b.Queue(unitPathSQL, code)
+		b.Queue(yearsSQL)
+		b.Queue(assessmentSQL, code, year)
+		b.Queue(resultsSQL, code, year)
+		b.Queue(evidenceOfSQL, code, year)
+		b.Queue(commentsSQL, code, year)
+		b.Queue(lineageSQL, code)
+		br := s.pool.SendBatch(ctx, b)
+		defer br.Close()
+
+		err := br.QueryRow().Scan(&v.Catalogue.YearEndOpens)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		steps := []func(pgx.Rows) error{
+			func(rows pgx.Rows) (err error) {
+				v.Catalogue.Criteria, err = pgx.CollectRows(rows, scanCriterion)
+				return
+			},
+			func(rows pgx.Rows) (err error) { v.Path, err = pgx.CollectRows(rows, scanUnit); return },
+			func(rows pgx.Rows) (err error) { v.Years, err = pgx.CollectRows(rows, pgx.RowTo[int]); return },
+		}
+		for _, step := range steps {
+			rows, err := br.Query()
+			if err != nil {
+				return err
+			}
+			if err := step(rows); err != nil {
+				return err
+			}
+		}
+		if len(v.Path) == 0 {
+			return fmt.Errorf("unit %s: %w", code, ErrNotFound)
+		}
+		if err := scanAssessment(br.QueryRow(), &v.Assessment); err != nil {
+			return err
+		}
+		rest := []func(pgx.Rows) error{
+			func(rows pgx.Rows) error { return collectResults(rows, &v.Assessment) },
+			func(rows pgx.Rows) (err error) { v.Evidence, err = pgx.CollectRows(rows, scanEvidence); return },
+			func(rows pgx.Rows) (err error) { v.Comments, err = pgx.CollectRows(rows, scanComment); return },
+			func(rows pgx.Rows) (err error) { v.Predecessors, v.Successors, err = collectLineage(rows); return },
+		}
+		for _, step := range rest {
+			rows, err := br.Query()
+			if err != nil {
+				return err
+			}
+			if err := step(rows); err != nil {
+				return err
+			}
+		}
+		return br.Close()
+	}()
+	if err != nil {
+		return WardView{}, fmt.Errorf("ward view %s %d: %w", code, year, err)
+	}
+	return v, nil
+}
