@@ -78,22 +78,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // CSV's fields (numbers as numbers).
 func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	year, err := parseYear(r)
+	sc, err := s.loadUnit(r, assess.Export)
 	if err != nil {
 		return err
 	}
-	cat, err := s.store.Catalogue(ctx, year)
-	if err != nil {
-		return err
-	}
-	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
-	if err != nil {
-		return err
-	}
-	if err := authorize(r, assess.Export, path); err != nil {
-		return err
-	}
-	unit := path[len(path)-1]
+	year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
 	head, err := json.Marshal(map[string]any{
 		"year": year, "unit": map[string]string{"code": unit.Code, "name": unit.Name, "kind": unit.Kind},
 		"criteria": len(cat.Criteria),

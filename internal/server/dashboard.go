@@ -24,22 +24,11 @@ const (
 // dashboard shows the standing of every ward in a unit's subtree.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	year, err := parseYear(r)
+	sc, err := s.loadUnit(r, assess.Read)
 	if err != nil {
 		return err
 	}
-	cat, err := s.store.Catalogue(ctx, year)
-	if err != nil {
-		return err
-	}
-	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
-	if err != nil {
-		return err
-	}
-	if err := authorize(r, assess.Read, path); err != nil {
-		return err
-	}
-	unit := path[len(path)-1]
+	year, cat, path, unit := sc.Year, sc.Catalogue, sc.Path, sc.Ward
 	if unit.Kind == "ward" {
 		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
 		return nil

@@ -30,22 +30,11 @@ var (
 func (s *Server) summary(f summaryFormat) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		ctx := r.Context()
-		year, err := parseYear(r)
+		sc, err := s.loadUnit(r, assess.Export)
 		if err != nil {
 			return err
 		}
-		cat, err := s.store.Catalogue(ctx, year)
-		if err != nil {
-			return err
-		}
-		path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
-		if err != nil {
-			return err
-		}
-		if err := authorize(r, assess.Export, path); err != nil {
-			return err
-		}
-		unit := path[len(path)-1]
+		year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
 		sum := export.Summary{UnitCode: unit.Code, UnitName: unit.Name, Year: year, Criteria: cat.Criteria,
 			Each: func(fn func(store.WardStanding) error) error {
 				return s.store.EachWardStanding(ctx, year, unit.Code, fn)

@@ -28,6 +28,19 @@ func (w wardScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria
 // loadWard reads {year} and {code}, checks that code is a ward and that the
 // signed-in user may do p to it.
 func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, error) {
+	sc, err := s.loadUnit(r, p)
+	if err != nil {
+		return sc, err
+	}
+	if sc.Ward.Kind != "ward" {
+		return sc, errNotFound
+	}
+	return sc, nil
+}
+
+// loadUnit reads {year} and {code} and checks that the signed-in user may
+// do p to that unit, whatever its kind; Ward holds the unit.
+func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, error) {
 	ctx := r.Context()
 	year, err := parseYear(r)
 	if err != nil {
@@ -44,11 +57,7 @@ func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, erro
 	if err := authorize(r, p, path); err != nil {
 		return wardScope{}, err
 	}
-	sc := wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}
-	if sc.Ward.Kind != "ward" {
-		return sc, errNotFound
-	}
-	return sc, nil
+	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}, nil
 }
 
 // criterion reads {n} and finds that criterion in the year's catalogue.
