@@ -8,7 +8,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"strconv"
 	"time"
 
 	"modelward/internal/assess"
@@ -61,34 +60,14 @@ func wardState(w store.WardStanding) string {
 	return string(w.State)
 }
 
-// record is a ward's row in the contract's columns.
-func record(w store.WardStanding) []string {
-	rec := []string{w.ProvinceCode, w.Province, w.DistrictCode, w.District, w.Code, w.Name,
-		wardState(w), strconv.Itoa(w.Standing.Met), strconv.Itoa(w.Standing.Total),
-		strconv.Itoa(w.Standing.PendingYearEnd)}
-	for _, st := range w.Statuses {
-		rec = append(rec, string(st))
-	}
-	return rec
-}
-
-// WriteCSV writes the summary as UTF-8 CSV with a byte-order mark (so that
-// spreadsheet programs read Vietnamese correctly), one row per ward.
-func WriteCSV(w io.Writer, s Summary) error {
+// WriteCSVHeader starts a summary CSV: a byte-order mark (so that
+// spreadsheet programs read Vietnamese correctly) and the contract's header.
+func WriteCSVHeader(w io.Writer, criteria []assess.Criterion) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader(s.Criteria)); err != nil {
-		return err
-	}
-	err := s.Each(func(ws store.WardStanding) error {
-		if len(ws.Statuses) != len(s.Criteria) {
-			return fmt.Errorf("ward %s has %d statuses for %d criteria", ws.Code, len(ws.Statuses), len(s.Criteria))
-		}
-		return cw.Write(record(ws))
-	})
-	if err != nil {
+	if err := cw.Write(CSVHeader(criteria)); err != nil {
 		return err
 	}
 	cw.Flush()

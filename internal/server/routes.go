@@ -37,7 +37,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
-			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summary(summaryCSV)))
+			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summaryCSV))
 			r.Get("/{year}/units/{code}/summary.xlsx", s.page(s.summary(summaryXLSX)))
 			r.Get("/{year}/units/{code}/summary.pdf", s.page(s.summary(summaryPDF)))
 			r.Get("/{year}/wards/{code}", s.page(s.ward))

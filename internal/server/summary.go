@@ -20,10 +20,25 @@ type summaryFormat struct {
 }
 
 var (
-	summaryCSV  = summaryFormat{"text/csv; charset=utf-8", "csv", export.WriteCSV}
 	summaryXLSX = summaryFormat{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", export.WriteXLSX}
 	summaryPDF  = summaryFormat{"application/pdf", "pdf", export.WritePDF}
 )
+
+// summaryCSV exports the yearly summary as CSV: the contract's header, then
+// the rows as PostgreSQL's COPY writes them.
+func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadUnit(r, assess.Export)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("summary-%d-%s.csv", sc.Year, sc.Ward.Code)
+	return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error {
+		if err := export.WriteCSVHeader(out, sc.Catalogue.Criteria); err != nil {
+			return err
+		}
+		return s.store.CopySummaryCSV(r.Context(), sc.Year, sc.Ward.Code, len(sc.Catalogue.Criteria), out)
+	})
+}
 
 // summary exports the yearly summary of a unit's subtree, one row per
 // ward, in the given format.
