@@ -47,6 +47,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 }
 
 func withUser(ctx context.Context, u store.User) context.Context {
+	noteUser(ctx, u.Username)
 	return context.WithValue(ctx, userKey{}, u)
 }
 

@@ -13,6 +13,7 @@ import (
 func (s *Server) Handler() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
+	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
 	r.Use(securityHeaders)
 	r.Use(limitBody)

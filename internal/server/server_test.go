@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,6 +15,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"modelward/internal/seed"
@@ -34,7 +38,8 @@ func newPortal(t *testing.T) *httptest.Server {
 func newPortalDB(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
 	st, url := testdb.Open(t, true)
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true}).Handler())
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet}).Handler())
 	t.Cleanup(srv.Close)
 	return srv, url
 }
@@ -374,4 +379,50 @@ func TestSummaryCSV(t *testing.T) {
 	if n := strings.Count(r.body, "\n"); r.status != 200 || n != 2 {
 		t.Errorf("ward summary: %d, %d lines", r.status, n)
 	}
+}
+
+// Every request leaves one structured log line, with who and how long, and
+// nothing secret.
+func TestRequestLog(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	var buf syncBuffer
+	log := slog.New(slog.NewJSONHandler(&buf, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: log}).Handler())
+	defer srv.Close()
+	c := newClient()
+	post(t, c, srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
+	get(t, c, srv.URL+"/2023/wards/09552")
+	var found bool
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not JSON: %s", line)
+		}
+		if e["msg"] == "request" && e["route"] == "/{year}/wards/{code}" {
+			found = e["user"] == "phula" && e["status"] == float64(200) && e["request_id"] != "" && e["duration_ms"] != nil
+		}
+	}
+	if !found {
+		t.Errorf("no request line for the ward page: %s", buf.String())
+	}
+	if strings.Contains(buf.String(), seed.DemoPassword) || strings.Contains(buf.String(), "modelward_session") {
+		t.Error("the log holds a password or a session")
+	}
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
