@@ -4,7 +4,7 @@
 GO ?= go
 SHELL := /bin/bash
 
-.PHONY: run test bench lint generate build check-generated postgres test-tools
+.PHONY: run test bench fuzz lint generate build check-generated postgres test-tools
 
 BENCH_OUT ?= bench.json
 
@@ -24,6 +24,12 @@ bench: postgres
 	@mkdir -p .data
 	$(GO) build -o .data/modelward ./cmd/modelward
 	./.data/modelward bench --out $(BENCH_OUT)
+
+## fuzz: each fuzz test for a bounded time (CI runs this)
+FUZZTIME ?= 15s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzParseValue -fuzztime=$(FUZZTIME) ./internal/assess
+	$(GO) test -run='^$$' -fuzz=FuzzParseUnits -fuzztime=$(FUZZTIME) ./internal/units
 
 ## lint: gofmt, go vet and staticcheck
 lint:

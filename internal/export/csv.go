@@ -1,6 +1,7 @@
-// Package export writes the yearly summary of a unit's wards — CSV, XLSX
-// and PDF over one model, so every format has the same rows and figures —
-// and the dossier a ward files for recognition.
+// Package export writes the yearly summary of a unit's wards — XLSX and
+// PDF over one model, read from the same query as the CSV, so every format
+// has the same rows and figures — and the dossier a ward files for
+// recognition.
 package export
 
 import (
