@@ -185,6 +185,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if byUser >= maxFailuresByUser || byAddr >= maxFailuresByAddr {
+		s.metrics.signIns.WithLabelValues("limited").Inc()
 		w.Header().Set("Retry-After", fmt.Sprint(int(signInWindow.Seconds())))
 		form.Error = "login.err.limited"
 		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
@@ -199,6 +200,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: in.Username, ClientAddr: addr}); err != nil {
 			return err
 		}
+		s.metrics.signIns.WithLabelValues("failure").Inc()
 		form.Error = "login.err.wrong"
 		return s.renderLogin(w, r, http.StatusUnauthorized, form)
 	}
@@ -210,6 +212,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
 		return err
 	}
+	s.metrics.signIns.WithLabelValues("success").Inc()
 	next := in.Next
 	if next == "/login" || strings.HasPrefix(next, "/login?") {
 		next = "/"

@@ -35,6 +35,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
+		s.metrics.observe(route, r.Method, status, time.Since(start).Seconds())
 		level := slog.LevelInfo
 		if status >= 500 {
 			level = slog.LevelError

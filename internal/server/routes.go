@@ -28,6 +28,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.sessions.LoadAndSave)
 		r.Use(s.loadUser)
 
+		r.Get("/metrics", s.page(s.serveMetrics))
 		r.Get("/login", s.page(s.loginForm))
 		r.Post("/login", s.page(s.login))
 		r.Post("/logout", s.page(s.logout))

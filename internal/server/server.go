@@ -20,8 +20,9 @@ type Server struct {
 	sessions *scs.SessionManager
 	// demo says the database holds the demo data, so pages label their
 	// figures as illustrative.
-	demo bool
-	now  func() time.Time
+	demo    bool
+	now     func() time.Time
+	metrics *metrics
 }
 
 // Config is what the server needs from its surroundings.
@@ -59,6 +60,7 @@ func New(cfg Config) *Server {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false
 	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: time.Now}
+	s.metrics = s.newMetrics()
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 	}

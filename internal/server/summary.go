@@ -31,6 +31,7 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.metrics.exports.WithLabelValues("csv").Inc()
 	name := fmt.Sprintf("summary-%d-%s.csv", sc.Year, sc.Ward.Code)
 	return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error {
 		if err := export.WriteCSVHeader(out, sc.Catalogue.Criteria); err != nil {
@@ -50,6 +51,7 @@ func (s *Server) summary(f summaryFormat) handlerFunc {
 			return err
 		}
 		year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
+		s.metrics.exports.WithLabelValues(f.ext).Inc()
 		sum := export.Summary{UnitCode: unit.Code, UnitName: unit.Name, Year: year, Criteria: cat.Criteria,
 			Each: func(fn func(store.WardStanding) error) error {
 				return s.store.EachWardStanding(ctx, year, unit.Code, fn)
@@ -147,6 +149,7 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 			d.Decisions = append(d.Decisions, changes[i])
 		}
 	}
+	s.metrics.exports.WithLabelValues("dossier").Inc()
 	name := fmt.Sprintf("ho-so-%s-%d.pdf", sc.Ward.Code, sc.Year)
 	return s.sendFile(w, r, "application/pdf", name, func(b io.Writer) error { return export.WriteDossier(b, d) })
 }

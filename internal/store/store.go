@@ -86,6 +86,9 @@ func (s *Store) Close() {
 	s.pool.Close()
 }
 
+// PoolStat reports the connection pool, for the metrics.
+func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics are what /metrics reports, in Prometheus's format.
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.HistogramVec
+	signIns  *prometheus.CounterVec
+	exports  *prometheus.CounterVec
+}
+
+func (s *Server) newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "modelward_http_request_duration_seconds",
+			Help:    "Time to answer a request, by route, method and status.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route", "method", "status"}),
+		signIns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelward_signins_total",
+			Help: "Sign-in attempts by outcome: success, failure, limited.",
+		}, []string{"outcome"}),
+		exports: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelward_exports_total",
+			Help: "Summary exports and dossiers served, by format.",
+		}, []string{"format"}),
+	}
+	pool := func(name, help string, value func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "modelward_db_pool_" + name, Help: help}, value)
+	}
+	m.registry.MustRegister(m.requests, m.signIns, m.exports,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		pool("acquired_conns", "Database connections in use.", func() float64 { return float64(s.store.PoolStat().AcquiredConns()) }),
+		pool("idle_conns", "Database connections idle.", func() float64 { return float64(s.store.PoolStat().IdleConns()) }),
+		pool("total_conns", "Database connections open.", func() float64 { return float64(s.store.PoolStat().TotalConns()) }),
+		pool("acquire_wait_seconds_total", "Time spent waiting for a connection.", func() float64 {
+			return s.store.PoolStat().AcquireDuration().Seconds()
+		}),
+	)
+	return m
+}
+
+func (m *metrics) observe(route, method string, status int, seconds float64) {
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Observe(seconds)
+}
+
+// serveMetrics answers /metrics for an admin, or for a scraper on the
+// same machine; anyone else gets 404.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
+	if !fromLoopback(r) && requireAdmin(r) != nil {
+		return errNotFound
+	}
+	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	return nil
+}
+
+func fromLoopback(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
