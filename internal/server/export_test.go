@@ -164,3 +164,42 @@ func TestDossier(t *testing.T) {
 		t.Errorf("another ward's dossier = %d", r.status)
 	}
 }
+
+// Names that a spreadsheet would run as formulas are written as text in
+// the CSV, and as plain strings in the XLSX; pages show them inert.
+func TestHostileNamesInExports(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	hostile := `=HYPERLINK("http://evil.example","bấm vào đây")`
+	execSQL(t, dbURL, `INSERT INTO units (code, kind, name, parent_code) VALUES ('66666', 'ward', $1, '268')`, hostile)
+	c := signIn(t, srv, "bocongan")
+	r := get(t, c, srv.URL+"/2023/units/268/summary.csv")
+	recs := csvRecords(t, r.body)
+	var found bool
+	for _, rec := range recs[1:] {
+		if rec[4] == "66666" {
+			found = rec[5] == "'"+hostile
+		}
+	}
+	if !found {
+		t.Errorf("the hostile name is not neutralised in the CSV: %s", r.body)
+	}
+	r = get(t, c, srv.URL+"/2023/units/268/summary.xlsx")
+	f, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(export.SheetSummary)
+	for i, row := range rows {
+		if row[4] == "66666" {
+			cell, _ := excelize.CoordinatesToCellName(6, i+1)
+			if formula, _ := f.GetCellFormula(export.SheetSummary, cell); formula != "" || row[5] != hostile {
+				t.Errorf("XLSX cell %s: %q, formula %q", cell, row[5], formula)
+			}
+		}
+	}
+	page := get(t, c, srv.URL+"/2023/units/268").body
+	if !strings.Contains(page, `=HYPERLINK(&#34;http://evil.example&#34;,&#34;bấm vào đây&#34;)`) {
+		t.Error("the dashboard does not show the name escaped")
+	}
+}

@@ -218,8 +218,14 @@ func (s *Store) CopySummaryCSV(ctx context.Context, year int, code string, crite
 	}
 	// A ward directly under a province has NULL, written as an empty field
 	// (COPY writes an empty string as "").
+	// A name starting with =, +, - or @ would be taken for a formula by a
+	// spreadsheet program: it is written as text, behind an apostrophe.
+	text := func(col string) string {
+		return `CASE WHEN ` + col + ` ~ '^[=+@-]' THEN '''' || ` + col + ` ELSE ` + col + ` END`
+	}
 	sql := `COPY (
-		SELECT province_code, province, NULLIF(district_code, ''), NULLIF(district, ''), ward_code, ward,
+		SELECT province_code, ` + text("province") + `, NULLIF(district_code, ''), NULLIF(` + text("district") + `, ''),
+		       ward_code, ` + text("ward") + `,
 		       CASE WHEN state = '' THEN 'not_started' ELSE state END, met, total, pending` + cols.String() + `
 		FROM (` + bindLiterals(wardStandingsSQL, year, code) + `) AS x(province_code, province, district_code, district,
 		     ward_code, ward, state, submitted_at, met, total, pending, statuses)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"modelward/internal/seed"
 	"modelward/internal/store"
 	"modelward/internal/testdb"
+	"modelward/migrations"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
@@ -282,5 +284,41 @@ func TestReadReplica(t *testing.T) {
 	wards, err := st.WardStandings(ctx, 2023, "01")
 	if err != nil || len(wards) != 26 {
 		t.Fatalf("through the replica: %d wards, %v", len(wards), err)
+	}
+}
+
+// Several copies migrating one empty database at once: goose's lock lets one
+// apply each migration once, and every copy finishes without error.
+func TestConcurrentMigrations(t *testing.T) {
+	ctx := context.Background()
+	url := testdb.Empty(t)
+	const copies = 6
+	errs := make(chan error, copies)
+	applied := make(chan int, copies)
+	for range copies {
+		go func() {
+			list, err := store.Migrate(ctx, url)
+			applied <- len(list)
+			errs <- err
+		}()
+	}
+	total := 0
+	for range copies {
+		if err := <-errs; err != nil {
+			t.Errorf("a copy failed: %v", err)
+		}
+		total += <-applied
+	}
+	files, _ := fs.Glob(migrations.FS, "*.sql")
+	if total != len(files) {
+		t.Errorf("%d migrations applied in all, want each of %d once", total, len(files))
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Years(ctx); err != nil {
+		t.Errorf("the migrated database does not answer: %v", err)
 	}
 }

@@ -88,6 +88,12 @@ func New(t testing.TB) string {
 	return pgtestdb.Custom(t, server, migrator{}).URL()
 }
 
+// Empty returns the URL of a fresh database with no migration applied.
+func Empty(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, server, pgtestdb.NoopMigrator{}).URL()
+}
+
 // NewDemo returns the URL of a fresh database holding the demo data.
 func NewDemo(t testing.TB) string {
 	t.Helper()
