@@ -82,11 +82,26 @@ func New(dir string, opts Options) (*Cluster, error) {
 	return c, nil
 }
 
+// Binary returns the path of one of PostgreSQL's programs (pg_dump,
+// pg_restore…) from the same installation the clusters use.
+func Binary(name string) (string, error) {
+	dir, err := findBinaries()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, name), nil
+}
+
 // findBinaries looks for pg_ctl on PATH, then in Debian's versioned
 // directories, newest first.
 func findBinaries() (string, error) {
 	if p, err := exec.LookPath("pg_ctl"); err == nil {
 		if _, err := exec.LookPath("initdb"); err == nil {
+			// Follow a link to the installation's own directory, which
+			// holds the other programs (pg_dump, pg_restore) too.
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				p = real
+			}
 			return filepath.Dir(p), nil
 		}
 	}
