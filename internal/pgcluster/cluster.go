@@ -169,9 +169,14 @@ func (c *Cluster) Start(ctx context.Context) error {
 		c.Port = port
 		return nil
 	}
-	port, err := freePort()
-	if err != nil {
-		return err
+	// A restarted cluster keeps its port when it can, so that clients
+	// holding its URL find it again.
+	port := c.Port
+	if port == 0 || !portFree(port) {
+		var err error
+		if port, err = freePort(); err != nil {
+			return err
+		}
 	}
 	c.Port = port
 	return c.run(ctx, "pg_ctl", "start", "-w", "-t", "60", "-D", c.DataDir,
@@ -232,6 +237,15 @@ func (c *Cluster) runningPort(ctx context.Context) (int, bool) {
 	}
 	port, err := strconv.Atoi(strings.TrimSpace(lines[3]))
 	return port, err == nil
+}
+
+func portFree(port int) bool {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return false
+	}
+	l.Close()
+	return true
 }
 
 func freePort() (int, error) {

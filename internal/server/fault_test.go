@@ -1,0 +1,111 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/pgcluster"
+	"modelward/internal/seed"
+	"modelward/internal/server"
+	"modelward/internal/store"
+)
+
+// PostgreSQL stops and starts again under a running portal: while it is
+// down, pages answer 503 quickly and nothing is acknowledged; once it is
+// back, everything works again within seconds, and every acknowledged save
+// is there.
+func TestDatabaseRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts its own PostgreSQL cluster")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	_ = os.Chmod(dir, 0o755)
+	cluster, err := pgcluster.New(filepath.Join(dir, "pg"), pgcluster.Options{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Stop()
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE modelward"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	dbURL := cluster.URL("modelward")
+	if _, err := store.Migrate(ctx, dbURL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL+"&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	d, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadDemo(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	defer srv.Close()
+	c := signIn(t, srv, "phula")
+	base := srv.URL + "/2024/wards/09552"
+	if r := post(t, c, base+"/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
+		t.Fatalf("save before = %d", r.status)
+	}
+
+	if err := cluster.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/readyz", "/2024/wards/09552"} {
+		start := time.Now()
+		r := get(t, c, srv.URL+path)
+		if r.status != 503 || time.Since(start) > 3*time.Second {
+			t.Errorf("%s with the database down: %d after %s, want 503 at once", path, r.status, time.Since(start))
+		}
+	}
+	if r := post(t, c, base+"/criteria/3", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 503 {
+		t.Errorf("save with the database down = %d, want 503", r.status)
+	}
+
+	if err := cluster.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	back := time.Now()
+	for get(t, nil, srv.URL+"/readyz").status != 200 {
+		if time.Since(back) > 5*time.Second {
+			t.Fatal("not ready 5 s after the database came back")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	r := get(t, c, base)
+	if r.status != 200 {
+		t.Fatalf("ward page after the restart = %d", r.status)
+	}
+	a, err := st.Assessment(ctx, 2024, "09552")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Results[2].Status != "met" || a.Results[3].Version != 0 {
+		t.Errorf("after the restart: criterion 2 %s (acknowledged), criterion 3 version %d (refused)", a.Results[2].Status, a.Results[3].Version)
+	}
+	if r := post(t, c, base+"/criteria/3", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
+		t.Errorf("save after the restart = %d", r.status)
+	}
+}
