@@ -59,3 +59,24 @@ func TestSniffEvidence(t *testing.T) {
 		}
 	}
 }
+
+// An office file whose directory claims it expands enormously is refused
+// from its directory alone, without unpacking anything.
+func TestSniffEvidenceRefusesArchiveBombs(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "word/document.xml"} {
+		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate,
+			CompressedSize64: 2, UncompressedSize64: 1 << 40, CRC32: 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte{0x03, 0x00})
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := SniffEvidence(buf.Bytes()); !errors.Is(err, ErrEvidenceType) {
+		t.Errorf("an archive claiming 2 TB: %q, %v", got, err)
+	}
+}
