@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/seed"
+	"modelward/internal/testdb"
+)
+
+// The server killed with SIGKILL in the middle of an evidence upload leaves
+// no evidence row behind; a new server serves the same data, and stops with
+// exit status 0 on SIGTERM.
+func TestKillDuringUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the server")
+	}
+	bin := filepath.Join(t.TempDir(), "modelward")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dbURL := testdb.NewDemo(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	start := func() *exec.Cmd {
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+addr)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+			if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
+				res.Body.Close()
+				if res.StatusCode == 200 {
+					return cmd
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the server did not start")
+			}
+		}
+	}
+	server := start()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm("http://"+addr+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
+	if err != nil || res.StatusCode != 303 {
+		t.Fatalf("sign in: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+
+	// Send half an upload, then kill the server.
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	sent := make(chan struct{})
+	go func() {
+		mw.WriteField("title", "Báo cáo dở dang")
+		mw.WriteField("dated", "2024-05-01")
+		fw, _ := mw.CreateFormFile("file", "half.pdf")
+		fw.Write([]byte("%PDF-1.4\n"))
+		fw.Write(make([]byte, 256<<10))
+		close(sent)
+		// The rest never comes.
+	}()
+	req, _ := http.NewRequest("POST", "http://"+addr+"/2024/wards/09552/criteria/13/evidence", pr)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	done := make(chan error, 1)
+	go func() {
+		res, err := c.Do(req)
+		if err == nil {
+			res.Body.Close()
+			err = fmt.Errorf("the upload was answered %d", res.StatusCode)
+		}
+		done <- err
+	}()
+	<-sent
+	time.Sleep(200 * time.Millisecond)
+	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	server.Wait()
+	pw.CloseWithError(io.ErrClosedPipe)
+	if err := <-done; err == nil {
+		t.Error("the interrupted upload got an answer")
+	}
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var rows, assessments int
+	if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM evidence), (SELECT count(*) FROM assessments WHERE year = 2024)`).Scan(&rows, &assessments); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 || assessments != 0 {
+		t.Errorf("after the kill: %d evidence rows, %d assessments for 2024; want none", rows, assessments)
+	}
+	// A new server starts and serves.
+	server = start()
+	res, err = c.Get("http://" + addr + "/2024/wards/09552")
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("after restart: %v %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	// SIGTERM: the server shuts down gracefully and exits 0.
+	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Wait(); err != nil {
+		t.Errorf("after SIGTERM the server exited with %v, want 0", err)
+	}
+}
