@@ -45,8 +45,8 @@ func (s *Server) adminCopyCatalogue(w http.ResponseWriter, r *http.Request) erro
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	form := web.CopyForm{From: f.Get("from"), To: strings.TrimSpace(f.Get("to")), Opens: f.Get("year_end_opens"), Errors: map[string]string{}}
@@ -145,8 +145,8 @@ func (s *Server) adminSetYearEnd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	d, ok := parseDate(r.PostForm.Get("year_end_opens"))
 	if !ok || d.Year() != info.Year {
@@ -208,8 +208,8 @@ var groupPattern = regexp.MustCompile(`^[A-Z]{1,3}$`)
 // parseCriterion reads the criterion form and checks it; errors are
 // message keys by field.
 func parseCriterion(r *http.Request, number string) (assess.Criterion, web.CriterionForm, error) {
-	if err := r.ParseForm(); err != nil {
-		return assess.Criterion{}, web.CriterionForm{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return assess.Criterion{}, web.CriterionForm{}, err
 	}
 	f := r.PostForm
 	get := func(k string) string { return strings.TrimSpace(f.Get(k)) }
@@ -269,8 +269,8 @@ func (s *Server) adminSaveCriterion(w http.ResponseWriter, r *http.Request) erro
 	isNew := urlParam(r, "n") == ""
 	number := urlParam(r, "n")
 	if isNew {
-		if err := r.ParseForm(); err != nil {
-			return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		number = strings.TrimSpace(r.PostForm.Get("number"))
 	}
@@ -299,8 +299,8 @@ func (s *Server) adminRemoveCriterion(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	n, err := strconv.Atoi(urlParam(r, "n"))
 	if err != nil {

@@ -40,8 +40,8 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error 
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	form := web.TokenForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Username: strings.TrimSpace(r.PostForm.Get("username")), Errors: map[string]string{}}
 	if form.Name == "" || !checkText(form.Name, 100) {

@@ -117,8 +117,8 @@ func (s *Server) adminDeactivateUnit(w http.ResponseWriter, r *http.Request) err
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	code := strings.TrimSpace(r.PostForm.Get("code"))
 	until, ok := parseDate(r.PostForm.Get("valid_to"))

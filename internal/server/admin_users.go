@@ -72,8 +72,8 @@ type newUserInput struct {
 }
 
 func parseNewUser(r *http.Request) (newUserInput, error) {
-	if err := r.ParseForm(); err != nil {
-		return newUserInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return newUserInput{}, err
 	}
 	f := r.PostForm
 	return newUserInput{
@@ -150,8 +150,8 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	username := urlParam(r, "username")
 	var active bool

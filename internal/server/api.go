@@ -52,10 +52,7 @@ func (s *Server) api(h handlerFunc) http.HandlerFunc {
 		if err == nil {
 			return
 		}
-		status, key := classify(err)
-		if status >= 500 {
-			s.log.ErrorContext(r.Context(), "api request failed", "path", r.URL.Path, "status", status, "err", err)
-		}
+		status, key := s.classifyAndLog(r, err)
 		writeJSON(w, status, map[string]any{"status": status, "error": langOf(r).T(key)})
 	}
 }

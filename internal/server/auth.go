@@ -138,8 +138,8 @@ type loginInput struct {
 }
 
 func parseLogin(r *http.Request) (loginInput, error) {
-	if err := r.ParseForm(); err != nil {
-		return loginInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return loginInput{}, err
 	}
 	return loginInput{
 		Username: strings.TrimSpace(r.PostForm.Get("username")),

@@ -17,11 +17,7 @@ import (
 // criterionPage shows one criterion of a ward's assessment, with its form
 // for the ward's officer, its evidence and its history.
 func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Read)
-	if err != nil {
-		return err
-	}
-	c, err := sc.criterion(r)
+	sc, c, err := s.loadCriterion(r, assess.Read)
 	if err != nil {
 		return err
 	}
@@ -141,8 +137,8 @@ type resultInput struct {
 }
 
 func parseResult(r *http.Request) (resultInput, error) {
-	if err := r.ParseForm(); err != nil {
-		return resultInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return resultInput{}, err
 	}
 	f := r.PostForm
 	return resultInput{Status: f.Get("status"), Value: strings.TrimSpace(f.Get("value")), Note: f.Get("note"), Version: f.Get("version")}, nil
@@ -186,11 +182,7 @@ func (in resultInput) validate(c assess.Criterion, yearEndOpen bool) (store.Resu
 // ward page with a message; a bad form or a stale version shows the form
 // again with what was typed.
 func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Edit)
-	if err != nil {
-		return err
-	}
-	c, err := sc.criterion(r)
+	sc, c, err := s.loadCriterion(r, assess.Edit)
 	if err != nil {
 		return err
 	}

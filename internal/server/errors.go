@@ -46,18 +46,25 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 		if err == nil {
 			return
 		}
-		status, key := classify(err)
-		if status >= 500 {
-			s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
-		} else {
-			s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
-		}
+		status, key := s.classifyAndLog(r, err)
 		l := langOf(r)
 		p := s.frame(r, l.T("err.title"), 0, nil, nil, nil)
 		if err := renderHTML(w, r, status, web.ErrorPage(p, status, l.T(key))); err != nil {
 			s.log.ErrorContext(r.Context(), "error page failed", "err", err)
 		}
 	}
+}
+
+// classifyAndLog classifies err and logs it: failures in full, refusals
+// at debug level. Users see only the message key's words.
+func (s *Server) classifyAndLog(r *http.Request, err error) (int, string) {
+	status, key := classify(err)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	} else {
+		s.log.DebugContext(r.Context(), "request refused", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
+	}
+	return status, key
 }
 
 func classify(err error) (int, string) {

@@ -124,11 +124,7 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 
 // uploadEvidence adds a file to a criterion.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Edit)
-	if err != nil {
-		return err
-	}
-	c, err := sc.criterion(r)
+	sc, c, err := s.loadCriterion(r, assess.Edit)
 	if err != nil {
 		return err
 	}

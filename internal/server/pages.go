@@ -20,6 +20,14 @@ var yearPattern = regexp.MustCompile(`^[0-9]{4}$`)
 
 func urlParam(r *http.Request, name string) string { return chi.URLParam(r, name) }
 
+// parseForm reads a urlencoded form; one that cannot be read is a 400.
+func parseForm(r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	return nil
+}
+
 // parseYear reads {year}: four digits, or 400.
 func parseYear(r *http.Request) (int, error) {
 	s := urlParam(r, "year")

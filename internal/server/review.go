@@ -21,8 +21,8 @@ type reviewInput struct {
 }
 
 func parseReview(r *http.Request) (reviewInput, error) {
-	if err := r.ParseForm(); err != nil {
-		return reviewInput{}, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return reviewInput{}, err
 	}
 	f := r.PostForm
 	return reviewInput{Decision: f.Get("decision"), Reason: strings.TrimSpace(f.Get("reason")), Version: f.Get("version")}, nil
@@ -124,8 +124,8 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	no := strings.TrimSpace(r.PostForm.Get("decision_no"))
 	if no == "" || !checkText(no, 50) || strings.ContainsFunc(no, func(r rune) bool { return r < ' ' }) {
@@ -163,8 +163,8 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
 	if reason == "" {
@@ -189,16 +189,12 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
 
 // comment adds to a criterion's thread.
 func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Comment)
+	sc, c, err := s.loadCriterion(r, assess.Comment)
 	if err != nil {
 		return err
 	}
-	c, err := sc.criterion(r)
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
 	}
 	body := strings.TrimSpace(r.PostForm.Get("body"))
 	if body == "" || !checkText(body, 4000) {

@@ -60,6 +60,16 @@ func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, erro
 	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}, nil
 }
 
+// loadCriterion is loadWard followed by criterion.
+func (s *Server) loadCriterion(r *http.Request, p assess.Permission) (wardScope, assess.Criterion, error) {
+	sc, err := s.loadWard(r, p)
+	if err != nil {
+		return sc, assess.Criterion{}, err
+	}
+	c, err := sc.criterion(r)
+	return sc, c, err
+}
+
 // criterion reads {n} and finds that criterion in the year's catalogue.
 func (w wardScope) criterion(r *http.Request) (assess.Criterion, error) {
 	n, err := strconv.Atoi(urlParam(r, "n"))

@@ -56,12 +56,9 @@ func evidenceRecord(e Evidence) []byte {
 func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEvidence) (int64, error) {
 	var id int64
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		aid, state, err := lockAssessment(ctx, tx, e.Ward, e.Year, true)
+		aid, err := lockEditable(ctx, tx, e.Ward, e.Year, true)
 		if err != nil {
-			return err
-		}
-		if !state.Editable() {
-			return fmt.Errorf("add evidence to %s %d (%s): %w", e.Ward, e.Year, state, ErrState)
+			return fmt.Errorf("add evidence: %w", err)
 		}
 		err = tx.QueryRow(ctx, `
 			INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)
@@ -141,12 +138,9 @@ func (s *Store) EvidenceContent(ctx context.Context, id int64) ([]byte, error) {
 // submitted.
 func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward string, year int, id int64) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		aid, state, err := lockAssessment(ctx, tx, ward, year, false)
+		aid, err := lockEditable(ctx, tx, ward, year, false)
 		if err != nil {
-			return err
-		}
-		if !state.Editable() {
-			return fmt.Errorf("remove evidence %d (%s): %w", id, state, ErrState)
+			return fmt.Errorf("remove evidence %d: %w", id, err)
 		}
 		rows, _ := tx.Query(ctx, `SELECT `+evidenceColumns+` `+evidenceFrom+`
 			WHERE e.id = $1 AND e.assessment_id = $2 AND e.removed_at IS NULL FOR UPDATE OF e`, id, aid)

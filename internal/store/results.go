@@ -63,6 +63,19 @@ func lockAssessment(ctx context.Context, tx pgx.Tx, ward string, year int, creat
 	return id, state, nil
 }
 
+// lockEditable locks a ward's assessment for a change the ward makes,
+// refusing with ErrState once it is no longer open to the ward.
+func lockEditable(ctx context.Context, tx pgx.Tx, ward string, year int, create bool) (int64, error) {
+	id, state, err := lockAssessment(ctx, tx, ward, year, create)
+	if err != nil {
+		return 0, err
+	}
+	if !state.Editable() {
+		return 0, fmt.Errorf("assessment %s %d is %s: %w", ward, year, state, ErrState)
+	}
+	return id, nil
+}
+
 func resultKey(ward string, year, number int) string {
 	return fmt.Sprintf("%s/%d/%d", ward, year, number)
 }
@@ -83,12 +96,9 @@ func resultRecord(r Result) []byte {
 func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChange) (Result, error) {
 	var saved Result
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		id, state, err := lockAssessment(ctx, tx, c.Ward, c.Year, true)
+		id, err := lockEditable(ctx, tx, c.Ward, c.Year, true)
 		if err != nil {
-			return err
-		}
-		if !state.Editable() {
-			return fmt.Errorf("save result %d of %s %d (%s): %w", c.Number, c.Ward, c.Year, state, ErrState)
+			return fmt.Errorf("save result %d: %w", c.Number, err)
 		}
 		before := Result{Number: c.Number, Status: assess.NotStarted}
 		err = tx.QueryRow(ctx, `
