@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +31,8 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput run")
 	clients := fs.Int("concurrency", 32, "concurrent clients")
 	dir := fs.String("data", ".data/bench", "where the private cluster keeps its files")
+	reuse := fs.Bool("reuse", false, "measure the countries a previous run generated, when they are there")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measurements (server and clients) to this file")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
@@ -50,6 +54,13 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	urls := map[string]string{}
 	for name, n := range map[string]int{"modelward_bench_big": *wards, "modelward_bench_small": 100} {
+		if *reuse {
+			if url, ok := generatedDatabase(ctx, admin, name); ok {
+				fmt.Fprintf(stdout, "reusing %s\n", name)
+				urls[name] = url
+				continue
+			}
+		}
 		url, err := freshDatabase(ctx, admin, name)
 		if err != nil {
 			return err
@@ -69,6 +80,17 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintf(stdout, "generated %d wards × %d years in %s\n", n, *years, time.Since(start).Round(time.Millisecond))
 		urls[name] = url
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	results, err := bench.Run(ctx, bench.Config{
 		BigURL: urls["modelward_bench_big"], SmallURL: urls["modelward_bench_small"], Year: lastYear,
@@ -105,6 +127,34 @@ func freshDatabase(ctx context.Context, adminURL, name string) (string, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+id); err != nil {
 		return "", err
 	}
-	cfg := conn.Config()
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name), nil
+	return databaseURLFor(ctx, adminURL, name)
+}
+
+// databaseURLFor is adminURL pointing at database name instead.
+func databaseURLFor(_ context.Context, adminURL, name string) (string, error) {
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}
+
+// generatedDatabase returns the URL of database name when a previous run
+// generated a country in it.
+func generatedDatabase(ctx context.Context, adminURL, name string) (string, bool) {
+	url, err := databaseURLFor(ctx, adminURL, name)
+	if err != nil {
+		return "", false
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return "", false
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM assessments WHERE year = $1`, lastYear).Scan(&n); err != nil || n == 0 {
+		return "", false
+	}
+	return url, true
 }

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"fmt"
 	"io"
 
@@ -32,9 +34,16 @@ func xlsxHeader(s Summary) []any {
 // header frozen and filterable), wards × criteria in words, and the
 // distribution of wards by standing. Cell values are written as strings or
 // numbers, never formulas, so a name starting with "=" stays text.
-func WriteXLSX(w io.Writer, s Summary) error {
+//
+// The wards are read once: the criteria sheet is filled by a second
+// goroutine while the summary sheet is filled from the database rows, and
+// the archive is compressed at deflate's fastest level (a national
+// workbook is a few MB either way; the default level took a third of the
+// time).
+func WriteXLSX(w io.Writer, s Summary) (err error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	f.SetZipWriter(fastZip)
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
@@ -42,12 +51,26 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err != nil {
 		return err
 	}
-
-	// Summary sheet.
+	if _, err := f.NewSheet(SheetCriteria); err != nil {
+		return err
+	}
+	if _, err := f.NewSheet(SheetDistribution); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(SheetSummary)
 	if err != nil {
 		return err
 	}
+	cw, err := f.NewStreamWriter(SheetCriteria)
+	if err != nil {
+		return err
+	}
+	dw, err := f.NewStreamWriter(SheetDistribution)
+	if err != nil {
+		return err
+	}
+
+	// Summary sheet's header.
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
@@ -59,42 +82,7 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	wards := 0
-	distribution := make([]int, len(s.Criteria)+1)
-	err = s.Each(func(ws store.WardStanding) error {
-		row := []any{ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
-			wardState(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd}
-		for _, st := range ws.Statuses {
-			row = append(row, string(st))
-		}
-		wards++
-		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
-			distribution[ws.Standing.Met]++
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, wards+1)
-		return sw.SetRow(cell, row)
-	})
-	if err != nil {
-		return err
-	}
-	// A table gives the header its filters; unlike a sheet autofilter it
-	// is added while streaming, without reading the sheet back.
-	last, _ := excelize.CoordinatesToCellName(len(header), max(wards+1, 2))
-	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "TongHop", StyleName: "TableStyleLight1"}); err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-
-	// Wards × criteria, in words.
-	if _, err := f.NewSheet(SheetCriteria); err != nil {
-		return err
-	}
-	cw, err := f.NewStreamWriter(SheetCriteria)
-	if err != nil {
-		return err
-	}
+	// Criteria sheet's header.
 	if err := cw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
@@ -106,18 +94,74 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	if err := cw.SetRow("A1", h, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
-	// A second pass over the wards: a stream writer fills one sheet at a time.
-	i := 0
-	err = s.Each(func(ws store.WardStanding) error {
-		row := []any{ws.Code, ws.Name}
-		for _, st := range ws.Statuses {
-			row = append(row, web.VI.Status(st))
+
+	// The criteria sheet's rows, in batches, to a second goroutine. It
+	// stops taking rows at its first error; done carries that error.
+	const batch = 256
+	pending := make(chan []store.WardStanding, 4)
+	done := make(chan error, 1)
+	go func() {
+		var failed error
+		row, i := make([]any, 0, 2+len(s.Criteria)), 1
+		for wards := range pending {
+			for _, ws := range wards {
+				if failed != nil {
+					break
+				}
+				row = append(row[:0], ws.Code, ws.Name)
+				for _, st := range ws.Statuses {
+					row = append(row, web.VI.Status(st))
+				}
+				i++
+				cell, _ := excelize.CoordinatesToCellName(1, i)
+				failed = cw.SetRow(cell, row)
+			}
 		}
-		i++
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		return cw.SetRow(cell, row)
+		done <- failed
+	}()
+
+	wards := 0
+	distribution := make([]int, len(s.Criteria)+1)
+	buf := make([]store.WardStanding, 0, batch)
+	row := make([]any, 0, 10+len(s.Criteria))
+	err = s.Each(func(ws store.WardStanding) error {
+		row = append(row[:0], ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
+			wardState(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd)
+		for _, st := range ws.Statuses {
+			row = append(row, string(st))
+		}
+		wards++
+		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
+			distribution[ws.Standing.Met]++
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, wards+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+		if buf = append(buf, ws); len(buf) == batch {
+			pending <- buf
+			buf = make([]store.WardStanding, 0, batch)
+		}
+		return nil
 	})
+	if len(buf) > 0 {
+		pending <- buf
+	}
+	close(pending)
+	if criteriaErr := <-done; err == nil {
+		err = criteriaErr
+	}
 	if err != nil {
+		return err
+	}
+
+	// A table gives the header its filters; unlike a sheet autofilter it
+	// is added while streaming, without reading the sheet back.
+	last, _ := excelize.CoordinatesToCellName(len(header), max(wards+1, 2))
+	if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "TongHop", StyleName: "TableStyleLight1"}); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
 		return err
 	}
 	if err := cw.Flush(); err != nil {
@@ -125,13 +169,6 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	}
 
 	// Distribution.
-	if _, err := f.NewSheet(SheetDistribution); err != nil {
-		return err
-	}
-	dw, err := f.NewStreamWriter(SheetDistribution)
-	if err != nil {
-		return err
-	}
 	if err := dw.SetRow("A1", []any{"Số tiêu chí đạt", "Số phường"}, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
@@ -147,4 +184,13 @@ func WriteXLSX(w io.Writer, s Summary) error {
 	f.SetDocProps(&excelize.DocProperties{Creator: s.GeneratedBy, Title: fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName)})
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// fastZip is a zip writer that deflates at the fastest level.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
