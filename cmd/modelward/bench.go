@@ -30,6 +30,9 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	out := fs.String("out", "bench.json", "where to write the JSON results")
 	duration := fs.Duration("duration", 5*time.Second, "length of each throughput run")
 	clients := fs.Int("concurrency", 32, "concurrent clients")
+	// Every ward in the country with an officer opening a page every 25 s,
+	// all at once: a generous national peak.
+	peakRate := fs.Float64("peak-rate", 400, "ward pages a second at which the ward page's p99 is measured")
 	dir := fs.String("data", ".data/bench", "where the private cluster keeps its files")
 	reuse := fs.Bool("reuse", false, "measure the countries a previous run generated, when they are there")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measurements (server and clients) to this file")
@@ -94,7 +97,7 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	results, err := bench.Run(ctx, bench.Config{
 		BigURL: urls["modelward_bench_big"], SmallURL: urls["modelward_bench_small"], Year: lastYear,
-		Duration: *duration, Concurrency: *clients, Repeats: 9, Log: stdout,
+		Duration: *duration, Concurrency: *clients, Repeats: 9, PeakRate: *peakRate, Log: stdout,
 	})
 	if err != nil {
 		return err

@@ -39,7 +39,10 @@ type Config struct {
 	Concurrency int
 	// Repeats of each latency measurement.
 	Repeats int
-	Log     io.Writer
+	// PeakRate is the national peak of ward pages a second, at which the
+	// ward page's p99 is measured.
+	PeakRate float64
+	Log      io.Writer
 }
 
 // Result is one target, as the JSON output lists it.
@@ -162,6 +165,47 @@ func throughput(clients []*http.Client, d time.Duration, do func(c *http.Client,
 	}
 	wg.Wait()
 	return load{rps: float64(len(lat)) / d.Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
+}
+
+// atRate sends requests at a steady rate for d, open loop: request i is
+// due at start + i/rate whatever happened to the ones before, and its
+// latency counts from when it was due, so a slow server is charged for the
+// requests waiting behind it. The clients are the workers: at most one
+// request each at a time.
+func atRate(clients []*http.Client, rate float64, d time.Duration, do func(c *http.Client, i int) error) load {
+	start := time.Now()
+	n := int(rate * d.Seconds())
+	due := make(chan int, n)
+	for i := range n {
+		due <- i
+	}
+	close(due)
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	var wg sync.WaitGroup
+	for k, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for i := range due {
+				at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+				time.Sleep(time.Until(at))
+				if err := do(c, k*1_000_000+i); err != nil {
+					bad++
+				}
+				mine = append(mine, time.Since(at))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			errs += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return load{rps: float64(len(lat)) / time.Since(start).Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
 }
 
 func percentile(d []time.Duration, p int) time.Duration {
@@ -300,8 +344,18 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}
 	add(Result{Name: "ward_page_throughput", Value: wardLoad.rps, Unit: "req/s", Baseline: minimal.rps,
 		Ratio: ratio(wardLoad.rps, minimal.rps), Target: ">= 0.5 × minimal page", OK: wardLoad.rps >= 0.5*minimal.rps})
-	add(Result{Name: "ward_page_p99", Value: ms(wardLoad.p99), Unit: "ms", Baseline: ms(minimal.p99),
-		Ratio: ratio(ms(wardLoad.p99), ms(minimal.p99)), Target: fmt.Sprintf("< 25 ms at %d clients", cfg.Concurrency), OK: wardLoad.p99 < 25*time.Millisecond})
+	// Latency is measured at the national peak rate, open loop. At
+	// saturation (the run above) every client always has a request queued,
+	// so latency is clients ÷ throughput by Little's law and measures the
+	// queue, not the page; that figure is reported too.
+	peak := atRate(officers, cfg.PeakRate, cfg.Duration, get(wardURL))
+	if peak.errors > 0 {
+		return nil, fmt.Errorf("ward page at %g/s: %d errors", cfg.PeakRate, peak.errors)
+	}
+	add(Result{Name: "ward_page_p99", Value: ms(peak.p99), Unit: "ms", Baseline: ms(peak.p50),
+		Ratio: ratio(ms(peak.p99), ms(peak.p50)), Target: fmt.Sprintf("< 25 ms, %d clients, %g pages/s", cfg.Concurrency, cfg.PeakRate), OK: peak.p99 < 25*time.Millisecond})
+	add(Result{Name: "ward_page_p99_saturated", Value: ms(wardLoad.p99), Unit: "ms", Baseline: ms(minimal.p99),
+		Ratio: ratio(ms(wardLoad.p99), ms(minimal.p99)), Target: fmt.Sprintf("measured, %d clients flat out", cfg.Concurrency), OK: true})
 	smallLoad := throughput(smallOfficers, cfg.Duration, get(small.srv.URL+"/"+y+"/wards/"+smallWard))
 	add(Result{Name: "ward_page_growth", Value: ms(wardLoad.p50), Unit: "ms", Baseline: ms(smallLoad.p50),
 		Ratio: ratio(ms(wardLoad.p50), ms(smallLoad.p50)), Target: "<= 1.2 × with 100 wards", OK: ms(wardLoad.p50) <= 1.2*ms(smallLoad.p50)})

@@ -39,12 +39,12 @@ func country(t *testing.T, wards int) string {
 func TestBenchmarkSmoke(t *testing.T) {
 	results, err := bench.Run(context.Background(), bench.Config{
 		BigURL: country(t, 400), SmallURL: country(t, 100), Year: 2025,
-		Duration: 150 * time.Millisecond, Concurrency: 4, Repeats: 3, Log: io.Discard,
+		Duration: 150 * time.Millisecond, Concurrency: 4, Repeats: 3, PeakRate: 50, Log: io.Discard,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"ward_page_throughput", "ward_page_p99", "ward_page_growth", "province_dashboard_time",
+	want := []string{"ward_page_throughput", "ward_page_p99", "ward_page_p99_saturated", "ward_page_growth", "province_dashboard_time",
 		"national_dashboard_time", "dashboard_queries", "save_result_p99", "national_csv", "national_xlsx",
 		"national_xlsx_peak_memory", "national_pdf"}
 	got := map[string]bench.Result{}

@@ -84,6 +84,8 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	// A known length spares the chunked encoding.
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, err := buf.WriteTo(w)
 	return err

@@ -27,10 +27,10 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 	v := WardView{Catalogue: Catalogue{Year: year}, Assessment: Assessment{WardCode: code, Year: year, Results: map[int]Result{}}}
 	err := func() error {
 		b := &pgx.Batch{}
-		b.Queue(yearEndSQL, year)
+		// The year-end date and the list of years come in one row.
+		b.Queue(`SELECT year_end_opens, ARRAY(`+yearsSQL+`) FROM catalogues WHERE year = $1`, year)
 		b.Queue(criteriaSQL, year)
 		b.Queue(unitPathSQL, code)
-		b.Queue(yearsSQL)
 		b.Queue(assessmentSQL, code, year)
 		b.Queue(resultsSQL, code, year)
 		b.Queue(evidenceOfSQL, code, year)
@@ -39,7 +39,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
-		err := br.QueryRow().Scan(&v.Catalogue.YearEndOpens)
+		err := br.QueryRow().Scan(&v.Catalogue.YearEndOpens, &v.Years)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
 		}
@@ -52,7 +52,6 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 				return
 			},
 			func(rows pgx.Rows) (err error) { v.Path, err = pgx.CollectRows(rows, scanUnit); return },
-			func(rows pgx.Rows) (err error) { v.Years, err = pgx.CollectRows(rows, pgx.RowTo[int]); return },
 		}
 		for _, step := range steps {
 			rows, err := br.Query()
