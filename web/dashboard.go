@@ -1,6 +1,12 @@
 package web
 
-import "modelward/internal/assess"
+import (
+	"html"
+	"strings"
+	"sync"
+
+	"modelward/internal/assess"
+)
 
 // DashboardPage is the dashboard of a unit's subtree for a year.
 type DashboardPage struct {
@@ -189,18 +195,34 @@ func (d DashboardPage) barClass(b StandingBar) string {
 	return "bar"
 }
 
-// heat map geometry
-const (
-	heatCell  = 16
-	heatLeft  = 150
-	heatTop   = 24
-	heatRight = 8
-)
+// heatCells writes a heat map row's cells. A cell is one of a few
+// strings per language, built once from the status words (escaped there):
+// a province's map has thousands of cells.
+func heatCells(l Lang, statuses []assess.Status) string {
+	cells := heatCellHTML()[l]
+	var b strings.Builder
+	b.Grow(len(statuses) * 48)
+	for _, st := range statuses {
+		if c, ok := cells[st]; ok {
+			b.WriteString(c)
+		} else {
+			b.WriteString("<td></td>")
+		}
+	}
+	return b.String()
+}
 
-func (h HeatMap) width() int  { return heatLeft + len(h.Criteria)*heatCell + heatRight }
-func (h HeatMap) height() int { return heatTop + len(h.Rows)*heatCell + 4 }
-func heatX(i int) int         { return heatLeft + i*heatCell }
-func heatY(i int) int         { return heatTop + i*heatCell }
+var heatCellHTML = sync.OnceValue(func() map[Lang]map[assess.Status]string {
+	all := map[Lang]map[assess.Status]string{}
+	for _, l := range []Lang{VI, EN} {
+		all[l] = map[assess.Status]string{}
+		for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
+			all[l][st] = `<td class="c-` + html.EscapeString(string(st)) + `" title="` + html.EscapeString(l.Status(st)) + `">` +
+				html.EscapeString(StatusMark(st)) + `</td>`
+		}
+	}
+	return all
+})
 
 // truncate shortens s to n characters, for chart labels.
 func truncate(s string, n int) string {

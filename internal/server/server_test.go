@@ -188,6 +188,15 @@ func TestDashboard(t *testing.T) {
 	if n := strings.Count(r.body, `data-label="Phường"><a href="/2023/wards/`); n != 26 {
 		t.Errorf("Hà Nội 2023 lists %d wards, want 26", n)
 	}
+	// The heat map: a row per ward, a cell per criterion, each with its
+	// status in words as well as in colour and sign.
+	heat := r.body[strings.Index(r.body, `<table class="heat-map"`):]
+	heat = heat[:strings.Index(heat, "</table>")]
+	if rows, cells := strings.Count(heat, `<th scope="row">`), strings.Count(heat, "<td "); rows != 26 || cells != 26*22 {
+		t.Errorf("heat map has %d rows and %d cells, want 26 and %d", rows, cells, 26*22)
+	}
+	mustContain(t, "heat map", heat, `<th scope="row"><a href="/2023/wards/09552">Phường Phú La</a></th>`,
+		`<td class="c-met" title="đạt">✓</td>`, `<td class="c-pending_year_end" title="chờ đánh giá cuối năm">`)
 
 	// Sorted by standing, the three wards at 19/22 come first.
 	r = get(t, c, srv.URL+"/2023/units/01?sort=standing.desc")
