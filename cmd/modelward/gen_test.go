@@ -127,6 +127,42 @@ func TestGenIsDeterministicAndConsistent(t *testing.T) {
 	if bad != 0 || evidence == 0 {
 		t.Errorf("%d of %d evidence rows are inconsistent", bad, evidence)
 	}
+	// The stored standings are what a recount in SQL gives.
+	standings := func() string {
+		var digest string
+		if err := conn.QueryRow(ctx, `SELECT md5(string_agg(concat_ws(',', id, met, pending, statuses), ';' ORDER BY id)) FROM assessments`).Scan(&digest); err != nil {
+			t.Fatal(err)
+		}
+		return digest
+	}
+	loaded := standings()
+	for _, year := range []int{2024, 2025} {
+		if err := st.RefreshStandings(ctx, year); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if standings() != loaded {
+		t.Error("the generator's stored standings differ from a recount")
+	}
+	// The foreign keys taken off for the load are back as the migrations
+	// made them, and hold.
+	keys := func(url string) string {
+		c, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close(ctx)
+		var list string
+		if err := c.QueryRow(ctx, `SELECT string_agg(concat_ws(' ', conrelid::regclass, conname, pg_get_constraintdef(oid), convalidated), '; ' ORDER BY conrelid::regclass::text, conname)
+			FROM pg_constraint WHERE contype = 'f'`).Scan(&list); err != nil {
+			t.Fatal(err)
+		}
+		return list
+	}
+	if got, want := keys(a), keys(testdb.New(t)); got != want {
+		t.Errorf("foreign keys after a load:\n%s\nafter the migrations:\n%s", got, want)
+	}
+
 	// Loading twice is refused.
 	if err := run(ctx, []string{"gen", "--wards", "10", "--years", "1"}, env(map[string]string{"DATABASE_URL": a}), nil, io.Discard, io.Discard); err == nil {
 		t.Error("a second country was loaded over the first")

@@ -81,28 +81,54 @@ func (c Country) Units() []Unit {
 	return out
 }
 
-// Values of measures that meet or miss the 2023 catalogue's thresholds,
-// by scale and comparator.
-func value(rng *rand.Rand, c assess.Criterion, met bool) string {
-	for range 50 {
-		var v string
-		switch c.Scale {
-		case assess.Share:
-			if n := 70 + rng.IntN(31); n == 100 {
-				v = "100"
-			} else {
-				v = fmt.Sprintf("%d.%d", n, rng.IntN(10))
+// valuePools lists, for a measure, every value the generator writes on
+// its scale, split into those that meet the threshold ([1]) and those that
+// do not ([0]). Picking from a pool is drawing uniformly until the value
+// lands on the wanted side, without judging each draw.
+func valuePools(c assess.Criterion) [2][]string {
+	var candidates []string
+	switch c.Scale {
+	case assess.Share:
+		for n := 70; n < 100; n++ {
+			for d := range 10 {
+				candidates = append(candidates, fmt.Sprintf("%d.%d", n, d))
 			}
-		case assess.Count:
-			v = fmt.Sprint(rng.IntN(4))
-		default:
-			v = fmt.Sprintf("%d.%d", rng.IntN(31)-20, rng.IntN(10))
 		}
-		if st, err := c.Evaluate(v); err == nil && (st == assess.Met) == met {
-			return v
+		candidates = append(candidates, "100")
+	case assess.Count:
+		candidates = []string{"0", "1", "2", "3"}
+	default:
+		for n := -20; n <= 10; n++ {
+			for d := range 10 {
+				candidates = append(candidates, fmt.Sprintf("%d.%d", n, d))
+			}
 		}
 	}
-	return c.Threshold
+	var pools [2][]string
+	for _, v := range candidates {
+		if st, err := c.Evaluate(v); err == nil {
+			if st == assess.Met {
+				pools[1] = append(pools[1], v)
+			} else {
+				pools[0] = append(pools[0], v)
+			}
+		}
+	}
+	return pools
+}
+
+// value picks a value that meets the threshold or not, with its status;
+// the threshold itself when no value on the scale does.
+func value(rng *rand.Rand, c assess.Criterion, pools [2][]string, met bool) (string, assess.Status) {
+	pool, status := pools[0], assess.NotMet
+	if met {
+		pool, status = pools[1], assess.Met
+	}
+	if len(pool) == 0 {
+		st, _ := c.Evaluate(c.Threshold)
+		return c.Threshold, st
+	}
+	return pool[rng.IntN(len(pool))], status
 }
 
 // Assessments calls fn with every generated assessment of a ward in a
@@ -110,6 +136,12 @@ func value(rng *rand.Rand, c assess.Criterion, met bool) string {
 // year (it has not started).
 func (c Country) Assessments(years []int, catalogue []assess.Criterion, fn func(Assessment) error) error {
 	rng := rand.New(rand.NewPCG(c.Seed, 0x6d6f64656c77))
+	pools := map[int][2][]string{}
+	for _, k := range catalogue {
+		if k.Kind == assess.Measure {
+			pools[k.Number] = valuePools(k)
+		}
+	}
 	for _, u := range c.Units() {
 		if u.Kind != "ward" {
 			continue
@@ -142,8 +174,7 @@ func (c Country) Assessments(years []int, catalogue []assess.Criterion, fn func(
 				case !met && rng.IntN(3) == 0 && a.State == assess.Draft:
 					r.Status = assess.InProgress
 				case k.Kind == assess.Measure:
-					r.Value = value(rng, k, met)
-					r.Status, _ = k.Evaluate(r.Value)
+					r.Value, r.Status = value(rng, k, pools[k.Number], met)
 				case met:
 					r.Status = assess.Met
 				default:
