@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -125,31 +126,36 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			}); err != nil {
 				return err
 			}
-			var resultRows, evidenceRows [][]any
-			err = c.Assessments(years, catalogue, func(a gen.Assessment) error {
-				aid := ids[fmt.Sprintf("%s/%d", a.Ward, a.Year)]
-				for _, r := range a.Results {
-					var value pgtype.Numeric
-					if r.Value != "" {
-						if err := value.Scan(r.Value); err != nil {
+			// Results stream from the generator into COPY as they are made (a
+			// million rows would not fit in memory comfortably); evidence rows
+			// are few and wait for their own COPY.
+			var evidenceRows [][]any
+			stream := produceRows(func(emit func([]any) error) error {
+				return c.Assessments(years, catalogue, func(a gen.Assessment) error {
+					aid := ids[fmt.Sprintf("%s/%d", a.Ward, a.Year)]
+					for _, r := range a.Results {
+						var value pgtype.Numeric
+						if r.Value != "" {
+							if err := value.Scan(r.Value); err != nil {
+								return err
+							}
+						}
+						if err := emit([]any{aid, a.Year, r.Number, string(r.Status), value, r.Note}); err != nil {
 							return err
 						}
 					}
-					resultRows = append(resultRows, []any{aid, a.Year, r.Number, string(r.Status), value, r.Note})
-				}
-				for _, e := range a.Evidence {
-					evidenceRows = append(evidenceRows, []any{aid, a.Year, e.Number, e.Title, e.Dated, "bien-ban.pdf", assess.TypePDF, int64(len(e.Content)), e.SHA256, e.Content})
-				}
-				return nil
+					for _, e := range a.Evidence {
+						evidenceRows = append(evidenceRows, []any{aid, a.Year, e.Number, e.Title, e.Dated, "bien-ban.pdf", assess.TypePDF, int64(len(e.Content)), e.SHA256, e.Content})
+					}
+					return nil
+				})
 			})
+			n, err := tx.CopyFrom(ctx, pgx.Identifier{"results"}, []string{"assessment_id", "year", "number", "status", "value", "note"}, stream)
+			stream.close()
 			if err != nil {
-				return err
-			}
-			results, evidence = len(resultRows), len(evidenceRows)
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"results"}, []string{"assessment_id", "year", "number", "status", "value", "note"},
-				pgx.CopyFromRows(resultRows)); err != nil {
 				return fmt.Errorf("copy results: %w", err)
 			}
+			results, evidence = int(n), len(evidenceRows)
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"evidence"},
 				[]string{"assessment_id", "year", "number", "title", "dated", "filename", "content_type", "size", "sha256", "content"},
 				pgx.CopyFromRows(evidenceRows)); err != nil {
@@ -207,4 +213,54 @@ func withoutForeignKeys(ctx context.Context, tx pgx.Tx, tables []string, load fu
 		}
 	}
 	return nil
+}
+
+// producedRows is a COPY source fed by a goroutine, so that rows are made
+// while earlier ones are sent and never all held at once.
+type producedRows struct {
+	rows chan []any
+	stop chan struct{}
+	done chan error
+	row  []any
+	err  error
+}
+
+var errStopped = errors.New("copy stopped")
+
+// produceRows runs produce in a goroutine; each row it emits is sent to
+// COPY. close must be called when the COPY is over.
+func produceRows(produce func(emit func(row []any) error) error) *producedRows {
+	p := &producedRows{rows: make(chan []any, 1024), stop: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		defer close(p.rows)
+		p.done <- produce(func(row []any) error {
+			select {
+			case p.rows <- row:
+				return nil
+			case <-p.stop:
+				return errStopped
+			}
+		})
+	}()
+	return p
+}
+
+func (p *producedRows) Next() bool {
+	row, ok := <-p.rows
+	if !ok {
+		p.err = <-p.done
+		return false
+	}
+	p.row = row
+	return true
+}
+
+func (p *producedRows) Values() ([]any, error) { return p.row, nil }
+func (p *producedRows) Err() error             { return p.err }
+
+// close stops the producer if the COPY ended early, and waits for it.
+func (p *producedRows) close() {
+	close(p.stop)
+	for range p.rows {
+	}
 }
