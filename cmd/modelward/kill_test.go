@@ -5,13 +5,10 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -26,37 +23,12 @@ import (
 // no evidence row behind; a new server serves the same data, and stops with
 // exit status 0 on SIGTERM.
 func TestKillDuringUpload(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the server")
-	}
-	bin := filepath.Join(t.TempDir(), "modelward")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	dbURL := testdb.NewDemo(t)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := freeAddr(t)
 	start := func() *exec.Cmd {
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ADDR="+addr)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-			if res, err := http.Get("http://" + addr + "/readyz"); err == nil {
-				res.Body.Close()
-				if res.StatusCode == 200 {
-					return cmd
-				}
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the server did not start")
-			}
-		}
+		cmd := startServe(t, dbURL, addr)
+		waitReady(t, addr, 10*time.Second)
+		return cmd
 	}
 	server := start()
 	jar, _ := cookiejar.New(nil)

@@ -28,7 +28,10 @@ const (
 var (
 	ErrEvidenceType  = errors.New("evidence must be a PDF, JPEG, PNG, DOCX or XLSX file")
 	ErrEvidenceEmpty = errors.New("evidence file is empty")
-	ErrEvidenceDate  = errors.New("evidence date must fall inside the assessment year")
+	// ErrEvidenceTruncated means the file's end is missing: a download or
+	// a copy that did not finish.
+	ErrEvidenceTruncated = errors.New("evidence file is cut short")
+	ErrEvidenceDate      = errors.New("evidence date must fall inside the assessment year")
 )
 
 // SniffEvidence tells an evidence file's type from its content — never
@@ -41,12 +44,34 @@ func SniffEvidence(content []byte) (string, error) {
 		return "", ErrEvidenceEmpty
 	}
 	switch t := http.DetectContentType(content); t {
-	case TypePDF, TypeJPEG, TypePNG:
+	case TypePDF, TypePNG:
+		if !complete(t, content) {
+			return "", ErrEvidenceTruncated
+		}
+		return t, nil
+	case TypeJPEG:
+		// A JPEG may carry vendor data after its end marker, so its end
+		// is not checked.
 		return t, nil
 	case "application/zip":
 		return sniffOffice(content)
 	}
 	return "", ErrEvidenceType
+}
+
+// complete reports whether a PDF or PNG has its end: a PDF's %%EOF within
+// its last 1024 bytes (where readers look for it), a PNG's IEND chunk at
+// its end. An office file that is cut short loses its zip directory and is
+// refused by sniffOffice.
+func complete(contentType string, content []byte) bool {
+	tail := content[max(0, len(content)-1024):]
+	switch contentType {
+	case TypePDF:
+		return bytes.Contains(tail, []byte("%%EOF"))
+	case TypePNG:
+		return bytes.HasSuffix(bytes.TrimRight(tail, "\x00\r\n "), []byte("IEND\xaeB`\x82"))
+	}
+	return true
 }
 
 func sniffOffice(content []byte) (string, error) {

@@ -26,7 +26,7 @@ func officeFile(t *testing.T, files map[string]string) []byte {
 
 func TestSniffEvidence(t *testing.T) {
 	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x00IEND\xaeB`\x82")
 	jpeg := []byte("\xff\xd8\xff\xe0\x00\x10JFIF\x00")
 	docx := officeFile(t, map[string]string{"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"})
 	xlsx := officeFile(t, map[string]string{"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
@@ -53,6 +53,8 @@ func TestSniffEvidence(t *testing.T) {
 		{"plain zip", officeFile(t, map[string]string{"a.txt": "x"}), ErrEvidenceType},
 		{"truncated zip", docx[:len(docx)/2], ErrEvidenceType},
 		{"text that says pdf", []byte("this is a PDF, honest"), ErrEvidenceType},
+		{"truncated pdf", pdf[:len(pdf)-8], ErrEvidenceTruncated},
+		{"truncated png", png[:len(png)-6], ErrEvidenceTruncated},
 	} {
 		if got, err := SniffEvidence(tt.content); !errors.Is(err, tt.want) {
 			t.Errorf("%s: %q, %v; want %v", tt.name, got, err, tt.want)

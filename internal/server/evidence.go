@@ -103,7 +103,10 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 		errs["file"] = "evidence.err.empty"
 	default:
 		t, err := assess.SniffEvidence(up.Content)
-		if err != nil {
+		switch {
+		case errors.Is(err, assess.ErrEvidenceTruncated):
+			errs["file"] = "evidence.err.truncated"
+		case err != nil:
 			errs["file"], status = "evidence.err.type", http.StatusUnsupportedMediaType
 		}
 		e.ContentType = t

@@ -2,8 +2,12 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
+
+	"modelward/internal/store"
 )
 
 // healthz answers 200 while the process is up.
@@ -12,14 +16,19 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the database answers, 503 otherwise.
+// readyz answers 200 when the database answers with the schema this build
+// expects, 503 otherwise, saying which (for operators and load balancers).
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.store.Ready(ctx); err != nil {
 		s.log.WarnContext(r.Context(), "database not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
+		if errors.Is(err, store.ErrSchemaBehind) {
+			_, _ = fmt.Fprintf(w, "%v\n", err)
+			return
+		}
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return
 	}

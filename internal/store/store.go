@@ -7,8 +7,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -91,6 +96,43 @@ func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// ErrSchemaBehind means the database has not been migrated to the schema
+// this build expects.
+var ErrSchemaBehind = errors.New("database schema is behind: run modelward migrate")
+
+// Ready reports whether the database answers and holds the schema this
+// build expects, so that a copy of the server started before the
+// migrations ran is not sent requests it would fail.
+func (s *Store) Ready(ctx context.Context) error {
+	var version int64
+	err := s.pool.QueryRow(ctx, `
+		SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&version)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // no goose table yet
+		return fmt.Errorf("no migration applied: %w", ErrSchemaBehind)
+	}
+	if err != nil {
+		return err
+	}
+	if want := latestMigration(); version < want {
+		return fmt.Errorf("schema at version %d, this build needs %d: %w", version, want, ErrSchemaBehind)
+	}
+	return nil
+}
+
+// latestMigration is the highest version among the embedded migrations.
+var latestMigration = sync.OnceValue(func() int64 {
+	entries, _ := fs.ReadDir(migrations.FS, ".")
+	var latest int64
+	for _, e := range entries {
+		prefix, _, ok := strings.Cut(e.Name(), "_")
+		if v, err := strconv.ParseInt(prefix, 10, 64); ok && err == nil && v > latest {
+			latest = v
+		}
+	}
+	return latest
+})
 
 // Transact runs fn in a transaction, committing when fn returns nil and
 // rolling back otherwise.
