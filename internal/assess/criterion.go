@@ -103,11 +103,13 @@ func (c Criterion) Evaluate(value string) (Status, error) {
 	if c.Kind != Measure {
 		return "", fmt.Errorf("criterion %d is not a measure", c.Number)
 	}
-	v, ok := new(big.Rat).SetString(value)
+	// Only plain decimals, as stored: big.Rat would also take "1e999999999"
+	// and spend its time and memory on the power of ten.
+	v, ok := plainDecimal(value)
 	if !ok {
 		return "", fmt.Errorf("value %q is not a decimal number", value)
 	}
-	t, ok := new(big.Rat).SetString(c.Threshold)
+	t, ok := plainDecimal(c.Threshold)
 	if !ok {
 		return "", fmt.Errorf("criterion %d has a bad threshold %q", c.Number, c.Threshold)
 	}
@@ -131,6 +133,14 @@ func (c Criterion) Evaluate(value string) (Status, error) {
 		return Met, nil
 	}
 	return NotMet, nil
+}
+
+// plainDecimal reads a plain decimal of at most 64 characters.
+func plainDecimal(s string) (*big.Rat, bool) {
+	if len(s) > 64 || !decimalPattern.MatchString(s) {
+		return nil, false
+	}
+	return new(big.Rat).SetString(s)
 }
 
 // Shown is the status a result is shown and counted with: a year-end

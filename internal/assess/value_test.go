@@ -86,3 +86,41 @@ func FuzzParseValue(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEvaluate: a measure's judgement never panics, refuses what is not a
+// plain decimal, and the comparators agree with each other: ≥ and <
+// (and ≤ and >) judge every value in opposite ways, = is ≥ and ≤ at once.
+func FuzzEvaluate(f *testing.F) {
+	for _, s := range [][2]string{{"91.5", "90"}, {"90", "90"}, {"-8", "0"}, {"0", "0"}, {"1e9", "1"},
+		{"100", "100.0"}, {"-0", "0"}, {"0.10", "0.1"}, {"", "1"}, {"12345678901234567890.5", "-3"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, value, threshold string) {
+		judge := func(cmp Comparator) (Status, error) {
+			return Criterion{Number: 1, Kind: Measure, Comparator: cmp, Threshold: threshold}.Evaluate(value)
+		}
+		ge, errGE := judge(GreaterEqual)
+		lt, errLT := judge(Less)
+		le, errLE := judge(LessEqual)
+		gt, errGT := judge(Greater)
+		eq, errEQ := judge(Equal)
+		errs := []error{errGE, errLT, errLE, errGT, errEQ}
+		for _, err := range errs[1:] {
+			if (err == nil) != (errGE == nil) {
+				t.Fatalf("%q against %q: comparators disagree on whether it can be judged: %v", value, threshold, errs)
+			}
+		}
+		if errGE != nil {
+			if decimalPattern.MatchString(value) && decimalPattern.MatchString(threshold) && len(value) <= 64 && len(threshold) <= 64 {
+				t.Fatalf("plain decimals %q and %q refused: %v", value, threshold, errGE)
+			}
+			return
+		}
+		if (ge == Met) == (lt == Met) || (le == Met) == (gt == Met) {
+			t.Fatalf("%q against %q: ≥ %s, < %s, ≤ %s, > %s", value, threshold, ge, lt, le, gt)
+		}
+		if (eq == Met) != (ge == Met && le == Met) {
+			t.Fatalf("%q against %q: = %s, ≥ %s, ≤ %s", value, threshold, eq, ge, le)
+		}
+	})
+}
