@@ -71,6 +71,9 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error 
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
 	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
 	if err != nil {
 		return errNotFound

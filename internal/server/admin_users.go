@@ -181,6 +181,11 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
+	// The form has no field, but a body that cannot be read is refused
+	// like any other.
+	if err := parseForm(r); err != nil {
+		return err
+	}
 	username := urlParam(r, "username")
 	password := newPassword()
 	hash, err := assess.HashPassword(password)

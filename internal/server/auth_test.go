@@ -234,9 +234,12 @@ func TestSignInAnswers(t *testing.T) {
 		if r.status != http.StatusBadRequest {
 			t.Errorf("username %.20q = %d, want 400", u, r.status)
 		}
-		if u == "" {
+		switch u {
+		case "":
 			mustContain(t, "empty username", r.body, "Hãy nhập tên đăng nhập.")
-		} else {
+		case "\xff\xfe":
+			mustContain(t, "username not UTF-8", r.body, "Biểu mẫu có ký tự không hợp lệ")
+		default:
 			mustContain(t, "odd username", r.body, "Tên đăng nhập gồm 2–64 ký tự")
 		}
 	}

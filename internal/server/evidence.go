@@ -159,6 +159,9 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
 	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
 	if err != nil {
 		return errNotFound

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
@@ -20,10 +23,17 @@ var yearPattern = regexp.MustCompile(`^[0-9]{4}$`)
 
 func urlParam(r *http.Request, name string) string { return chi.URLParam(r, name) }
 
-// parseForm reads a urlencoded form; one that cannot be read is a 400.
+// parseForm reads a urlencoded form; one that cannot be read, or that holds
+// bytes that are not UTF-8 (no browser sends them for a UTF-8 page), is a
+// 400 before any handler looks at it.
 func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+	}
+	for key, values := range r.Form {
+		if !utf8.ValidString(key) || slices.ContainsFunc(values, func(v string) bool { return !utf8.ValidString(v) }) {
+			return &Error{Status: http.StatusBadRequest, Key: "err.form.utf8", Err: fmt.Errorf("field %q is not UTF-8", strings.ToValidUTF8(key, "?"))}
+		}
 	}
 	return nil
 }

@@ -82,9 +82,20 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	if verr != nil {
 		return verr
 	}
-	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+	flash := "flash.returned"
+	if action == assess.Approve {
+		flash = "flash.approved"
+	}
+	return s.decide(w, r, sc, store.StateChange{
 		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version,
-	})
+	}, flash)
+}
+
+// decide takes a workflow step from the ward page and goes back to it. If
+// the assessment changed since the decider opened the page (its version),
+// the step is refused and the page shows what changed.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, sc wardScope, ch store.StateChange, flash string) error {
+	_, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), ch)
 	switch {
 	case errors.Is(err, store.ErrChanged):
 		v, verr := s.store.WardView(r.Context(), sc.Year, sc.Ward.Code)
@@ -97,13 +108,18 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	if action == assess.Approve {
-		s.flash(r, "flash.approved")
-	} else {
-		s.flash(r, "flash.returned")
-	}
+	s.flash(r, flash)
 	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
 	return nil
+}
+
+// formVersion reads the optional version field of a decision form.
+func formVersion(r *http.Request) (int, error) {
+	v, ok := parseVersion(r.PostForm.Get("version"))
+	if !ok {
+		return 0, &Error{Status: http.StatusBadRequest, Key: "err.form"}
+	}
+	return v, nil
 }
 
 // parseDate reads a date as the contract gives it (2025-04-22) or as people
@@ -135,6 +151,10 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if !ok || date.Year() < sc.Year || date.After(s.now()) {
 		return &Error{Status: http.StatusBadRequest, Key: "recognize.err.date"}
 	}
+	version, err := formVersion(r)
+	if err != nil {
+		return err
+	}
 	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Ward.Code)
 	if err != nil {
 		return err
@@ -146,14 +166,9 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if st := assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored()); !st.Full() {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.notfull"}
 	}
-	if _, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date,
-	}); err != nil {
-		return err
-	}
-	s.flash(r, "flash.recognized")
-	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
-	return nil
+	return s.decide(w, r, sc, store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date, Version: version,
+	}, "flash.recognized")
 }
 
 // reopen takes an assessment in any state back to draft, with a reason;
@@ -173,18 +188,13 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
 	if !checkText(reason, 2000) {
 		return &Error{Status: http.StatusBadRequest, Key: "review.err.reason.long"}
 	}
-	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Reopen, Reason: reason,
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return &Error{Status: http.StatusConflict, Key: "err.state", Err: err}
-	}
+	version, err := formVersion(r)
 	if err != nil {
 		return err
 	}
-	s.flash(r, "flash.reopened")
-	http.Redirect(w, r, sc.href(), http.StatusSeeOther)
-	return nil
+	return s.decide(w, r, sc, store.StateChange{
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Reopen, Reason: reason, Version: version,
+	}, "flash.reopened")
 }
 
 // comment adds to a criterion's thread.

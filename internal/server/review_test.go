@@ -208,7 +208,20 @@ func TestRecognition(t *testing.T) {
 	if r := post(t, ministry, srv.URL+"/2022/wards/00019/reopen", url.Values{"reason": {"x"}}); r.status != 403 {
 		t.Errorf("reopen by the Ministry = %d", r.status)
 	}
-	if r := post(t, admin, srv.URL+"/2022/wards/00019/reopen", url.Values{"reason": {"Quyết định bị thu hồi"}}); r.status != 303 {
+	// A reopen decided on a page that has gone stale is refused, showing
+	// what changed.
+	version := queryInt(t, dbURL, `SELECT version FROM assessments WHERE ward_code = '00019' AND year = 2022`)
+	stale := url.Values{"reason": {"Quyết định bị thu hồi"}, "version": {strconv.Itoa(version - 1)}}
+	beforeStale := dbState(t, dbURL)
+	if r := post(t, admin, srv.URL+"/2022/wards/00019/reopen", stale); r.status != 409 {
+		t.Errorf("reopen from a stale page = %d, want 409", r.status)
+	} else {
+		mustContain(t, "stale reopen", r.body, "Hồ sơ đã thay đổi")
+	}
+	if dbState(t, dbURL) != beforeStale {
+		t.Error("a stale reopen changed the database")
+	}
+	if r := post(t, admin, srv.URL+"/2022/wards/00019/reopen", url.Values{"reason": {"Quyết định bị thu hồi"}, "version": {strconv.Itoa(version)}}); r.status != 303 {
 		t.Fatalf("reopen = %d", r.status)
 	}
 	if st := stateOf(t, dbURL, "00019", 2022); st != "draft" {

@@ -45,6 +45,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
 	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
 		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Submit,
 	})
