@@ -18,17 +18,36 @@ import (
 
 type userKey struct{}
 
-const sessionUserID = "user_id"
+// Session keys: the signed-in user, and when the session was last seen
+// (Unix seconds).
+const (
+	sessionUserID = "user_id"
+	sessionSeen   = "seen"
+)
 
 // loadUser puts the signed-in user on the request. The user is read afresh
 // on every request, so that a disabled user's sessions stop at once and a
 // changed role or unit takes effect at the next click.
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := s.sessions.GetInt64(r.Context(), sessionUserID)
+		ctx := r.Context()
+		id := s.sessions.GetInt64(ctx, sessionUserID)
 		if id == 0 {
 			next.ServeHTTP(w, r)
 			return
+		}
+		now := s.now()
+		idle := now.Sub(time.Unix(s.sessions.GetInt64(ctx, sessionSeen), 0))
+		if idle > sessionIdle {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if idle >= sessionTouch {
+			s.sessions.Put(ctx, sessionSeen, now.Unix())
 		}
 		u, err := s.store.UserByID(r.Context(), id)
 		switch {
@@ -209,6 +228,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
+	s.sessions.Put(ctx, sessionSeen, s.now().Unix())
 	if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
 		return err
 	}

@@ -3,15 +3,22 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/seed"
+	"modelward/internal/server"
+	"modelward/internal/testdb"
 )
 
 // dbState is what a refused request must leave unchanged: every table a
@@ -496,5 +503,68 @@ func TestSecurityHeaders(t *testing.T) {
 		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: CSP %q", path, csp)
 		}
+	}
+}
+
+// A session ends after 30 idle minutes. The time it was last seen is
+// written at most once a minute: pages read in between write nothing.
+func TestSessionIdleTimeout(t *testing.T) {
+	st, dbURL := testdb.Open(t, true)
+	var mu sync.Mutex
+	clock := time.Now()
+	advance := func(d time.Duration) {
+		mu.Lock()
+		defer mu.Unlock()
+		clock = clock.Add(d)
+	}
+	now := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return clock
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: now}).Handler())
+	t.Cleanup(srv.Close)
+	c := signIn(t, srv, "phula")
+	token := sessionCookie(c, srv.URL)
+	written := func() string {
+		var xmin string
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if err := conn.QueryRow(ctx, `SELECT xmin::text FROM sessions WHERE token = $1`, token).Scan(&xmin); err != nil {
+			t.Fatal(err)
+		}
+		return xmin
+	}
+	page := func() int { return get(t, c, srv.URL+"/2023/wards/09552").status }
+
+	first := written()
+	for range 3 {
+		advance(10 * time.Second)
+		if s := page(); s != 200 {
+			t.Fatalf("signed in = %d", s)
+		}
+	}
+	if written() != first {
+		t.Error("reading pages within a minute wrote the session")
+	}
+	advance(time.Minute)
+	page()
+	touched := written()
+	if touched == first {
+		t.Error("a page a minute later did not record the session as seen")
+	}
+	// 29 idle minutes: still signed in; 31: signed out.
+	advance(29 * time.Minute)
+	if s := page(); s != 200 {
+		t.Errorf("after 29 idle minutes = %d, want 200", s)
+	}
+	advance(31 * time.Minute)
+	if r := get(t, c, srv.URL+"/2023/wards/09552"); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/login") {
+		t.Errorf("after 31 idle minutes = %d %s, want the sign-in page", r.status, r.header.Get("Location"))
 	}
 }

@@ -35,13 +35,17 @@ type Config struct {
 	SecureCookies bool
 	// SessionCleanup is how often expired sessions are deleted; 0 never.
 	SessionCleanup time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Session lifetimes: signed out after 30 idle minutes, and after 12 hours
-// whatever happens.
+// whatever happens. The time a session was last seen is written at most
+// once a minute (sessionTouch), not on every request.
 const (
 	sessionIdle     = 30 * time.Minute
 	sessionLifetime = 12 * time.Hour
+	sessionTouch    = time.Minute
 )
 
 // New returns a server; its Handler serves every route.
@@ -52,14 +56,19 @@ func New(cfg Config) *Server {
 	}
 	sm := scs.New()
 	sm.Store = cfg.Store.SessionStore(cfg.SessionCleanup)
-	sm.IdleTimeout = sessionIdle
+	// No scs IdleTimeout: it would write the session to the database on
+	// every request to move the deadline. loadUser keeps the idle timeout.
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "modelward_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false
-	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: time.Now}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now}
 	s.metrics = s.newMetrics()
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
