@@ -136,34 +136,16 @@ type load struct {
 	errors   int
 }
 
-// throughput runs clients against do for d and measures requests per
+// throughput runs clients against do for d, closed loop (each client
+// sends its next request when the last returns), and measures requests per
 // second and latencies. do returns an error for a failed request.
 func throughput(clients []*http.Client, d time.Duration, do func(c *http.Client, i int) error) load {
-	var mu sync.Mutex
-	var lat []time.Duration
-	errs := 0
 	deadline := time.Now().Add(d)
-	var wg sync.WaitGroup
-	for k, c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var mine []time.Duration
-			bad := 0
-			for i := 0; time.Now().Before(deadline); i++ {
-				start := time.Now()
-				if err := do(c, k*1_000_000+i); err != nil {
-					bad++
-				}
-				mine = append(mine, time.Since(start))
-			}
-			mu.Lock()
-			lat = append(lat, mine...)
-			errs += bad
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+	var sent atomic.Int64
+	lat, errs := drive(clients, func() (int, time.Time, bool) {
+		now := time.Now()
+		return int(sent.Add(1)), now, now.Before(deadline)
+	}, do)
 	return load{rps: float64(len(lat)) / d.Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
 }
 
@@ -180,6 +162,20 @@ func atRate(clients []*http.Client, rate float64, d time.Duration, do func(c *ht
 		due <- i
 	}
 	close(due)
+	lat, errs := drive(clients, func() (int, time.Time, bool) {
+		i, ok := <-due
+		at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+		time.Sleep(time.Until(at))
+		return i, at, ok
+	}, do)
+	return load{rps: float64(len(lat)) / time.Since(start).Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
+}
+
+// drive runs each client as a worker taking requests from next — a number
+// and when it is due — until next says there are no more, and returns every
+// latency, counted from when its request was due, and the failures. do gets
+// client k's requests numbered k×1,000,000 + the request's number.
+func drive(clients []*http.Client, next func() (int, time.Time, bool), do func(c *http.Client, i int) error) ([]time.Duration, int) {
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
@@ -190,9 +186,11 @@ func atRate(clients []*http.Client, rate float64, d time.Duration, do func(c *ht
 			defer wg.Done()
 			var mine []time.Duration
 			bad := 0
-			for i := range due {
-				at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
-				time.Sleep(time.Until(at))
+			for {
+				i, at, ok := next()
+				if !ok {
+					break
+				}
 				if err := do(c, k*1_000_000+i); err != nil {
 					bad++
 				}
@@ -205,7 +203,7 @@ func atRate(clients []*http.Client, rate float64, d time.Duration, do func(c *ht
 		}()
 	}
 	wg.Wait()
-	return load{rps: float64(len(lat)) / time.Since(start).Seconds(), p50: percentile(lat, 50), p99: percentile(lat, 99), errors: errs}
+	return lat, errs
 }
 
 func percentile(d []time.Duration, p int) time.Duration {

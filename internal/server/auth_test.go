@@ -25,38 +25,17 @@ import (
 // user can change, except sessions and the sign-in entries of the audit log.
 func dbState(t *testing.T, dbURL string) string {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var state string
-	err = conn.QueryRow(ctx, `SELECT concat_ws(' | ',
+	return queryRow[string](t, dbURL, `SELECT concat_ws(' | ',
 		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_code, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
 		(SELECT string_agg(concat_ws(',', id, state, version, updated_at), ';' ORDER BY id) FROM assessments),
 		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, note, version), ';' ORDER BY assessment_id, number) FROM results),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM units), (SELECT count(*) FROM criteria),
-		(SELECT count(*) FROM audit_log WHERE entity <> 'session'))`).Scan(&state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return state
+		(SELECT count(*) FROM audit_log WHERE entity <> 'session'))`)
 }
 
 func countAudit(t *testing.T, dbURL, action, key string) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_key = $2`, action, key).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = $1 AND entity_key = $2`, action, key)
 }
 
 func execSQL(t *testing.T, dbURL, sql string, args ...any) {
@@ -528,17 +507,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 	c := signIn(t, srv, "phula")
 	token := sessionCookie(c, srv.URL)
 	written := func() string {
-		var xmin string
-		ctx := context.Background()
-		conn, err := pgx.Connect(ctx, dbURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if err := conn.QueryRow(ctx, `SELECT xmin::text FROM sessions WHERE token = $1`, token).Scan(&xmin); err != nil {
-			t.Fatal(err)
-		}
-		return xmin
+		return queryRow[string](t, dbURL, `SELECT xmin::text FROM sessions WHERE token = $1`, token)
 	}
 	page := func() int { return get(t, c, srv.URL+"/2023/wards/09552").status }
 

@@ -1,26 +1,16 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // fullState sums up everything a request could change.
 func fullState(t *testing.T, dbURL string) string {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var state string
-	err = conn.QueryRow(ctx, `SELECT md5(concat_ws(' | ',
+	return queryRow[string](t, dbURL, `SELECT md5(concat_ws(' | ',
 		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_code, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
 		(SELECT string_agg(concat_ws(',', code, kind, name, parent_code, valid_from, valid_to), ';' ORDER BY code) FROM units),
 		(SELECT string_agg(concat_ws(',', old_code, new_code), ';' ORDER BY old_code, new_code) FROM unit_successors),
@@ -31,11 +21,7 @@ func fullState(t *testing.T, dbURL string) string {
 		(SELECT string_agg(concat_ws(',', id, title, removed_at), ';' ORDER BY id) FROM evidence),
 		(SELECT string_agg(concat_ws(',', id, body), ';' ORDER BY id) FROM comments),
 		(SELECT string_agg(concat_ws(',', id, name, revoked_at), ';' ORDER BY id) FROM api_tokens),
-		(SELECT count(*) FROM audit_log WHERE entity <> 'session' AND action NOT IN ('sign_in', 'sign_in_failed', 'sign_out'))))`).Scan(&state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return state
+		(SELECT count(*) FROM audit_log WHERE entity <> 'session' AND action NOT IN ('sign_in', 'sign_in_failed', 'sign_out'))))`)
 }
 
 // Every form the portal takes, sent malformed — fields missing, of the

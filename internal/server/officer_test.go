@@ -19,7 +19,8 @@ import (
 // samplePDF is a small, real PDF.
 var samplePDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
-func queryInt(t *testing.T, dbURL, sql string, args ...any) int {
+// queryRow runs a one-row query against the database behind the portal.
+func queryRow[T any](t *testing.T, dbURL, sql string, args ...any) T {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, dbURL)
@@ -27,11 +28,16 @@ func queryInt(t *testing.T, dbURL, sql string, args ...any) int {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+	var v T
+	if err := conn.QueryRow(ctx, sql, args...).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
-	return n
+	return v
+}
+
+func queryInt(t *testing.T, dbURL, sql string, args ...any) int {
+	t.Helper()
+	return queryRow[int](t, dbURL, sql, args...)
 }
 
 func evidenceState(t *testing.T, dbURL string) string {
