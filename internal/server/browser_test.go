@@ -380,3 +380,36 @@ func TestBrowserMinistryDownloadsExports(t *testing.T) {
 		}
 	}
 }
+
+// An officer of a ward formed in the reform follows the link to a ward it
+// took over and reads its record, with nothing offered to change.
+func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash)
+		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', '10001', password_hash FROM users WHERE username = 'phula'`)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+	signInBrowser(t, ctx, "badinh", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if h1 := text(t, ctx, "h1"); h1 != "Phường Ba Đình" {
+		t.Fatalf("home is %q, want the officer's ward", h1)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/2024/wards/00019"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
+	)
+	if h1 := text(t, ctx, "h1"); h1 != "Phường Điện Biên" {
+		t.Errorf("after the predecessor's link: %q", h1)
+	}
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2023/wards/00019/criteria/13"),
+		chromedp.WaitVisible(chromedp.CSS(`h1`)),
+	)
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=status], textarea[name=note], form[action$="/evidence"]').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forms != 0 {
+		t.Errorf("%d controls to change a predecessor's criterion", forms)
+	}
+}

@@ -197,7 +197,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := authorize(r, assess.Read, path); err != nil {
+	if err := s.authorizeRead(r, path); err != nil {
 		return err
 	}
 	content, err := s.store.EvidenceContent(ctx, id)

@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,48 @@ func TestDeactivateUnit(t *testing.T) {
 	mustContain(t, "2024 keeps it", get(t, ministry, srv.URL+"/2024/units/001").body, "Phường Trúc Bạch")
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'unit_deactivate' AND entity_key = '00004'`); n != 1 {
 		t.Error("deactivation not audited")
+	}
+}
+
+// The officers of a ward formed in the 2025 reform read the history of the
+// wards it took over — pages, criteria, evidence — without changing it; the
+// wards it did not take over stay closed to them.
+func TestSuccessorReadsPredecessors(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash)
+		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', '10001', password_hash FROM users WHERE username = 'phula'`)
+	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
+		SELECT id, 2023, 13, 'Biên bản Điện Biên', '2023-09-30', 'application/pdf', 4, decode(repeat('ab', 32), 'hex'), '%PDF'
+		FROM assessments WHERE ward_code = '00019' AND year = 2023`)
+	evidenceID := queryInt(t, dbURL, `SELECT id FROM evidence WHERE title = 'Biên bản Điện Biên'`)
+	c := signIn(t, srv, "badinh")
+
+	r := get(t, c, srv.URL+"/2023/wards/00019")
+	if r.status != 200 {
+		t.Fatalf("a predecessor's page = %d, want 200", r.status)
+	}
+	mustContain(t, "predecessor page", r.body, "Phường Điện Biên", `href="/2025/wards/10001"`)
+	if strings.Contains(r.body, `action="/2023/wards/00019/submit"`) || strings.Contains(r.body, "/review") {
+		t.Error("the successor's officer is offered to change a predecessor")
+	}
+	for path, want := range map[string]int{
+		"/2023/wards/00019/criteria/13":         200,
+		"/2023/wards/00019/history":             200,
+		"/evidence/" + strconv.Itoa(evidenceID): 200,
+		"/2023/wards/00013":                     200,
+		"/2023/wards/09552":                     403, // not taken over by 10001
+		"/2023/units/001":                       403, // the old district as a whole
+		"/2023/wards/00019/dossier.pdf":         200,
+	} {
+		if r := get(t, c, srv.URL+path); r.status != want {
+			t.Errorf("GET %s = %d, want %d", path, r.status, want)
+		}
+	}
+	before := dbState(t, dbURL)
+	if r := post(t, c, srv.URL+"/2023/wards/00019/criteria/13", url.Values{"status": {"met"}, "value": {"95"}, "version": {"1"}}); r.status != 403 {
+		t.Errorf("saving a predecessor's criterion = %d, want 403", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("a refused save changed the database")
 	}
 }

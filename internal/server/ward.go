@@ -20,7 +20,7 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := authorize(r, assess.Read, v.Path); err != nil {
+	if err := s.authorizeRead(r, v.Path); err != nil {
 		return err
 	}
 	sc := wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}

@@ -54,8 +54,14 @@ func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, erro
 	if err != nil {
 		return wardScope{}, err
 	}
-	if err := authorize(r, p, path); err != nil {
-		return wardScope{}, err
+	var authz error
+	if p == assess.Read {
+		authz = s.authorizeRead(r, path)
+	} else {
+		authz = authorize(r, p, path)
+	}
+	if authz != nil {
+		return wardScope{}, authz
 	}
 	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}, nil
 }

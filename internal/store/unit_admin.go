@@ -142,6 +142,29 @@ func (s *Store) DeactivateUnit(ctx context.Context, actor assess.Actor, code str
 	})
 }
 
+// TakenOverWithin reports whether a ward that took ward over — directly or
+// through later mergers — lies in the subtree of unit: the people of a
+// successor may read the history of the wards it replaced.
+func (s *Store) TakenOverWithin(ctx context.Context, ward, unit string) (bool, error) {
+	var ok bool
+	err := s.pool.QueryRow(ctx, `
+		WITH RECURSIVE later AS (
+		    SELECT new_code AS code FROM unit_successors WHERE old_code = $1
+		    UNION
+		    SELECT s.new_code FROM unit_successors s JOIN later ON s.old_code = later.code
+		),
+		above AS (
+		    SELECT code, parent_code FROM units WHERE code IN (SELECT code FROM later)
+		    UNION
+		    SELECT u.code, u.parent_code FROM units u JOIN above ON u.code = above.parent_code
+		)
+		SELECT EXISTS (SELECT 1 FROM above WHERE code = $2)`, ward, unit).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("successors of %s within %s: %w", ward, unit, err)
+	}
+	return ok, nil
+}
+
 // lineageSQL lists the wards ward $1 took over ('from') and those that took
 // it over ('to').
 const lineageSQL = `
