@@ -119,3 +119,25 @@ func TestMalformedInputIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// An address whose query is not UTF-8 is refused on every route, with a
+// message, before any page echoes it back.
+func TestQueryNotUTF8IsRefused(t *testing.T) {
+	srv := newPortal(t)
+	c := signIn(t, srv, "hanoi")
+	for _, path := range []string{"/2023/units/01?q=%ff%fe", "/2023/units/01/summary.csv?x=%ff", "/2023/wards/09552?%ff=1",
+		"/login?next=%ff", "/lang?to=en&next=%ff"} {
+		r := get(t, c, srv.URL+path)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("%s = %d, want 400", path, r.status)
+			continue
+		}
+		if strings.Contains(r.body, "\xff") || !strings.Contains(r.body, "Địa chỉ trang có ký tự không hợp lệ") {
+			t.Errorf("%s: %.300s", path, r.body)
+		}
+	}
+	r := get(t, c, srv.URL+"/api/v1/2023/units/01/summary?x=%ff")
+	if r.status != http.StatusBadRequest || !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") || !strings.Contains(r.body, "UTF-8") {
+		t.Errorf("API with a query not in UTF-8 = %d %s %.200s", r.status, r.header.Get("Content-Type"), r.body)
+	}
+}

@@ -38,6 +38,27 @@ func parseForm(r *http.Request) error {
 	return nil
 }
 
+// textQuery refuses an address whose query holds bytes that are not UTF-8:
+// no link of the portal makes one, and pages would echo them back.
+func (s *Server) textQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for key, values := range r.URL.Query() {
+			if !utf8.ValidString(key) || slices.ContainsFunc(values, func(v string) bool { return !utf8.ValidString(v) }) {
+				refuse := func(http.ResponseWriter, *http.Request) error {
+					return &Error{Status: http.StatusBadRequest, Key: "err.query.utf8", Err: fmt.Errorf("query field %q is not UTF-8", strings.ToValidUTF8(key, "?"))}
+				}
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					s.api(refuse)(w, r)
+				} else {
+					s.page(refuse)(w, r)
+				}
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // parseYear reads {year}: four digits, or 400.
 func parseYear(r *http.Request) (int, error) {
 	s := urlParam(r, "year")

@@ -18,6 +18,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(securityHeaders)
 	r.Use(limitBody)
 	r.Use(withLang)
+	r.Use(s.textQuery)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
