@@ -52,6 +52,7 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 	if tracer != nil {
 		cfg.ConnConfig.Tracer = tracer
 	}
+	readDefaults(cfg)
 	scfg := cfg.Copy()
 	scfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
 	sessions, err := pgxpool.NewWithConfig(ctx, scfg)
@@ -66,6 +67,15 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 	return &Store{pool: pool, read: pool, sessions: sessions}, nil
 }
 
+// readDefaults gives connections enough memory to sort a national list of
+// wards (10,000 rows with their statuses) in memory rather than on disk,
+// unless the database URL says otherwise.
+func readDefaults(cfg *pgxpool.Config) {
+	if _, set := cfg.ConnConfig.RuntimeParams["work_mem"]; !set {
+		cfg.ConnConfig.RuntimeParams["work_mem"] = "16MB"
+	}
+}
+
 // UseReadReplica sends dashboards' and exports' reads to the replica at
 // url. A replica lags a little behind the primary: pages that must show a
 // change at once (the ward page, the forms) keep reading the primary.
@@ -74,6 +84,7 @@ func (s *Store) UseReadReplica(ctx context.Context, url string) error {
 	if err != nil {
 		return fmt.Errorf("parse read replica URL: %w", err)
 	}
+	readDefaults(cfg)
 	read, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect to read replica: %w", err)
