@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/csv"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -201,5 +202,78 @@ func TestHostileNamesInExports(t *testing.T) {
 	page := get(t, c, srv.URL+"/2023/units/268").body
 	if !strings.Contains(page, `=HYPERLINK(&#34;http://evil.example&#34;,&#34;bấm vào đây&#34;)`) {
 		t.Error("the dashboard does not show the name escaped")
+	}
+}
+
+// Text with HTML, script, SQL and control characters is stored as typed and
+// is inert everywhere it is shown: pages escape it, the CSV and XLSX hold it
+// as text, the PDF prints it.
+func TestHostileTextIsInert(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	name := "<script>alert('x')</script> P'; DROP TABLE units; --\x07"
+	note := "<img src=x onerror=alert(1)>\t'); DELETE FROM results; --\x1b[31m"
+	execSQL(t, dbURL, `INSERT INTO units (code, kind, name, parent_code) VALUES ('66667', 'ward', $1, '268')`, name)
+	officer := signIn(t, srv, "phula")
+	if r := post(t, officer, srv.URL+"/2024/wards/09552/criteria/2", url.Values{"status": {"in_progress"}, "note": {note}, "version": {"0"}}); r.status != 303 {
+		t.Fatalf("saving the note = %d", r.status)
+	}
+	if got := queryRow[string](t, dbURL, `SELECT note FROM results r JOIN assessments a ON a.id = r.assessment_id WHERE a.ward_code = '09552' AND a.year = 2024 AND r.number = 2`); got != note {
+		t.Errorf("stored note %q, want it as typed", got)
+	}
+	reviewer := signIn(t, srv, "hanoi")
+	if r := post(t, reviewer, srv.URL+"/2024/wards/09552/criteria/2/comments", url.Values{"body": {name}}); r.status != 303 {
+		t.Fatalf("comment = %d", r.status)
+	}
+	inert := func(what, body string) {
+		t.Helper()
+		for _, raw := range []string{"<script>", "<img src=x", "\x07", "\x1b"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%s holds %q as markup or a raw control character", what, raw)
+			}
+		}
+	}
+	for _, path := range []string{"/2024/wards/09552", "/2024/wards/09552/criteria/2", "/2024/wards/09552/history", "/2023/units/268", "/2023/wards/66667"} {
+		r := get(t, reviewer, srv.URL+path)
+		if r.status != 200 {
+			t.Errorf("%s = %d", path, r.status)
+		}
+		inert(path, r.body)
+	}
+	mustContain(t, "criterion page", get(t, reviewer, srv.URL+"/2024/wards/09552/criteria/2").body,
+		"&lt;img src=x onerror=alert(1)&gt;", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", "--␛[31m", "--␇")
+
+	ministry := signIn(t, srv, "bocongan")
+	r := get(t, ministry, srv.URL+"/2023/units/268/summary.csv")
+	found := false
+	for _, rec := range csvRecords(t, r.body)[1:] {
+		if rec[4] == "66667" {
+			found = rec[5] == name
+		}
+	}
+	if !found {
+		t.Errorf("the CSV does not hold the name as typed")
+	}
+	r = get(t, ministry, srv.URL+"/2023/units/268/summary.xlsx")
+	f, err := excelize.OpenReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatalf("the XLSX with a control character cannot be read: %v", err)
+	}
+	defer f.Close()
+	rows, _ := f.GetRows(export.SheetSummary)
+	found = false
+	for _, row := range rows {
+		if row[4] == "66667" {
+			found = strings.HasPrefix(row[5], "<script>alert('x')</script> P'; DROP TABLE units; --")
+		}
+	}
+	if !found {
+		t.Error("the XLSX does not hold the name as text")
+	}
+	r = get(t, ministry, srv.URL+"/2023/units/268/summary.pdf")
+	if r.status != 200 {
+		t.Fatalf("PDF = %d", r.status)
+	}
+	if text := pdfText(t, []byte(r.body)); !strings.Contains(text, "<script>alert('x')</script>") {
+		t.Errorf("the PDF does not print the name: %.300s", text)
 	}
 }

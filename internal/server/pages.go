@@ -113,11 +113,37 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 	if err := c.Render(r.Context(), &buf); err != nil {
 		return err
 	}
+	page := buf.Bytes()
+	if bytes.ContainsFunc(page, isControl) {
+		page = showControls(page)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	// A known length spares the chunked encoding.
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
-	_, err := buf.WriteTo(w)
+	_, err := w.Write(page)
 	return err
+}
+
+// isControl reports the control characters that have no place in a page:
+// all but tab, line feed and carriage return. The templates hold none, so
+// any in a page come from what users typed.
+func isControl(r rune) bool {
+	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+}
+
+// showControls writes each control character a user typed — stored as
+// typed — as its Unicode picture (␇ for a bell, ␛ for an escape), so that it
+// is seen and does nothing.
+func showControls(page []byte) []byte {
+	return bytes.Map(func(r rune) rune {
+		switch {
+		case r == 0x7f:
+			return '\u2421'
+		case isControl(r):
+			return 0x2400 + r
+		}
+		return r
+	}, page)
 }
