@@ -114,7 +114,7 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 		return err
 	}
 	page := buf.Bytes()
-	if bytes.ContainsFunc(page, isControl) {
+	if hasControl(page) {
 		page = showControls(page)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -131,6 +131,17 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 // any in a page come from what users typed.
 func isControl(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f
+}
+
+// hasControl is isControl over bytes: in UTF-8 the control characters are
+// single bytes that no longer character contains, so bytes are enough.
+func hasControl(page []byte) bool {
+	for _, b := range page {
+		if isControl(rune(b)) {
+			return true
+		}
+	}
+	return false
 }
 
 // showControls writes each control character a user typed — stored as
