@@ -93,8 +93,17 @@ func (p *portal) client(ctx context.Context, username string, role assess.Role, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := p.st.UserByUsername(ctx, username); err != nil {
+	if u, err := p.st.UserByUsername(ctx, username); err != nil {
 		if _, err := p.st.CreateUser(ctx, assess.Actor{}, store.NewUser{Username: username, FullName: username, Role: string(role), UnitCode: unit, PasswordHash: hash}); err != nil {
+			return nil, err
+		}
+	} else if u.UnitCode != unit {
+		// A country measured again (--reuse) may have another ward in draft.
+		err := p.st.Transact(ctx, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE users SET unit_code = $2 WHERE username = $1`, username, unit)
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
