@@ -49,7 +49,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		if idle >= sessionTouch {
 			s.sessions.Put(ctx, sessionSeen, now.Unix())
 		}
-		u, err := s.store.UserByID(r.Context(), id)
+		u, err := s.store.UserByID(ctx, id)
 		switch {
 		case errors.Is(err, store.ErrNotFound) || err == nil && !u.Active:
 			if err := s.sessions.Destroy(r.Context()); err != nil {
