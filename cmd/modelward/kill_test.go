@@ -6,8 +6,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os/exec"
 	"syscall"
 	"testing"
@@ -15,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"modelward/internal/seed"
 	"modelward/internal/testdb"
 )
 
@@ -31,13 +28,7 @@ func TestKillDuringUpload(t *testing.T) {
 		return cmd
 	}
 	server := start()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm("http://"+addr+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
-	if err != nil || res.StatusCode != 303 {
-		t.Fatalf("sign in: %v %v", res.StatusCode, err)
-	}
-	res.Body.Close()
+	c := signInAt(t, addr)
 
 	// Send half an upload, then kill the server.
 	pr, pw := io.Pipe()
@@ -89,7 +80,7 @@ func TestKillDuringUpload(t *testing.T) {
 	}
 	// A new server starts and serves.
 	server = start()
-	res, err = c.Get("http://" + addr + "/2024/wards/09552")
+	res, err := c.Get("http://" + addr + "/2024/wards/09552")
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("after restart: %v %v", res.StatusCode, err)
 	}

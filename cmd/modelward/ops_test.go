@@ -7,8 +7,6 @@ import (
 	"mime/multipart"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -19,7 +17,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"modelward/internal/seed"
 	"modelward/internal/testdb"
 	"modelward/migrations"
 )
@@ -90,13 +87,7 @@ func TestCopiesStartTogetherOnEmptyDatabase(t *testing.T) {
 	if out, err := seedCmd.CombinedOutput(); err != nil {
 		t.Fatalf("seed: %v\n%s", err, out)
 	}
-	jar, _ := cookiejar.New(nil) // cookies are per host, whatever the port
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm("http://"+addrs[0]+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in: %v %v", res, err)
-	}
-	res.Body.Close()
+	c := signInAt(t, addrs[0])
 	for _, addr := range addrs {
 		res, err := c.Get("http://" + addr + "/2023/wards/09552")
 		if err != nil {
@@ -138,13 +129,7 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 	addr := freeAddr(t)
 	server := startServe(t, dbURL, addr)
 	waitReady(t, addr, 10*time.Second)
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm("http://"+addr+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in: %v %v", res, err)
-	}
-	res.Body.Close()
+	c := signInAt(t, addr)
 
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
