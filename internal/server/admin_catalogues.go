@@ -78,7 +78,6 @@ func (s *Server) adminCopyCatalogue(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if len(form.Errors) > 0 {
-		form.To = strings.ToValidUTF8(form.To, "")
 		return s.renderCatalogues(w, r, http.StatusBadRequest, web.CataloguesPage{Copy: form})
 	}
 	s.flash(r, "cat.flash.copied", strconv.Itoa(to))
@@ -254,9 +253,6 @@ func parseCriterion(r *http.Request, number string) (assess.Criterion, web.Crite
 		c.Threshold = t
 	default:
 		form.Errors["kind"] = "cat.err.kind"
-	}
-	for _, p := range []*string{&form.Group, &form.GroupVI, &form.GroupEN, &form.TitleVI, &form.TitleEN, &form.Unit, &form.Threshold} {
-		*p = strings.ToValidUTF8(*p, "")
 	}
 	return c, form, nil
 }

@@ -46,7 +46,6 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error 
 	form := web.TokenForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Username: strings.TrimSpace(r.PostForm.Get("username")), Errors: map[string]string{}}
 	if form.Name == "" || !checkText(form.Name, 100) {
 		form.Errors["name"] = "tokens.err.name"
-		form.Name = strings.ToValidUTF8(form.Name, "")
 	}
 	if form.Username == "" || !checkText(form.Username, 64) {
 		form.Errors["username"] = "tokens.err.user"

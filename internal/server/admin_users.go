@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -90,8 +89,7 @@ func (in newUserInput) validate() map[string]string {
 	if assess.CheckUsername(in.Username) != nil {
 		errs["username"] = "admin.err.username"
 	}
-	if in.FullName == "" || !utf8.ValidString(in.FullName) || utf8.RuneCountInString(in.FullName) > 200 ||
-		strings.ContainsFunc(in.FullName, func(r rune) bool { return r < ' ' }) {
+	if in.FullName == "" || !checkText(in.FullName, 200) || strings.ContainsFunc(in.FullName, func(r rune) bool { return r < ' ' }) {
 		errs["full_name"] = "admin.err.fullname"
 	}
 	if !assess.Role(in.Role).Valid() {
@@ -112,9 +110,6 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := web.NewUserForm{Username: in.Username, FullName: in.FullName, Role: in.Role, Unit: in.Unit, Errors: in.validate()}
-	if !utf8.ValidString(form.Username) {
-		form.Username = ""
-	}
 	if len(form.Errors) > 0 {
 		return s.renderAdminUsers(w, r, http.StatusBadRequest, web.AdminUsersPage{Form: form})
 	}

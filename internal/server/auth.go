@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -191,7 +190,7 @@ func (in loginInput) validate() (field, key string) {
 	if in.Username == "" {
 		return "username", "login.err.username.empty"
 	}
-	if !utf8.ValidString(in.Username) || assess.CheckUsername(in.Username) != nil {
+	if assess.CheckUsername(in.Username) != nil {
 		return "username", "login.err.username.invalid"
 	}
 	if in.Password == "" {
@@ -210,7 +209,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	form := web.LoginForm{Username: in.Username, Next: in.Next}
-	if !utf8.ValidString(in.Username) || len(in.Username) > 200 {
+	if len(in.Username) > 200 {
 		form.Username = ""
 	}
 	if field, key := in.validate(); key != "" {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -154,7 +153,7 @@ func (in resultInput) validate(c assess.Criterion, yearEndOpen bool) (store.Resu
 		errs["version"] = "crit.err.version"
 	}
 	ch.Version = v
-	if !utf8.ValidString(in.Note) || utf8.RuneCountInString(in.Note) > 4000 || strings.ContainsRune(in.Note, 0) {
+	if !checkText(in.Note, 4000) {
 		errs["note"] = "crit.err.note"
 	}
 	status, value, err := c.Judge(assess.Status(in.Status), in.Value, yearEndOpen)
@@ -193,9 +192,6 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	ch, errs := in.validate(c, s.yearEndOpen(sc.Catalogue))
 	l := langOf(r)
 	typed := web.ResultForm{Status: in.Status, Value: in.Value, Note: in.Note, Version: ch.Version, Errors: errs}
-	if !utf8.ValidString(typed.Note) {
-		typed.Note = strings.ToValidUTF8(typed.Note, "\uFFFD")
-	}
 	if len(errs) > 0 {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusBadRequest, func(p *web.CriterionPage) {
 			typed.Version = p.Form.Version

@@ -71,6 +71,9 @@ func parseEvidence(w http.ResponseWriter, r *http.Request) (evidenceUpload, erro
 			if err != nil {
 				return up, bodyError(err)
 			}
+			if !utf8.Valid(b) {
+				return up, errFormNotUTF8(part.FormName())
+			}
 			if part.FormName() == "title" {
 				up.Title = strings.TrimSpace(string(b))
 			} else {
@@ -111,7 +114,7 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 		}
 		e.ContentType = t
 	}
-	if up.Title == "" || !utf8.ValidString(up.Title) || utf8.RuneCountInString(up.Title) > 300 || strings.ContainsRune(up.Title, 0) {
+	if up.Title == "" || !checkText(up.Title, 300) {
 		errs["title"] = "evidence.err.title"
 	}
 	dated, err := time.Parse(time.DateOnly, up.Dated)
@@ -139,9 +142,6 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.rerenderCriterion(w, r, sc, c, status, func(p *web.CriterionPage) {
 			p.Upload.Title, p.Upload.Dated, p.Upload.Errors = up.Title, up.Dated, errs
-			if !utf8.ValidString(p.Upload.Title) {
-				p.Upload.Title = ""
-			}
 		})
 	}
 	e.Year, e.Ward, e.Number = sc.Year, sc.Ward.Code, c.Number

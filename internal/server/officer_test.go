@@ -275,6 +275,7 @@ func TestEvidence(t *testing.T) {
 		{"executable", "a.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), "x", "2024-03-01", 415, "Chỉ nhận tệp PDF"},
 		{"too large", "big.pdf", big, "x", "2024-03-01", 413, "Tệp lớn hơn 20 MB."},
 		{"cut short", "half.pdf", samplePDF[:len(samplePDF)-10], "x", "2024-03-01", 400, "Tệp bị thiếu phần cuối"},
+		{"title not UTF-8", "a.pdf", samplePDF, "\xff\xfe", "2024-03-01", 400, "Biểu mẫu có ký tự không hợp lệ"},
 		{"outside the year", "a.pdf", samplePDF, "x", "2023-12-31", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
 		{"bad date", "a.pdf", samplePDF, "x", "31/12/2024", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
 		{"no title", "a.pdf", samplePDF, "", "2024-03-01", 400, "Hãy nhập tên minh chứng"},

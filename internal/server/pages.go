@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -30,32 +31,50 @@ func parseForm(r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
 	}
-	for key, values := range r.Form {
-		if !utf8.ValidString(key) || slices.ContainsFunc(values, func(v string) bool { return !utf8.ValidString(v) }) {
-			return &Error{Status: http.StatusBadRequest, Key: "err.form.utf8", Err: fmt.Errorf("field %q is not UTF-8", strings.ToValidUTF8(key, "?"))}
-		}
+	if key, bad := notUTF8(r.Form); bad {
+		return errFormNotUTF8(key)
 	}
 	return nil
+}
+
+// notUTF8 finds a field whose name or a value is not UTF-8.
+func notUTF8(values url.Values) (string, bool) {
+	for key, vs := range values {
+		if !utf8.ValidString(key) || slices.ContainsFunc(vs, func(v string) bool { return !utf8.ValidString(v) }) {
+			return key, true
+		}
+	}
+	return "", false
+}
+
+func errFormNotUTF8(field string) error {
+	return &Error{Status: http.StatusBadRequest, Key: "err.form.utf8", Err: fmt.Errorf("field %q is not UTF-8", strings.ToValidUTF8(field, "?"))}
+}
+
+// checkText refuses text that is not valid UTF-8, holds a null character or
+// is longer than max characters. (Forms are checked for UTF-8 as they are
+// read; multipart fields and stored text come here too.)
+func checkText(s string, max int) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0) && utf8.RuneCountInString(s) <= max
 }
 
 // textQuery refuses an address whose query holds bytes that are not UTF-8:
 // no link of the portal makes one, and pages would echo them back.
 func (s *Server) textQuery(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for key, values := range r.URL.Query() {
-			if !utf8.ValidString(key) || slices.ContainsFunc(values, func(v string) bool { return !utf8.ValidString(v) }) {
-				refuse := func(http.ResponseWriter, *http.Request) error {
-					return &Error{Status: http.StatusBadRequest, Key: "err.query.utf8", Err: fmt.Errorf("query field %q is not UTF-8", strings.ToValidUTF8(key, "?"))}
-				}
-				if strings.HasPrefix(r.URL.Path, "/api/") {
-					s.api(refuse)(w, r)
-				} else {
-					s.page(refuse)(w, r)
-				}
-				return
-			}
+		key, bad := notUTF8(r.URL.Query())
+		if !bad {
+			next.ServeHTTP(w, r)
+			return
 		}
-		next.ServeHTTP(w, r)
+		refuse := func(http.ResponseWriter, *http.Request) error {
+			return &Error{Status: http.StatusBadRequest, Key: "err.query.utf8", Err: fmt.Errorf("query field %q is not UTF-8", strings.ToValidUTF8(key, "?"))}
+		}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.api(refuse)(w, r)
+		} else {
+			s.page(refuse)(w, r)
+		}
 	})
 }
 

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -26,12 +25,6 @@ func parseReview(r *http.Request) (reviewInput, error) {
 	}
 	f := r.PostForm
 	return reviewInput{Decision: f.Get("decision"), Reason: strings.TrimSpace(f.Get("reason")), Version: f.Get("version")}, nil
-}
-
-// checkText refuses text that is not valid UTF-8, holds a null character or
-// is longer than max characters.
-func checkText(s string, max int) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0) && utf8.RuneCountInString(s) <= max
 }
 
 // parseVersion reads an optional version field: empty means "do not check".
