@@ -58,20 +58,20 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	urls := map[string]string{}
 	for name, n := range map[string]int{"modelward_bench_big": *wards, "modelward_bench_small": 100} {
 		if *reuse {
-			if url, ok := generatedDatabase(ctx, admin, name); ok {
+			if dbURL, ok := generatedDatabase(ctx, admin, name); ok {
 				fmt.Fprintf(stdout, "reusing %s\n", name)
-				urls[name] = url
+				urls[name] = dbURL
 				continue
 			}
 		}
-		url, err := freshDatabase(ctx, admin, name)
+		dbURL, err := freshDatabase(ctx, admin, name)
 		if err != nil {
 			return err
 		}
-		if _, err := store.Migrate(ctx, url); err != nil {
+		if _, err := store.Migrate(ctx, dbURL); err != nil {
 			return err
 		}
-		st, err := store.Open(ctx, url)
+		st, err := store.Open(ctx, dbURL)
 		if err != nil {
 			return err
 		}
@@ -82,7 +82,7 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 		fmt.Fprintf(stdout, "generated %d wards × %d years in %s\n", n, *years, time.Since(start).Round(time.Millisecond))
-		urls[name] = url
+		urls[name] = dbURL
 	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
@@ -130,11 +130,11 @@ func freshDatabase(ctx context.Context, adminURL, name string) (string, error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+id); err != nil {
 		return "", err
 	}
-	return databaseURLFor(ctx, adminURL, name)
+	return databaseURLFor(adminURL, name)
 }
 
 // databaseURLFor is adminURL pointing at database name instead.
-func databaseURLFor(_ context.Context, adminURL, name string) (string, error) {
+func databaseURLFor(adminURL, name string) (string, error) {
 	u, err := url.Parse(adminURL)
 	if err != nil {
 		return "", err
@@ -146,11 +146,11 @@ func databaseURLFor(_ context.Context, adminURL, name string) (string, error) {
 // generatedDatabase returns the URL of database name when a previous run
 // generated a country in it.
 func generatedDatabase(ctx context.Context, adminURL, name string) (string, bool) {
-	url, err := databaseURLFor(ctx, adminURL, name)
+	dbURL, err := databaseURLFor(adminURL, name)
 	if err != nil {
 		return "", false
 	}
-	conn, err := pgx.Connect(ctx, url)
+	conn, err := pgx.Connect(ctx, dbURL)
 	if err != nil {
 		return "", false
 	}
@@ -159,5 +159,5 @@ func generatedDatabase(ctx context.Context, adminURL, name string) (string, bool
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM assessments WHERE year = $1`, lastYear).Scan(&n); err != nil || n == 0 {
 		return "", false
 	}
-	return url, true
+	return dbURL, true
 }

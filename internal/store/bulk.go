@@ -89,16 +89,11 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 				if a.State == assess.Recognized {
 					decided = time.Date(a.Year+1, time.April, 22, 0, 0, 0, 0, time.UTC)
 				}
-				cat := criteria[a.Year]
 				stored := make(map[int]assess.Status, len(a.Results))
 				for _, r := range a.Results {
 					stored[r.Number] = r.Status
 				}
-				standing := assess.ComputeStanding(cat, stored)
-				statuses := make([]string, len(cat))
-				for i, k := range cat {
-					statuses[i] = string(k.Shown(stored[k.Number]))
-				}
+				standing, statuses := storedStanding(criteria[a.Year], stored)
 				rows = append(rows, []any{a.Ward, a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
 					standing.Met, standing.PendingYearEnd, statuses})
 				return nil

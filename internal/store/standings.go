@@ -107,14 +107,20 @@ func refreshAssessment(ctx context.Context, tx pgx.Tx, id int64, year int) error
 	if err != nil {
 		return err
 	}
-	st := assess.ComputeStanding(catalogue, stored)
+	st, statuses := storedStanding(catalogue, stored)
+	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4 WHERE id = $1`,
+		id, st.Met, st.PendingYearEnd, statuses)
+	return err
+}
+
+// storedStanding is what an assessment keeps of its standing: the counts,
+// and the shown status of each criterion in catalogue order.
+func storedStanding(catalogue []assess.Criterion, stored map[int]assess.Status) (assess.Standing, []string) {
 	statuses := make([]string, len(catalogue))
 	for i, c := range catalogue {
 		statuses[i] = string(c.Shown(stored[c.Number]))
 	}
-	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4 WHERE id = $1`,
-		id, st.Met, st.PendingYearEnd, statuses)
-	return err
+	return assess.ComputeStanding(catalogue, stored), statuses
 }
 
 // WardStandings lists every ward in the subtree of unit code that exists at
