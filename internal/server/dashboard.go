@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -90,16 +91,22 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	default:
 		d.Sort = "code"
 	}
-	d.SortHrefs = map[string]string{}
-	for _, k := range []string{"code", "standing.desc", "standing.asc"} {
+	// Links to the ward table keep the filters (and the sort) and change
+	// one thing.
+	wardsLink := func(change, to string, keep ...string) string {
 		v := url.Values{}
-		for _, key := range []string{"q", "district", "state", "min", "max"} {
+		for _, key := range keep {
 			if q.Get(key) != "" {
 				v.Set(key, q.Get(key))
 			}
 		}
-		v.Set("sort", k)
-		d.SortHrefs[k] = self + "?" + v.Encode() + "#wards"
+		v.Set(change, to)
+		return self + "?" + v.Encode() + "#wards"
+	}
+	filters := []string{"q", "district", "state", "min", "max"}
+	d.SortHrefs = map[string]string{}
+	for _, k := range []string{"code", "standing.desc", "standing.asc"} {
+		d.SortHrefs[k] = wardsLink("sort", k, filters...)
 	}
 	sortWards(shown, d.Sort)
 
@@ -115,14 +122,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.Pages = pages
 		d.PageNo = page
 		link := func(n int) string {
-			v := url.Values{}
-			for _, key := range []string{"q", "district", "state", "min", "max", "sort"} {
-				if q.Get(key) != "" {
-					v.Set(key, q.Get(key))
-				}
-			}
-			v.Set("page", strconv.Itoa(n))
-			return self + "?" + v.Encode() + "#wards"
+			return wardsLink("page", strconv.Itoa(n), slices.Concat(filters, []string{"sort"})...)
 		}
 		if page > 1 {
 			d.PrevHref = link(page - 1)
