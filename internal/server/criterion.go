@@ -32,10 +32,12 @@ func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request) error {
 // starts from the stored result.
 func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion) (web.CriterionPage, error) {
 	ctx := r.Context()
-	a, err := s.store.Assessment(ctx, sc.Year, sc.Ward.Code)
+	// The assessment, its evidence and its comments in one round trip.
+	v, err := s.store.WardView(ctx, sc.Year, sc.Ward.Code)
 	if err != nil {
 		return web.CriterionPage{}, err
 	}
+	a := v.Assessment
 	l := langOf(r)
 	res := a.Results[c.Number]
 	p := web.CriterionPage{
@@ -64,20 +66,12 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 		p.Unit = l.Unit(c.Unit)
 		p.ScaleHint = l.T("scale." + string(c.Scale))
 	}
-	evidence, err := s.store.EvidenceOf(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return web.CriterionPage{}, err
-	}
-	for _, e := range evidence {
+	for _, e := range v.Evidence {
 		if e.Number == c.Number {
 			p.Evidence = append(p.Evidence, evidenceRow(l, sc, e))
 		}
 	}
-	comments, err := s.store.Comments(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return web.CriterionPage{}, err
-	}
-	for _, cm := range comments {
+	for _, cm := range v.Comments {
 		if cm.Number == c.Number {
 			p.Comments = append(p.Comments, web.CommentRow{Author: cm.Author, Role: l.T("role." + string(cm.Role)), Body: cm.Body, At: cm.At})
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -93,7 +94,7 @@ func (d *download) start() error {
 	h := d.w.Header()
 	h.Set("Content-Type", d.contentType)
 	if d.filename != "" {
-		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, d.filename))
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": d.filename}))
 	}
 	h.Set("Cache-Control", "private, no-store")
 	d.started = true
@@ -121,29 +122,19 @@ func (s *Server) sendFile(w http.ResponseWriter, r *http.Request, contentType, f
 
 // dossier writes the ward's dossier for recognition as PDF.
 func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Read)
+	sc, v, err := s.loadWardView(r)
 	if err != nil {
 		return err
 	}
-	ctx := r.Context()
-	a, err := s.store.Assessment(ctx, sc.Year, sc.Ward.Code)
+	if sc.Ward.Kind != "ward" {
+		return errNotFound
+	}
+	changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 10000)
 	if err != nil {
 		return err
 	}
-	evidence, err := s.store.EvidenceOf(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return err
-	}
-	comments, err := s.store.Comments(ctx, sc.Ward.Code, sc.Year)
-	if err != nil {
-		return err
-	}
-	changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, 0, 10000)
-	if err != nil {
-		return err
-	}
-	d := export.Dossier{Path: sc.Path, Year: sc.Year, Criteria: sc.Catalogue.Criteria, Assessment: a,
-		Evidence: evidence, Comments: comments, GeneratedBy: userOf(r).FullName, GeneratedAt: s.now()}
+	d := export.Dossier{Path: sc.Path, Year: sc.Year, Criteria: sc.Catalogue.Criteria, Assessment: v.Assessment,
+		Evidence: v.Evidence, Comments: v.Comments, GeneratedBy: userOf(r).FullName, GeneratedAt: s.now()}
 	for i := len(changes) - 1; i >= 0; i-- {
 		if strings.HasPrefix(changes[i].Action, "assessment_") {
 			d.Decisions = append(d.Decisions, changes[i])

@@ -12,25 +12,35 @@ import (
 // ward shows a ward's assessment for a year, criterion by criterion, with
 // what the signed-in user may do next.
 func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
-	year, err := parseYear(r)
+	sc, v, err := s.loadWardView(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.store.WardView(r.Context(), year, urlParam(r, "code"))
-	if err != nil {
-		return err
-	}
-	if err := s.authorizeRead(r, v.Path); err != nil {
-		return err
-	}
-	sc := wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}
 	if sc.Ward.Kind != "ward" {
-		http.Redirect(w, r, unitHref(year, sc.Ward), http.StatusSeeOther)
+		http.Redirect(w, r, unitHref(sc.Year, sc.Ward), http.StatusSeeOther)
 		return nil
 	}
 	return s.renderWard(w, r, sc, v, http.StatusOK, func(p *web.WardPage) {
 		p.Flash, p.FlashArgs = s.popFlash(r)
 	})
+}
+
+// loadWardView reads {year} and {code} with everything the ward page shows,
+// in one round trip, and checks that the signed-in user may read it. The
+// unit may turn out not to be a ward; the caller checks sc.Ward.Kind.
+func (s *Server) loadWardView(r *http.Request) (wardScope, store.WardView, error) {
+	year, err := parseYear(r)
+	if err != nil {
+		return wardScope{}, store.WardView{}, err
+	}
+	v, err := s.store.WardView(r.Context(), year, urlParam(r, "code"))
+	if err != nil {
+		return wardScope{}, store.WardView{}, err
+	}
+	if err := s.authorizeRead(r, v.Path); err != nil {
+		return wardScope{}, store.WardView{}, err
+	}
+	return wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}, v, nil
 }
 
 // renderWard builds the ward page from its view and writes it with status,

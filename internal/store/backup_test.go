@@ -60,7 +60,8 @@ func TestBackupAndRestore(t *testing.T) {
 			t.Errorf("%d: the summary differs after restore", year)
 		}
 	}
-	list, err := st2.EvidenceOf(ctx, "09552", 2024)
+	v, err := st2.WardView(ctx, 2024, "09552")
+	list := v.Evidence
 	if err != nil || len(list) != 1 || !bytes.Equal(list[0].SHA256, sum[:]) {
 		t.Fatalf("evidence after restore: %+v, %v", list, err)
 	}

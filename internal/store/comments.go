@@ -42,21 +42,8 @@ func (s *Store) AddComment(ctx context.Context, actor assess.Actor, ward string,
 	})
 }
 
-// Comments lists the comments on a ward's assessment for a year, oldest
-// first, by criterion.
-func (s *Store) Comments(ctx context.Context, ward string, year int) ([]Comment, error) {
-	rows, err := s.pool.Query(ctx, commentsSQL, ward, year)
-	if err != nil {
-		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
-	}
-	list, err := pgx.CollectRows(rows, scanComment)
-	if err != nil {
-		return nil, fmt.Errorf("comments of %s %d: %w", ward, year, err)
-	}
-	return list, nil
-}
-
-// commentsSQL lists the comments on ward $1's assessment of year $2.
+// commentsSQL lists the comments on ward $1's assessment of year $2, oldest
+// first, by criterion (read with the ward view).
 const commentsSQL = `
 	SELECT c.id, c.number, u.full_name, u.role, c.body, c.created_at
 	FROM comments c

@@ -82,7 +82,9 @@ const evidenceFrom = `FROM evidence e
 	LEFT JOIN users up ON up.id = e.uploaded_by
 	LEFT JOIN users rm ON rm.id = e.removed_by`
 
-// evidenceOfSQL lists the evidence of ward $1's assessment of year $2.
+// evidenceOfSQL lists the evidence of ward $1's assessment of year $2,
+// removed files included, by criterion and upload time (read with the ward
+// view).
 const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
 	WHERE a.ward_code = $1 AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`
 
@@ -91,20 +93,6 @@ func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	err := r.Scan(&e.ID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
 		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt)
 	return e, err
-}
-
-// EvidenceOf lists the evidence of a ward's assessment for a year, removed
-// files included, by criterion and upload time.
-func (s *Store) EvidenceOf(ctx context.Context, ward string, year int) ([]Evidence, error) {
-	rows, err := s.pool.Query(ctx, evidenceOfSQL, ward, year)
-	if err != nil {
-		return nil, fmt.Errorf("evidence of %s %d: %w", ward, year, err)
-	}
-	list, err := pgx.CollectRows(rows, scanEvidence)
-	if err != nil {
-		return nil, fmt.Errorf("evidence of %s %d: %w", ward, year, err)
-	}
-	return list, nil
 }
 
 // EvidenceByID returns one evidence record without its content.

@@ -139,7 +139,8 @@ func TestEvidenceAndWorkflow(t *testing.T) {
 	if err := st.RemoveEvidence(ctx, who, "09552", 2024, id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second removal: %v", err)
 	}
-	list, _ := st.EvidenceOf(ctx, "09552", 2024)
+	v, _ := st.WardView(ctx, 2024, "09552")
+	list := v.Evidence
 	if len(list) != 1 || list[0].RemovedAt == nil || list[0].RemovedBy != "Công an phường Phú La" {
 		t.Errorf("removed evidence is not kept as removed: %+v", list)
 	}
