@@ -46,14 +46,7 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 				continue
 			}
 			for _, k := range catalogue {
-				var cmp, threshold, scale *string
-				if k.Kind == assess.Measure {
-					cmp, threshold, scale = (*string)(&k.Comparator), &k.Threshold, (*string)(&k.Scale)
-				}
-				if _, err := tx.Exec(ctx, `
-					INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13)`,
-					year, k.Number, k.Group, k.GroupVI, k.GroupEN, k.TitleVI, k.TitleEN, k.Kind, k.Unit, cmp, threshold, scale, k.YearEnd); err != nil {
+				if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
 					return err
 				}
 			}

@@ -133,16 +133,9 @@ func (s *Store) SaveCriterion(ctx context.Context, actor assess.Actor, year int,
 			return err
 		}
 		var before []byte
-		var cmp, threshold, scale *string
-		if c.Kind == assess.Measure {
-			cmp, threshold, scale = (*string)(&c.Comparator), &c.Threshold, (*string)(&c.Scale)
-		}
-		args := []any{year, c.Number, c.Group, c.GroupVI, c.GroupEN, c.TitleVI, c.TitleEN, c.Kind, c.Unit, cmp, threshold, scale, c.YearEnd}
+		args := criterionArgs(year, c)
 		if isNew {
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13)
-				ON CONFLICT (year, number) DO NOTHING`, args...)
+			tag, err := tx.Exec(ctx, insertCriterionSQL+` ON CONFLICT (year, number) DO NOTHING`, args...)
 			if err != nil {
 				return err
 			}

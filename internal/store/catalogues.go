@@ -27,6 +27,22 @@ const criteriaSQL = `
 		       coalesce(comparator, ''), coalesce(threshold::text, ''), coalesce(scale, ''), year_end
 		FROM criteria WHERE year = $1 ORDER BY number`
 
+// insertCriterionSQL adds a criterion to a catalogue; criterionArgs gives
+// its arguments.
+const insertCriterionSQL = `
+	INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13)`
+
+// criterionArgs are criterion k of year's columns, in insertCriterionSQL's
+// order; a check has no comparator, threshold or scale.
+func criterionArgs(year int, k assess.Criterion) []any {
+	var cmp, threshold, scale *string
+	if k.Kind == assess.Measure {
+		cmp, threshold, scale = (*string)(&k.Comparator), &k.Threshold, (*string)(&k.Scale)
+	}
+	return []any{year, k.Number, k.Group, k.GroupVI, k.GroupEN, k.TitleVI, k.TitleEN, k.Kind, k.Unit, cmp, threshold, scale, k.YearEnd}
+}
+
 func scanCriterion(r pgx.CollectableRow) (assess.Criterion, error) {
 	var k assess.Criterion
 	err := r.Scan(&k.Number, &k.Group, &k.GroupVI, &k.GroupEN, &k.TitleVI, &k.TitleEN,

@@ -82,17 +82,7 @@ func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 			}
 			added["catalogues"]++
 			for _, k := range c.Criteria {
-				var cmp, threshold, scale *string
-				if k.Kind == assess.Measure {
-					cmp, threshold, scale = (*string)(&k.Comparator), &k.Threshold, (*string)(&k.Scale)
-				}
-				_, err := tx.Exec(ctx, `
-					INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en,
-					                      kind, unit, comparator, threshold, scale, year_end)
-					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::numeric, $12, $13)`,
-					c.Year, k.Number, k.Group, k.GroupVI, k.GroupEN, k.TitleVI, k.TitleEN,
-					k.Kind, k.Unit, cmp, threshold, scale, k.YearEnd)
-				if err != nil {
+				if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(c.Year, k)...); err != nil {
 					return fmt.Errorf("criterion %d of %d: %w", k.Number, c.Year, err)
 				}
 			}
