@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -61,7 +62,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if fullName == "" {
 			fullName = *username
 		}
-		if _, err := st.CreateUser(ctx, cli, store.NewUser{Username: *username, FullName: fullName, Role: *role, UnitCode: *unit, PasswordHash: hash}); err != nil {
+		if _, err := st.CreateUser(ctx, cli, store.NewUser{Username: *username, FullName: fullName, Role: *role, UnitCode: *unit, On: time.Now(), PasswordHash: hash}); err != nil {
 			return fmt.Errorf("user add: %w", err)
 		}
 		fmt.Fprintf(stdout, "user %s added\n", *username)

@@ -60,17 +60,19 @@ type Actor struct {
 	Username string
 	Name     string
 	Role     Role
+	UnitID   int64 // the identity of the user's unit
 	UnitCode string
 }
 
 // Can reports whether the actor may do p to the unit whose path in the
-// tree, root first, is path. A user's scope is their unit and its subtree.
+// tree, root first, is path (the units' identities: a code names other
+// units at other times). A user's scope is their unit and its subtree.
 // This is the one access policy; every route asks it.
-func (a Actor) Can(p Permission, path []string) bool {
+func (a Actor) Can(p Permission, path []int64) bool {
 	if len(path) == 0 || a.ID == 0 {
 		return false
 	}
-	inScope := slices.Contains(path, a.UnitCode)
+	inScope := slices.Contains(path, a.UnitID)
 	switch a.Role {
 	case Admin:
 		return p == Read || p == Export || p == Administer

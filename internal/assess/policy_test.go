@@ -4,22 +4,25 @@ import "testing"
 
 func TestPolicy(t *testing.T) {
 	var (
-		phuLa    = []string{"VN", "01", "268", "09552"}
-		moLao    = []string{"VN", "01", "268", "09541"}
-		haDong   = []string{"VN", "01", "268"}
-		hanoi    = []string{"VN", "01"}
-		nation   = []string{"VN"}
-		haiChau  = []string{"VN", "48", "490", "20227"}
-		officer  = Actor{ID: 1, Role: WardOfficer, UnitCode: "09552"}
-		city     = Actor{ID: 2, Role: Reviewer, UnitCode: "01"}
-		district = Actor{ID: 3, Role: Reviewer, UnitCode: "268"}
-		ministry = Actor{ID: 4, Role: Ministry, UnitCode: "VN"}
-		admin    = Actor{ID: 5, Role: Admin, UnitCode: "VN"}
+		phuLa    = []int64{1, 2, 3, 4}
+		moLao    = []int64{1, 2, 3, 5}
+		haDong   = []int64{1, 2, 3}
+		hanoi    = []int64{1, 2}
+		nation   = []int64{1}
+		haiChau  = []int64{1, 6, 7, 8}
+		officer  = Actor{ID: 1, Role: WardOfficer, UnitID: 4, UnitCode: "09552"}
+		city     = Actor{ID: 2, Role: Reviewer, UnitID: 2, UnitCode: "01"}
+		district = Actor{ID: 3, Role: Reviewer, UnitID: 3, UnitCode: "268"}
+		ministry = Actor{ID: 4, Role: Ministry, UnitID: 1, UnitCode: "VN"}
+		admin    = Actor{ID: 5, Role: Admin, UnitID: 1, UnitCode: "VN"}
+		// Phường Kiến Hưng has carried code 09552 since 1 July 2025; Phú
+		// La carried it before. The code is the same, the unit is not.
+		kienHung = Actor{ID: 6, Role: WardOfficer, UnitID: 9, UnitCode: "09552"}
 	)
 	tests := []struct {
 		who  Actor
 		p    Permission
-		path []string
+		path []int64
 		want bool
 	}{
 		{officer, Read, phuLa, true},
@@ -66,8 +69,11 @@ func TestPolicy(t *testing.T) {
 		{admin, Review, phuLa, false},
 		{admin, Recognise, phuLa, false},
 
+		{kienHung, Read, phuLa, false},
+		{kienHung, Edit, phuLa, false},
+
 		{Actor{}, Read, nation, false},
-		{Actor{ID: 9, Role: "boss", UnitCode: "VN"}, Read, nation, false},
+		{Actor{ID: 9, Role: "boss", UnitID: 1, UnitCode: "VN"}, Read, nation, false},
 		{ministry, Read, nil, false},
 	}
 	for _, tt := range tests {

@@ -94,13 +94,13 @@ func (p *portal) client(ctx context.Context, username string, role assess.Role, 
 		return nil, err
 	}
 	if u, err := p.st.UserByUsername(ctx, username); err != nil {
-		if _, err := p.st.CreateUser(ctx, assess.Actor{}, store.NewUser{Username: username, FullName: username, Role: string(role), UnitCode: unit, PasswordHash: hash}); err != nil {
+		if _, err := p.st.CreateUser(ctx, assess.Actor{}, store.NewUser{Username: username, FullName: username, Role: string(role), UnitCode: unit, On: time.Now(), PasswordHash: hash}); err != nil {
 			return nil, err
 		}
 	} else if u.UnitCode != unit {
 		// A country measured again (--reuse) may have another ward in draft.
 		err := p.st.Transact(ctx, func(tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `UPDATE users SET unit_code = $2 WHERE username = $1`, username, unit)
+			_, err := tx.Exec(ctx, `UPDATE users SET unit_id = (SELECT id FROM units WHERE code = $2 AND upper_inf(span)) WHERE username = $1`, username, unit)
 			return err
 		})
 		if err != nil {
@@ -482,9 +482,6 @@ func dashboardQueries(ctx context.Context, st *store.Store, year int, unit strin
 	if _, err := st.Catalogue(ctx, year); err != nil {
 		return err
 	}
-	if _, err := st.UnitPath(ctx, unit); err != nil {
-		return err
-	}
 	if _, err := st.Years(ctx); err != nil {
 		return err
 	}
@@ -492,7 +489,11 @@ func dashboardQueries(ctx context.Context, st *store.Store, year int, unit strin
 	if err != nil {
 		return err
 	}
-	if _, err := st.Children(ctx, year, unit); err != nil {
+	path, err := st.UnitPath(ctx, year, unit)
+	if err != nil {
+		return err
+	}
+	if _, err := st.Children(ctx, year, path[len(path)-1].ID); err != nil {
 		return err
 	}
 	// The handler looks up the previous year for one page of the table.

@@ -49,7 +49,15 @@ func CSVHeader(criteria []assess.Criterion) []string {
 	for _, c := range criteria {
 		h = append(h, fmt.Sprintf("c%02d", c.Number))
 	}
-	return h
+	return append(h, "level", "decision_no", "decision_date")
+}
+
+// decisionDate is the decision_date column: YYYY-MM-DD, or empty.
+func decisionDate(w store.WardStanding) string {
+	if w.DecisionDate == nil {
+		return ""
+	}
+	return w.DecisionDate.Format(time.DateOnly)
 }
 
 // wardState is the status column: the workflow state, or not_started for a

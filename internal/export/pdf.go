@@ -39,7 +39,8 @@ var summaryColumns = []struct {
 	title string
 	width float64
 }{
-	{"Mã", 13}, {"Phường", 44}, {"Quận/huyện", 34}, {"Trạng thái", 24}, {"Đạt", 13}, {"Chờ CN", 12},
+	{"Mã", 12}, {"Phường", 38}, {"Quận/huyện", 28}, {"Trạng thái", 22}, {"Đạt", 11}, {"Chờ CN", 11},
+	{"Cấp", 9}, {"Quyết định", 24},
 }
 
 // WritePDF writes the summary on A4 landscape pages: who made it and when,
@@ -79,10 +80,11 @@ func WritePDF(w io.Writer, s Summary) error {
 	err = s.Each(func(ws store.WardStanding) error {
 		wards++
 		cells := []string{ws.Code, fit(pdf, ws.Name, summaryColumns[1].width), fit(pdf, ws.District, summaryColumns[2].width),
-			web.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd)}
+			web.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd),
+			levelMark(ws.Level), fit(pdf, decision(ws), summaryColumns[7].width)}
 		for i, c := range summaryColumns {
 			align := "L"
-			if i >= 4 {
+			if i >= 4 && i <= 5 {
 				align = "R"
 			}
 			pdf.CellFormat(c.width, 5, cells[i], "1", 0, align, false, 0, "")
@@ -124,4 +126,23 @@ func fit(pdf *fpdf.Fpdf, s string, width float64) string {
 		r = r[:len(r)-1]
 	}
 	return string(r) + "…"
+}
+
+// levelMark is the registration level in the PDF's narrow column.
+func levelMark(level string) string {
+	switch level {
+	case "ministry":
+		return "Bộ"
+	case "city":
+		return "Tỉnh"
+	}
+	return ""
+}
+
+// decision is a recognition decision as the PDF shows it: "2878, 22/04/2025".
+func decision(ws store.WardStanding) string {
+	if ws.DecisionNo == "" || ws.DecisionDate == nil {
+		return ""
+	}
+	return ws.DecisionNo + ", " + web.VI.Date(*ws.DecisionDate)
 }

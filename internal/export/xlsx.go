@@ -26,7 +26,7 @@ func xlsxHeader(s Summary) []any {
 	for _, c := range s.Criteria {
 		h = append(h, fmt.Sprintf("TC%02d", c.Number))
 	}
-	return h
+	return append(h, "Cấp đăng ký", "Số quyết định", "Ngày quyết định")
 }
 
 // WriteXLSX writes the summary as a workbook with excelize's streaming
@@ -130,6 +130,7 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 		for _, st := range ws.Statuses {
 			row = append(row, string(st))
 		}
+		row = append(row, ws.Level, ws.DecisionNo, decisionDate(ws))
 		wards++
 		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
 			distribution[ws.Standing.Met]++

@@ -2,183 +2,217 @@ package seed
 
 import (
 	"fmt"
+	"math/big"
+	"strconv"
 	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
 )
 
-// Values of the measures for a ward that meets them, and for one that
-// does not. Illustrative.
-var (
-	metValues    = map[int]string{4: "0", 8: "0", 10: "0", 11: "0", 12: "-5", 13: "92", 14: "100", 16: "0", 18: "-3", 19: "2", 20: "97", 21: "91"}
-	notMetValues = map[int]string{4: "1", 8: "1", 10: "1", 11: "1", 12: "4", 13: "84", 14: "96", 16: "2", 18: "6", 19: "0", 20: "89", 21: "82"}
-)
-
 // Phú La's own figures at the November 2023 inspection.
 var phuLa2023 = map[int]string{10: "0", 13: "91", 14: "100", 12: "-8"}
 
-// shortfalls are the criteria the demo wards fall short on, taken in turn.
-var shortfalls = []int{6, 13, 17, 20, 21, 9, 14, 19, 12, 22, 16, 18, 4, 2, 3, 15}
-
-// ward describes how one demo ward stands: which criteria are short, which
-// year-end ones are still open, and any figures of its own.
-type ward struct {
-	code        string
-	year        int
-	state       assess.State
-	short       []int
-	openYearEnd bool
-	values      map[int]string
-	submitted   *time.Time
-	decisionNo  string
-	decision    *time.Time
+// notMet names the criteria a ward is known to have missed, where the
+// programme's note says which (Điện Biên: its headquarters).
+var notMet = map[string][]int{
+	"2022/00019": {6},
+	"2024/00019": {4},
 }
 
-func date(y int, m time.Month, d int) *time.Time {
+// shortfalls are the criteria the demo wards fall short on, taken in turn,
+// per catalogue size.
+var shortfalls = map[int][]int{
+	22: {6, 13, 17, 20, 21, 9, 14, 19, 12, 22, 16, 18, 4, 2, 3, 15},
+	20: {4, 15, 17, 10, 13, 6, 11, 19, 3, 7, 8, 12, 14, 16, 18, 20},
+}
+
+// decisions are the recognition decisions of the demo: the 2024 one for
+// the three Quảng Nam wards is real (Quyết định số 2878, ngày 22/4/2025);
+// the 2022 one is illustrative.
+var decisions = map[int]struct {
+	no   string
+	date time.Time
+}{
+	2022: {"1523", time.Date(2023, time.April, 14, 0, 0, 0, 0, time.UTC)},
+	2024: {"2878", time.Date(2025, time.April, 22, 0, 0, 0, 0, time.UTC)},
+}
+
+// returnReasons are why a province sent an assessment back.
+var returnReasons = map[string]string{
+	"2026/00070": "Đề nghị bổ sung biên bản kiểm tra trụ sở (tiêu chí 4) và số liệu camera an ninh (tiêu chí 6) có xác nhận của UBND phường.",
+}
+
+func at(y int, m time.Month, d int) *time.Time {
 	t := time.Date(y, m, d, 9, 0, 0, 0, time.UTC)
 	return &t
 }
 
-// demoAssessments builds the demo assessments: Hà Nội 2023 as at the
-// Ministry's November 2023 inspection, three wards in 2022, and the three
-// post-reform wards in draft for 2025.
-func demoAssessments(criteria []assess.Criterion, units []store.Unit) ([]store.NewAssessment, error) {
-	var wards []ward
-
-	// Hà Nội 2023: three wards at 19/22 submitted, then 11 at 18/22,
-	// 6 at 16/22 and 6 at 15/22 in draft, in the order of the unit file.
-	top := map[string]bool{"09552": true, "00019": true, "00211": true}
-	for _, code := range []string{"09552", "00019", "00211"} {
-		w := ward{code: code, year: 2023, state: assess.Submitted, openYearEnd: true, submitted: date(2023, time.November, 20)}
-		if code == "09552" {
-			w.values = phuLa2023
-		}
-		wards = append(wards, w)
+// programme builds the demo's registrations and assessments from
+// demo-programme.csv: for each line, a registration at its level and an
+// assessment in its state with as many criteria met as the line says.
+// The criteria left are the year-end ones first while the year is open
+// (pending year end), then those the note names, then shortfalls in turn.
+func programme(byYear map[int][]assess.Criterion) ([]store.NewAssessment, error) {
+	rows, err := readCSV("demo-programme.csv", "year,ward_code,level,state,met,note")
+	if err != nil {
+		return nil, err
 	}
-	next := 0
-	take := func(n int) []int {
-		var s []int
-		for range n {
-			s = append(s, shortfalls[next%len(shortfalls)])
-			next++
-		}
-		return s
-	}
-	i := 0
-	for _, u := range hanoiWards(units) {
-		if top[u] {
-			continue
-		}
-		short := 1
-		switch {
-		case i >= 17:
-			short = 4
-		case i >= 11:
-			short = 3
-		}
-		wards = append(wards, ward{code: u, year: 2023, state: assess.Draft, openYearEnd: true, short: take(short)})
-		i++
-	}
-	if i != 23 {
-		return nil, fmt.Errorf("demo: Hà Nội has %d wards besides the three leaders, want 23", i)
-	}
-
-	// 2022: judged through the year end.
-	wards = append(wards,
-		ward{code: "00019", year: 2022, state: assess.Approved, short: []int{6}, submitted: date(2022, time.December, 5)},
-		ward{code: "26740", year: 2022, state: assess.Recognized, submitted: date(2022, time.December, 2),
-			decisionNo: "2878", decision: date(2023, time.April, 22)},
-		ward{code: "20227", year: 2022, state: assess.Approved, short: []int{20}, submitted: date(2022, time.December, 9)},
-	)
-
+	next := map[int]int{}
 	var out []store.NewAssessment
-	for _, w := range wards {
-		a, err := w.assessment(criteria)
+	for i, r := range rows {
+		line := i + 2
+		year, err := strconv.Atoi(r[0])
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("demo-programme.csv line %d: year: %w", line, err)
+		}
+		criteria, ok := byYear[year]
+		if !ok {
+			return nil, fmt.Errorf("demo-programme.csv line %d: no catalogue for %d", line, year)
+		}
+		met, err := strconv.Atoi(r[4])
+		if err != nil || met < 0 || met > len(criteria) {
+			return nil, fmt.Errorf("demo-programme.csv line %d: met %q", line, r[4])
+		}
+		state := assess.State(r[3])
+		if !state.Valid() {
+			return nil, fmt.Errorf("demo-programme.csv line %d: state %q", line, r[3])
+		}
+		key := r[0] + "/" + r[1]
+		a := store.NewAssessment{WardCode: r[1], Year: year, Level: r[2], State: state, ReturnReason: returnReasons[key]}
+		if state == assess.Returned && a.ReturnReason == "" {
+			a.ReturnReason = "Đề nghị bổ sung minh chứng."
+		}
+		if state != assess.Draft {
+			a.SubmittedAt = at(year, time.November, 20)
+		}
+		if state == assess.Approved || state == assess.Recognized {
+			a.ApprovedAt = at(year, time.December, 10)
+		}
+		if state == assess.Recognized {
+			d, ok := decisions[year]
+			if !ok {
+				return nil, fmt.Errorf("demo-programme.csv line %d: no decision for %d", line, year)
+			}
+			a.DecisionNo, a.DecisionDate = d.no, &d.date
+		}
+
+		// Which criteria are not met, and how each stands.
+		open := state == assess.Draft || state == assess.Submitted || state == assess.Returned
+		left := len(criteria) - met
+		missing := map[int]assess.Status{}
+		if open {
+			for _, c := range criteria {
+				if c.YearEnd && len(missing) < left {
+					missing[c.Number] = "" // pending year end
+				}
+			}
+		}
+		for _, n := range notMet[key] {
+			if len(missing) < left {
+				missing[n] = assess.NotMet
+			}
+		}
+		short := shortfalls[len(criteria)]
+		for len(missing) < left {
+			n := short[next[len(criteria)]%len(short)]
+			next[len(criteria)]++
+			if _, taken := missing[n]; taken {
+				continue
+			}
+			missing[n] = assess.NotMet
+			if open && len(missing)%2 == 0 {
+				missing[n] = assess.InProgress
+			}
+		}
+		for _, c := range criteria {
+			res, err := result(c, missing, year, r[1])
+			if err != nil {
+				return nil, fmt.Errorf("demo-programme.csv line %d: %w", line, err)
+			}
+			a.Results = append(a.Results, res)
 		}
 		out = append(out, a)
-	}
-	// 2025: the three post-reform wards have started, in draft.
-	for k, code := range []string{"10001", "10002", "10003"} {
-		out = append(out, started2025(code, criteria, 6+2*k))
 	}
 	return out, nil
 }
 
-// hanoiWards lists the pre-reform Hà Nội wards in the order of the unit file.
-func hanoiWards(units []store.Unit) []string {
-	inHanoi := map[string]bool{"01": true}
-	var wards []string
-	for _, u := range units {
-		if !inHanoi[u.ParentCode] || u.ValidTo == nil {
-			continue
-		}
-		inHanoi[u.Code] = true
-		if u.Kind == "ward" {
-			wards = append(wards, u.Code)
-		}
-	}
-	return wards
-}
-
-func (w ward) assessment(criteria []assess.Criterion) (store.NewAssessment, error) {
-	a := store.NewAssessment{WardCode: w.code, Year: w.year, State: w.state,
-		SubmittedAt: w.submitted, DecisionNo: w.decisionNo, DecisionDate: w.decision}
-	short := map[int]bool{}
-	for _, n := range w.short {
-		short[n] = true
-	}
-	for k, c := range criteria {
-		r := store.Result{Number: c.Number}
-		switch {
-		case c.YearEnd && w.openYearEnd:
-			r.Status = assess.NotStarted
-			if k%2 == 0 {
-				r.Status = assess.InProgress
-				r.Note = "Chờ kết quả đánh giá cuối năm."
-			}
-		case c.Kind == assess.Measure:
-			r.Value = metValues[c.Number]
-			if v, ok := w.values[c.Number]; ok {
-				r.Value = v
-			}
-			if short[c.Number] {
-				r.Value = notMetValues[c.Number]
-			}
-			st, err := c.Evaluate(r.Value)
-			if err != nil {
-				return a, fmt.Errorf("demo %s %d: %w", w.code, w.year, err)
-			}
-			r.Status = st
-		case short[c.Number]:
+// result is one criterion's demo result: met unless missing says how it
+// falls short; a year-end criterion left open is not started or in
+// progress. A measure's value is chosen on the right side of its
+// threshold, and its status follows from the value as in the portal.
+func result(c assess.Criterion, missing map[int]assess.Status, year int, ward string) (store.Result, error) {
+	r := store.Result{Number: c.Number, Status: assess.Met}
+	st, short := missing[c.Number]
+	switch {
+	case short && st == "":
+		r.Status = assess.NotStarted
+		if c.Number%2 == 1 {
 			r.Status = assess.InProgress
-			r.Note = "Đang hoàn thiện, dự kiến đạt trong quý IV."
-			if c.Number%2 == 0 {
-				r.Status = assess.NotMet
-				r.Note = "Chưa đạt theo kết quả kiểm tra."
-			}
-		default:
-			r.Status = assess.Met
+			r.Note = "Chờ kết quả đánh giá cuối năm."
 		}
-		a.Results = append(a.Results, r)
+		return r, nil
+	case short && st == assess.InProgress:
+		r.Status = assess.InProgress
+		r.Note = "Đang hoàn thiện, dự kiến đạt trong quý IV."
+		return r, nil
+	case short:
+		r.Status = assess.NotMet
+		r.Note = "Chưa đạt theo kết quả kiểm tra."
 	}
-	return a, nil
+	if c.Kind != assess.Measure {
+		return r, nil
+	}
+	r.Note = ""
+	value := measureValue(c, r.Status == assess.Met)
+	if v, ok := phuLa2023[c.Number]; ok && year == 2023 && ward == "09552" && r.Status == assess.Met {
+		value = v
+	}
+	got, err := c.Evaluate(value)
+	if err != nil {
+		return r, err
+	}
+	if got != r.Status {
+		return r, fmt.Errorf("criterion %d: value %s is %s, want %s", c.Number, value, got, r.Status)
+	}
+	if _, err := c.ParseValue(value); err != nil {
+		return r, fmt.Errorf("criterion %d: value %s: %w", c.Number, value, err)
+	}
+	r.Value = value
+	return r, nil
 }
 
-// started2025 is a post-reform ward that has recorded its first done criteria.
-func started2025(code string, criteria []assess.Criterion, done int) store.NewAssessment {
-	a := store.NewAssessment{WardCode: code, Year: 2025, State: assess.Draft}
-	for _, c := range criteria {
-		if c.Number > done || c.YearEnd {
-			continue
+// measureValue is a value of measure c that meets its threshold, or one
+// that falls short, within the measure's scale.
+func measureValue(c assess.Criterion, met bool) string {
+	t, _ := new(big.Rat).SetString(c.Threshold)
+	add := func(d int64) string { return new(big.Rat).Add(t, big.NewRat(d, 1)).RatString() }
+	switch c.Comparator {
+	case assess.LessEqual, assess.Equal:
+		if met {
+			return add(0)
 		}
-		r := store.Result{Number: c.Number, Status: assess.Met}
-		if c.Kind == assess.Measure {
-			r.Value = metValues[c.Number]
+		return add(1)
+	case assess.Less:
+		if met {
+			return add(-5)
 		}
-		a.Results = append(a.Results, r)
+		return add(2)
+	case assess.Greater:
+		if met {
+			return add(1)
+		}
+		return add(0)
 	}
-	return a
+	// At least the threshold: a share tops out at 100.
+	if met {
+		if c.Scale == assess.Share && t.Cmp(big.NewRat(98, 1)) >= 0 {
+			return add(0)
+		}
+		return add(2)
+	}
+	if t.Sign() == 0 || t.Cmp(big.NewRat(1, 1)) == 0 {
+		return "0"
+	}
+	return add(-4)
 }

@@ -1,6 +1,8 @@
 // Package seed builds the demo data that `modelward seed --demo` loads: the
-// demo unit tree, the criteria catalogues, the demo users and the demo
-// assessments. The figures are illustrative.
+// official unit tree of Vietnam from April 2023 to today (data/vn, with
+// its licences), the criteria catalogues of 2022–2026, the demo users, and
+// the demo programme: which wards registered in which year at which level,
+// with their assessments. The figures are illustrative.
 package seed
 
 import (
@@ -17,38 +19,55 @@ import (
 	"modelward/internal/store"
 )
 
-//go:embed data/*.csv
+//go:embed data/*.csv data/vn/*.csv data/vn/LICENSES.txt
 var files embed.FS
 
 // DemoPassword is the password of every demo user.
 const DemoPassword = "modelward-demo"
 
-// DemoUsers are the demo sign-ins, as DESIGN.md names them.
+// DemoDay is the day the demo is set on: the year-end window of 2026 is
+// open. Demo users belong to the units in force that day.
+var DemoDay = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
+
+// DemoUsers are the demo sign-ins, as DESIGN.md names them. phula is an
+// officer of the ward with code 09552 on the demo's day: Phường Kiến Hưng,
+// which took over most of Phường Phú La in the reform of 1 July 2025.
 var DemoUsers = []store.NewUser{
 	{Username: "admin", FullName: "Quản trị hệ thống", Role: "admin", UnitCode: "VN"},
 	{Username: "bocongan", FullName: "Cục V05 – Bộ Công an", Role: "ministry", UnitCode: "VN"},
 	{Username: "hanoi", FullName: "Công an Thành phố Hà Nội", Role: "reviewer", UnitCode: "01"},
-	{Username: "phula", FullName: "Công an phường Phú La", Role: "ward_officer", UnitCode: "09552"},
+	{Username: "phula", FullName: "Công an phường Kiến Hưng", Role: "ward_officer", UnitCode: "09552"},
+}
+
+// catalogueYears says which catalogue file each demo year uses.
+var catalogueYears = []struct {
+	year int
+	file string
+}{
+	{2022, "criteria-2023.csv"}, {2023, "criteria-2023.csv"},
+	{2024, "criteria-2024.csv"}, {2025, "criteria-2024.csv"}, {2026, "criteria-2024.csv"},
 }
 
 // Demo returns the whole demo data set.
 func Demo() (store.Demo, error) {
 	var d store.Demo
 	var err error
-	if d.Units, err = readUnits(); err != nil {
+	if d.UnitsCSV, err = files.ReadFile("data/vn/units.csv"); err != nil {
 		return d, err
 	}
-	if d.Successors, err = readSuccessors(); err != nil {
+	if d.SuccessorsCSV, err = files.ReadFile("data/vn/successors.csv"); err != nil {
 		return d, err
 	}
-	criteria, err := readCriteria()
-	if err != nil {
-		return d, err
-	}
-	for _, year := range []int{2022, 2023, 2024, 2025} {
+	byYear := map[int][]assess.Criterion{}
+	for _, cy := range catalogueYears {
+		criteria, err := readCriteria(cy.file)
+		if err != nil {
+			return d, err
+		}
+		byYear[cy.year] = criteria
 		d.Catalogues = append(d.Catalogues, store.Catalogue{
-			Year:         year,
-			YearEndOpens: time.Date(year, time.November, 1, 0, 0, 0, 0, time.UTC),
+			Year:         cy.year,
+			YearEndOpens: time.Date(cy.year, time.November, 1, 0, 0, 0, 0, time.UTC),
 			Criteria:     criteria,
 		})
 	}
@@ -58,9 +77,13 @@ func Demo() (store.Demo, error) {
 	}
 	for _, u := range DemoUsers {
 		u.PasswordHash = hash
+		u.On = DemoDay
 		d.Users = append(d.Users, u)
 	}
-	d.Assessments, err = demoAssessments(criteria, d.Units)
+	if d.Quotas, err = readQuotas(); err != nil {
+		return d, err
+	}
+	d.Assessments, err = programme(byYear)
 	return d, err
 }
 
@@ -90,53 +113,31 @@ func readCSV(name string, header string) ([][]string, error) {
 	return rows, nil
 }
 
-func parseDate(s string) (*time.Time, error) {
-	if s == "" {
-		return nil, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
+func readQuotas() ([]store.Quota, error) {
+	rows, err := readCSV("demo-quotas.csv", "year,province_code,quota")
 	if err != nil {
 		return nil, err
 	}
-	return &t, nil
-}
-
-func readUnits() ([]store.Unit, error) {
-	rows, err := readCSV("demo-units.csv", "code,kind,name,parent_code,valid_from,valid_to")
-	if err != nil {
-		return nil, err
-	}
-	var units []store.Unit
+	var quotas []store.Quota
 	for i, r := range rows {
-		u := store.Unit{Code: r[0], Kind: r[1], Name: r[2], ParentCode: r[3]}
-		if u.ValidFrom, err = parseDate(r[4]); err != nil {
-			return nil, fmt.Errorf("demo-units.csv line %d: %w", i+2, err)
+		year, err1 := strconv.Atoi(r[0])
+		n, err2 := strconv.Atoi(r[2])
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("demo-quotas.csv line %d: not a number", i+2)
 		}
-		if u.ValidTo, err = parseDate(r[5]); err != nil {
-			return nil, fmt.Errorf("demo-units.csv line %d: %w", i+2, err)
-		}
-		units = append(units, u)
+		quotas = append(quotas, store.Quota{Year: year, ProvinceCode: r[1], Quota: n})
 	}
-	return units, nil
-}
-
-func readSuccessors() ([][2]string, error) {
-	rows, err := readCSV("demo-successors.csv", "old_code,new_code")
-	if err != nil {
-		return nil, err
-	}
-	var pairs [][2]string
-	for _, r := range rows {
-		pairs = append(pairs, [2]string{r[0], r[1]})
-	}
-	return pairs, nil
+	return quotas, nil
 }
 
 // Criteria2023 is the starting catalogue, from criteria-2023.csv.
-func Criteria2023() ([]assess.Criterion, error) { return readCriteria() }
+func Criteria2023() ([]assess.Criterion, error) { return readCriteria("criteria-2023.csv") }
 
-func readCriteria() ([]assess.Criterion, error) {
-	rows, err := readCSV("criteria-2023.csv", "number,group,group_vi,group_en,title_vi,title_en,kind,unit,comparator,threshold,year_end")
+// Criteria2024 is the catalogue from 2024 on, from criteria-2024.csv.
+func Criteria2024() ([]assess.Criterion, error) { return readCriteria("criteria-2024.csv") }
+
+func readCriteria(name string) ([]assess.Criterion, error) {
+	rows, err := readCSV(name, "number,group,group_vi,group_en,title_vi,title_en,kind,unit,comparator,threshold,year_end")
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +145,11 @@ func readCriteria() ([]assess.Criterion, error) {
 	for i, r := range rows {
 		n, err := strconv.Atoi(r[0])
 		if err != nil {
-			return nil, fmt.Errorf("criteria-2023.csv line %d: number: %w", i+2, err)
+			return nil, fmt.Errorf("%s line %d: number: %w", name, i+2, err)
 		}
 		yearEnd, err := strconv.ParseBool(r[10])
 		if err != nil {
-			return nil, fmt.Errorf("criteria-2023.csv line %d: year_end: %w", i+2, err)
+			return nil, fmt.Errorf("%s line %d: year_end: %w", name, i+2, err)
 		}
 		c := assess.Criterion{
 			Number: n, Group: r[1], GroupVI: r[2], GroupEN: r[3], TitleVI: r[4], TitleEN: r[5],
@@ -163,7 +164,7 @@ func readCriteria() ([]assess.Criterion, error) {
 	return cs, nil
 }
 
-// scaleOf tells the scale of a measure of the starting catalogue, which has
+// scaleOf tells the scale of a measure of the catalogue files, which have
 // no column for it: a percentage is a change against the previous year when
 // its title says so, a share otherwise; anything else is a count.
 func scaleOf(c assess.Criterion) assess.Scale {

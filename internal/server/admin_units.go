@@ -26,7 +26,7 @@ func (s *Server) renderUnits(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func describeUnit(u units.Unit) string {
-	text := fmt.Sprintf("%s %s (%s", u.Code, u.Name, u.Kind)
+	text := fmt.Sprintf("%s %s (%s", u.Code, u.Name, u.Type)
 	if u.Parent != "" {
 		text += ", ↑ " + u.Parent
 	}
@@ -58,7 +58,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer file.Close()
 	ctx := r.Context()
-	tree, pairs, err := s.store.UnitTree(ctx)
+	tree, links, err := s.store.UnitTree(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,21 +83,22 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		}
 		res.Unchanged = plan.Unchanged
 		words(plan.Problems)
-		if apply && plan.OK() {
-			if err := s.store.ApplyUnits(ctx, actor, plan); err != nil {
+		if apply && plan.OK() && !plan.Empty() {
+			if _, err := s.store.ApplyImport(ctx, actor, plan, nil); err != nil {
 				return err
 			}
 			res.Applied = true
 		}
 	case "successors":
-		plan := units.PlanSuccessors(file, tree, pairs)
+		plan := units.PlanSuccessors(file, units.PlanUnits(tree, nil, nil).Final, links)
 		for _, a := range plan.Adds {
-			res.Adds = append(res.Adds, web.ImportLine{Line: a.Line, Text: fmt.Sprintf("%s %s → %s %s", a.Old, tree[a.Old].Name, a.New, tree[a.New].Name)})
+			res.Adds = append(res.Adds, web.ImportLine{Line: a.Line, Text: fmt.Sprintf("%s %s → %s %s (%s, %s)",
+				a.Old.Code, a.Old.Name, a.New.Code, a.New.Name, web.VI.Date(a.On), a.Share)})
 		}
 		res.Unchanged = plan.Unchanged
 		words(plan.Problems)
-		if apply && plan.OK() {
-			if err := s.store.ApplySuccessors(ctx, actor, plan); err != nil {
+		if apply && plan.OK() && len(plan.Adds) > 0 {
+			if _, err := s.store.ApplyImport(ctx, actor, units.Plan{}, &plan); err != nil {
 				return err
 			}
 			res.Applied = true

@@ -119,7 +119,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = s.store.CreateUser(r.Context(), userOf(r).Actor(), store.NewUser{
-		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, PasswordHash: hash})
+		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, On: s.now(), PasswordHash: hash})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		form.Errors["unit"] = "admin.err.unit"

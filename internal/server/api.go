@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -103,6 +104,10 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 				"district_code": ws.DistrictCode, "district": ws.District,
 				"ward_code": ws.Code, "ward": ws.Name, "status": state,
 				"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
+				"level": ws.Level, "decision_no": ws.DecisionNo, "decision_date": nil,
+			}
+			if ws.DecisionDate != nil {
+				o["decision_date"] = ws.DecisionDate.Format(time.DateOnly)
 			}
 			for i, c := range cat.Criteria {
 				o[fmt.Sprintf("c%02d", c.Number)] = string(ws.Statuses[i])

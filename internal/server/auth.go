@@ -96,14 +96,14 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 // authorize asks the access policy whether the signed-in user may do p to
 // the unit at the end of path; 403 when not.
 func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
-	codes := make([]string, len(path))
+	ids := make([]int64, len(path))
 	for i, u := range path {
-		codes[i] = u.Code
+		ids[i] = u.ID
 	}
 	u := userOf(r)
-	if !u.Actor().Can(p, codes) {
+	if !u.Actor().Can(p, ids) {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden",
-			Err: fmt.Errorf("%s (%s of %s) may not %s %v", u.Username, u.Role, u.UnitCode, p, codes)}
+			Err: fmt.Errorf("%s (%s of %s #%d) may not %s %s (path %v)", u.Username, u.Role, u.UnitCode, u.UnitID, p, path[len(path)-1].Code, ids)}
 	}
 	return nil
 }
@@ -117,7 +117,7 @@ func (s *Server) authorizeRead(r *http.Request, path []store.Unit) error {
 	if err == nil || u.ID == 0 || len(path) == 0 || path[len(path)-1].Kind != "ward" {
 		return err
 	}
-	ok, lerr := s.store.TakenOverWithin(r.Context(), path[len(path)-1].Code, u.UnitCode)
+	ok, lerr := s.store.TakenOverWithin(r.Context(), path[len(path)-1].ID, u.UnitID)
 	if lerr != nil {
 		return lerr
 	}

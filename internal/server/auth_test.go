@@ -26,7 +26,7 @@ import (
 func dbState(t *testing.T, dbURL string) string {
 	t.Helper()
 	return queryRow[string](t, dbURL, `SELECT concat_ws(' | ',
-		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_code, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
+		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_id, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
 		(SELECT string_agg(concat_ws(',', id, state, version, updated_at), ';' ORDER BY id) FROM assessments),
 		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, note, version), ';' ORDER BY assessment_id, number) FROM results),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM units), (SELECT count(*) FROM criteria),
@@ -60,11 +60,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 		clients[u] = signIn(t, srv, u)
 	}
 	// Evidence in Phú La (Hà Nội) and in Hải Châu 1 (Đà Nẵng), recorded first.
-	if r := upload(t, clients["phula"], srv.URL+"/2024/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "Báo cáo", "2024-05-01"); r.status != 303 {
+	if r := upload(t, clients["phula"], srv.URL+"/2022/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "Báo cáo", "2022-05-01"); r.status != 303 {
 		t.Fatalf("upload = %d", r.status)
 	}
 	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
-		SELECT id, 2022, 20, 'Biên bản', '2022-06-01', 'application/pdf', 4, decode(repeat('00', 32), 'hex'), '%PDF' FROM assessments WHERE ward_code = '20227' AND year = 2022`)
+		SELECT id, 2022, 20, 'Biên bản', '2022-06-01', 'application/pdf', 4, decode(repeat('00', 32), 'hex'), '%PDF' FROM assessments WHERE ward_id = unit_in_year('20227', 2022) AND year = 2022`)
 	phulaEvidence := queryInt(t, dbURL, `SELECT min(id) FROM evidence`)
 	haiChauEvidence := queryInt(t, dbURL, `SELECT max(id) FROM evidence`)
 	type want map[string]int // role → status
@@ -95,13 +95,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/wards/09552/dossier.pdf", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/20227/dossier.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/api/v1/2023/units/01/summary", want{"anonymous": 401, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2024/wards/09552/criteria/13", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2024/wards/09541/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/09552/criteria/13", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/09541/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/20227/criteria/20", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
-		{"/2024/wards/09552/history", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/09552/history", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/20227/history", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
-		{"/2024/wards/09552/submit", want{"anonymous": 303, "phula": 200, "hanoi": 403, "bocongan": 403, "admin": 403}},
-		{"/2024/wards/09541/submit", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 403}},
+		{"/2022/wards/09552/submit", want{"anonymous": 303, "phula": 200, "hanoi": 403, "bocongan": 403, "admin": 403}},
+		{"/2022/wards/09541/submit", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 403}},
 		{fmt.Sprintf("/evidence/%d", phulaEvidence), want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{fmt.Sprintf("/evidence/%d", haiChauEvidence), want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 	}
@@ -130,11 +130,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/admin/tokens", url.Values{"name": {"x"}, "username": {"hanoi"}}},
 		{"/admin/tokens/1/revoke", nil},
 		{"/2022/wards/26740/reopen", url.Values{"reason": {"x"}}},
-		{"/admin/catalogues", url.Values{"from": {"2024"}, "to": {"2030"}}},
-		{"/admin/catalogues/2024/criteria/13", criterionValues("50")},
-		{"/admin/catalogues/2024/criteria/22/remove", nil},
-		{"/admin/catalogues/2024/year-end", url.Values{"year_end_opens": {"2024-10-01"}}},
-		{"/admin/units/deactivate", url.Values{"code": {"00004"}, "valid_to": {"2024-12-31"}}},
+		{"/admin/catalogues", url.Values{"from": {"2022"}, "to": {"2030"}}},
+		{"/admin/catalogues/2022/criteria/13", criterionValues("50")},
+		{"/admin/catalogues/2022/criteria/22/remove", nil},
+		{"/admin/catalogues/2022/year-end", url.Values{"year_end_opens": {"2022-10-01"}}},
+		{"/admin/units/deactivate", url.Values{"code": {"00004"}, "valid_to": {"2022-12-31"}}},
 	}
 	for _, rt := range writes {
 		for role, status := range map[string]int{"anonymous": 401, "phula": 403, "hanoi": 403, "bocongan": 403} {
@@ -148,9 +148,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{"/2024/wards/%s/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}},
-		{"/2024/wards/%s/evidence/" + fmt.Sprint(phulaEvidence) + "/remove", nil},
-		{"/2024/wards/%s/submit", nil},
+		{"/2022/wards/%s/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}},
+		{"/2022/wards/%s/evidence/" + fmt.Sprint(phulaEvidence) + "/remove", nil},
+		{"/2022/wards/%s/submit", nil},
 	}
 	for _, rt := range wardWrites {
 		for role, status := range map[string]int{"anonymous": 401, "hanoi": 403, "bocongan": 403, "admin": 403} {
@@ -165,11 +165,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 		}
 	}
 	for role, status := range map[string]int{"anonymous": 401, "hanoi": 403, "bocongan": 403, "admin": 403} {
-		if r := upload(t, clients[role], srv.URL+"/2024/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "x", "2024-05-01"); r.status != status {
+		if r := upload(t, clients[role], srv.URL+"/2022/wards/09552/criteria/13/evidence", "a.pdf", samplePDF, "x", "2022-05-01"); r.status != status {
 			t.Errorf("upload as %s = %d, want %d", role, r.status, status)
 		}
 	}
-	if r := upload(t, clients["phula"], srv.URL+"/2024/wards/09541/criteria/13/evidence", "a.pdf", samplePDF, "x", "2024-05-01"); r.status != 403 {
+	if r := upload(t, clients["phula"], srv.URL+"/2022/wards/09541/criteria/13/evidence", "a.pdf", samplePDF, "x", "2022-05-01"); r.status != 403 {
 		t.Errorf("upload to Mộ Lao as phula = %d, want 403", r.status)
 	}
 	if after := evidenceState(t, dbURL); after != before {
@@ -194,8 +194,8 @@ func TestSignInAnswers(t *testing.T) {
 	}
 
 	// An unknown user, a wrong password and a disabled user get one answer.
-	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash, active)
-		SELECT 'khoa', 'Tài khoản đã khóa', role, unit_code, password_hash, false FROM users WHERE username = 'phula'`)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash, active)
+		SELECT 'khoa', 'Tài khoản đã khóa', role, unit_id, password_hash, false FROM users WHERE username = 'phula'`)
 	unknown := login("nobody", seed.DemoPassword)
 	wrong := login("phula", "not the password")
 	disabled := login("khoa", seed.DemoPassword)

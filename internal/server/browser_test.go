@@ -188,7 +188,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	do(t, ctx, chromedp.Navigate(srv.URL+"/2024/wards/09552"))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552"))
 	signInBrowser(t, ctx, "phula", seed.DemoPassword)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.standing`)))
 	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm" {
@@ -216,11 +216,11 @@ func TestBrowserOfficerJourney(t *testing.T) {
 
 	// Upload a PDF as evidence and see its SHA-256.
 	do(t, ctx,
-		chromedp.Navigate(srv.URL+"/2024/wards/09552/criteria/13"),
+		chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/13"),
 		chromedp.WaitVisible(chromedp.CSS(`#u-file`)),
 		chromedp.SetUploadFiles(chromedp.CSS(`#u-file`), []string{pdf}),
 		chromedp.SendKeys(chromedp.CSS(`#u-title`), "Báo cáo quý III"),
-		chromedp.SetValue(chromedp.CSS(`#u-dated`), "2024-09-30"),
+		chromedp.SetValue(chromedp.CSS(`#u-dated`), "2022-09-30"),
 		chromedp.Submit(chromedp.CSS(`#u-title`)),
 		chromedp.WaitVisible(chromedp.CSS(`.evidence .sha`)),
 	)
@@ -231,11 +231,11 @@ func TestBrowserOfficerJourney(t *testing.T) {
 
 	// Submit, confirming, and find the page read-only.
 	do(t, ctx,
-		chromedp.Navigate(srv.URL+"/2024/wards/09552"),
+		chromedp.Navigate(srv.URL+"/2022/wards/09552"),
 		chromedp.Click(chromedp.CSS(`a.button.primary[href$="/submit"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/submit"] button`)),
 	)
-	if h := text(t, ctx, "h1"); h != "Gửi duyệt hồ sơ năm 2024" {
+	if h := text(t, ctx, "h1"); h != "Gửi duyệt hồ sơ năm 2022" {
 		t.Errorf("confirmation page %q", h)
 	}
 	do(t, ctx,
@@ -249,7 +249,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx, chromedp.Navigate(srv.URL+"/2024/wards/09552/criteria/13"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/13"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
 	// Only the discussion stays open to the officer.
 	critForms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main form:not([action$="/comments"])').length`))
 	if err != nil {
@@ -326,7 +326,7 @@ func TestBrowserReviewCycle(t *testing.T) {
 // The Ministry recognises a 22/22 ward and is refused for a 21/22 one.
 func TestBrowserRecognition(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
-	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_code = '00019' AND year = 2022)`)
+	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`)
 	refreshStandings(t, dbURL, 2022)
 	ctx := newBrowser(t)
 	recognise := func(ward string) {
@@ -385,8 +385,8 @@ func TestBrowserMinistryDownloadsExports(t *testing.T) {
 // took over and reads its record, with nothing offered to change.
 func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
-	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash)
-		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', '10001', password_hash FROM users WHERE username = 'phula'`)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', unit_in_year('00004', 2026), password_hash FROM users WHERE username = 'phula'`)
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
 	signInBrowser(t, ctx, "badinh", seed.DemoPassword)
@@ -395,7 +395,7 @@ func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
 		t.Fatalf("home is %q, want the officer's ward", h1)
 	}
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a[href="/2024/wards/00019"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`a[href="/2022/wards/00019"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
 	)
 	if h1 := text(t, ctx, "h1"); h1 != "Phường Điện Biên" {

@@ -17,7 +17,7 @@ func TestCatalogueManagement(t *testing.T) {
 	admin := signIn(t, srv, "admin")
 
 	// Copy a year.
-	r := post(t, admin, srv.URL+"/admin/catalogues", url.Values{"from": {"2024"}, "to": {"2026"}})
+	r := post(t, admin, srv.URL+"/admin/catalogues", url.Values{"from": {"2022"}, "to": {"2026"}})
 	if r.status != 303 || r.header.Get("Location") != "/admin/catalogues/2026" {
 		t.Fatalf("copy = %d %s", r.status, r.header.Get("Location"))
 	}
@@ -28,10 +28,10 @@ func TestCatalogueManagement(t *testing.T) {
 		t.Error("the copy does not open its year end on 1 November")
 	}
 	for name, form := range map[string]url.Values{
-		"existing year":  {"from": {"2024"}, "to": {"2023"}},
+		"existing year":  {"from": {"2022"}, "to": {"2023"}},
 		"unknown source": {"from": {"1999"}, "to": {"2027"}},
-		"bad year":       {"from": {"2024"}, "to": {"20x7"}},
-		"date elsewhere": {"from": {"2024"}, "to": {"2027"}, "year_end_opens": {"2026-11-01"}},
+		"bad year":       {"from": {"2022"}, "to": {"20x7"}},
+		"date elsewhere": {"from": {"2022"}, "to": {"2027"}, "year_end_opens": {"2026-11-01"}},
 	} {
 		if r := post(t, admin, srv.URL+"/admin/catalogues", form); r.status != 400 {
 			t.Errorf("%s = %d, want 400", name, r.status)
@@ -64,23 +64,23 @@ func TestCatalogueManagement(t *testing.T) {
 		"title":      func() url.Values { v := criterionValues("90"); v.Set("title_vi", ""); return v }(),
 		"kind":       func() url.Values { v := criterionValues("90"); v.Set("kind", "guess"); return v }(),
 	} {
-		r := post(t, admin, srv.URL+"/admin/catalogues/2024/criteria/13", form)
+		r := post(t, admin, srv.URL+"/admin/catalogues/2022/criteria/13", form)
 		if r.status != 400 {
 			t.Errorf("bad %s = %d, want 400", name, r.status)
 		}
 		mustContain(t, "bad "+name, r.body, "Biểu mẫu có lỗi, chưa lưu:")
 	}
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2024/year-end", url.Values{"year_end_opens": {"2025-01-01"}}); r.status != 400 {
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2022/year-end", url.Values{"year_end_opens": {"2025-01-01"}}); r.status != 400 {
 		t.Errorf("year end outside the year = %d", r.status)
 	}
 	if dbState(t, dbURL) != before {
 		t.Error("refused catalogue edits changed the database")
 	}
 	// An open year is edited freely, with the threshold as people write it.
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2024/criteria/13", criterionValues("92,5")); r.status != 303 {
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2022/criteria/13", criterionValues("92,5")); r.status != 303 {
 		t.Fatalf("edit = %d", r.status)
 	}
-	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2024 AND number = 13 AND threshold = 92.5`); n != 1 {
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2022 AND number = 13 AND threshold = 92.5`); n != 1 {
 		t.Error("the threshold was not saved as 92.5")
 	}
 

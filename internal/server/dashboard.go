@@ -44,7 +44,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	}
 	var children []store.Unit
 	if unit.Kind == "ministry" || unit.Kind == "province" {
-		if children, err = s.store.Children(ctx, year, unit.Code); err != nil {
+		if children, err = s.store.Children(ctx, year, unit.ID); err != nil {
 			return err
 		}
 	}

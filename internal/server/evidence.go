@@ -193,7 +193,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	path, err := s.store.UnitPath(ctx, e.Ward)
+	path, err := s.store.UnitPathByID(ctx, e.Year, e.WardID)
 	if err != nil {
 		return err
 	}

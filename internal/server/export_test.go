@@ -146,7 +146,7 @@ func TestDossier(t *testing.T) {
 	officer := signIn(t, srv, "phula")
 	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
 		SELECT id, 2023, 13, 'Báo cáo khám phá án quý III', '2023-09-30', 'application/pdf', 4, decode(repeat('ab', 32), 'hex'), '%PDF'
-		FROM assessments WHERE ward_code = '09552' AND year = 2023`)
+		FROM assessments WHERE ward_id = unit_in_year('09552', 2023) AND year = 2023`)
 	r := get(t, officer, srv.URL+"/2023/wards/09552")
 	mustContain(t, "ward page", r.body, `href="/2023/wards/09552/dossier.pdf"`)
 	r = get(t, officer, srv.URL+"/2023/wards/09552/dossier.pdf")
@@ -214,14 +214,14 @@ func TestHostileTextIsInert(t *testing.T) {
 	note := "<img src=x onerror=alert(1)>\t'); DELETE FROM results; --\x1b[31m"
 	execSQL(t, dbURL, `INSERT INTO units (code, kind, name, parent_code) VALUES ('66667', 'ward', $1, '268')`, name)
 	officer := signIn(t, srv, "phula")
-	if r := post(t, officer, srv.URL+"/2024/wards/09552/criteria/2", url.Values{"status": {"in_progress"}, "note": {note}, "version": {"0"}}); r.status != 303 {
+	if r := post(t, officer, srv.URL+"/2022/wards/09552/criteria/2", url.Values{"status": {"in_progress"}, "note": {note}, "version": {"0"}}); r.status != 303 {
 		t.Fatalf("saving the note = %d", r.status)
 	}
-	if got := queryRow[string](t, dbURL, `SELECT note FROM results r JOIN assessments a ON a.id = r.assessment_id WHERE a.ward_code = '09552' AND a.year = 2024 AND r.number = 2`); got != note {
+	if got := queryRow[string](t, dbURL, `SELECT note FROM results r JOIN assessments a ON a.id = r.assessment_id WHERE a.ward_id = unit_in_year('09552', 2022) AND a.year = 2022 AND r.number = 2`); got != note {
 		t.Errorf("stored note %q, want it as typed", got)
 	}
 	reviewer := signIn(t, srv, "hanoi")
-	if r := post(t, reviewer, srv.URL+"/2024/wards/09552/criteria/2/comments", url.Values{"body": {name}}); r.status != 303 {
+	if r := post(t, reviewer, srv.URL+"/2022/wards/09552/criteria/2/comments", url.Values{"body": {name}}); r.status != 303 {
 		t.Fatalf("comment = %d", r.status)
 	}
 	inert := func(what, body string) {
@@ -232,14 +232,14 @@ func TestHostileTextIsInert(t *testing.T) {
 			}
 		}
 	}
-	for _, path := range []string{"/2024/wards/09552", "/2024/wards/09552/criteria/2", "/2024/wards/09552/history", "/2023/units/268", "/2023/wards/66667"} {
+	for _, path := range []string{"/2022/wards/09552", "/2022/wards/09552/criteria/2", "/2022/wards/09552/history", "/2023/units/268", "/2023/wards/66667"} {
 		r := get(t, reviewer, srv.URL+path)
 		if r.status != 200 {
 			t.Errorf("%s = %d", path, r.status)
 		}
 		inert(path, r.body)
 	}
-	mustContain(t, "criterion page", get(t, reviewer, srv.URL+"/2024/wards/09552/criteria/2").body,
+	mustContain(t, "criterion page", get(t, reviewer, srv.URL+"/2022/wards/09552/criteria/2").body,
 		"&lt;img src=x onerror=alert(1)&gt;", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;", "--␛[31m", "--␇")
 
 	ministry := signIn(t, srv, "bocongan")

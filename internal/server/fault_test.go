@@ -65,7 +65,7 @@ func TestDatabaseRestart(t *testing.T) {
 	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	defer srv.Close()
 	c := signIn(t, srv, "phula")
-	base := srv.URL + "/2024/wards/09552"
+	base := srv.URL + "/2022/wards/09552"
 	if r := post(t, c, base+"/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
 		t.Fatalf("save before = %d", r.status)
 	}
@@ -73,7 +73,7 @@ func TestDatabaseRestart(t *testing.T) {
 	if err := cluster.Stop(); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/readyz", "/2024/wards/09552"} {
+	for _, path := range []string{"/readyz", "/2022/wards/09552"} {
 		start := time.Now()
 		r := get(t, c, srv.URL+path)
 		if r.status != 503 || time.Since(start) > 3*time.Second {
@@ -98,7 +98,7 @@ func TestDatabaseRestart(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("ward page after the restart = %d", r.status)
 	}
-	a, err := st.Assessment(ctx, 2024, "09552")
+	a, err := st.Assessment(ctx, 2022, "09552")
 	if err != nil {
 		t.Fatal(err)
 	}

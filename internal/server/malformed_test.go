@@ -11,7 +11,7 @@ import (
 func fullState(t *testing.T, dbURL string) string {
 	t.Helper()
 	return queryRow[string](t, dbURL, `SELECT md5(concat_ws(' | ',
-		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_code, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
+		(SELECT string_agg(concat_ws(',', username, full_name, role, unit_id, active, password_hash, updated_at), ';' ORDER BY id) FROM users),
 		(SELECT string_agg(concat_ws(',', code, kind, name, parent_code, valid_from, valid_to), ';' ORDER BY code) FROM units),
 		(SELECT string_agg(concat_ws(',', old_code, new_code), ';' ORDER BY old_code, new_code) FROM unit_successors),
 		(SELECT string_agg(concat_ws(',', year, year_end_opens, revision), ';' ORDER BY year) FROM catalogues),
@@ -40,17 +40,17 @@ func TestMalformedInputIsRefused(t *testing.T) {
 	}
 	routes := []route{
 		{"anyone", "/login", []string{"username", "password"}, nil, false},
-		{"officer", "/2024/wards/09552/criteria/13", []string{"status", "value", "note", "version"},
+		{"officer", "/2022/wards/09552/criteria/13", []string{"status", "value", "note", "version"},
 			map[string]string{"status": "done", "value": "ninety", "version": "v2"}, false},
-		{"officer", "/2024/wards/09552/criteria/13/evidence", []string{"title", "dated", "file"},
+		{"officer", "/2022/wards/09552/criteria/13/evidence", []string{"title", "dated", "file"},
 			map[string]string{"title": "x", "dated": "yesterday", "file": "%PDF"}, false},
-		{"officer", "/2024/wards/09552/submit", nil, nil, true},
+		{"officer", "/2022/wards/09552/submit", nil, nil, true},
 		{"officer", "/2023/wards/09552/evidence/abc/remove", []string{"version"}, map[string]string{"version": "x"}, false},
 		{"reviewer", "/2023/wards/09552/criteria/13/comments", []string{"body"}, nil, false},
 		{"reviewer", "/2023/wards/09552/review", []string{"decision", "reason", "version"},
 			map[string]string{"decision": "maybe", "version": "new"}, false},
 		{"ministry", "/2023/wards/09552/recognize", []string{"decision_no", "decision_date", "version"},
-			map[string]string{"decision_date": "31/02/2024", "version": "-"}, false},
+			map[string]string{"decision_date": "31/02/2022", "version": "-"}, false},
 		{"admin", "/2022/wards/20227/reopen", []string{"reason", "version"}, map[string]string{"version": "one"}, false},
 		{"admin", "/admin/catalogues", []string{"from", "to", "year_end_opens"},
 			map[string]string{"from": "last", "to": "20x6", "year_end_opens": "soon"}, false},

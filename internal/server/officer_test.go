@@ -47,14 +47,14 @@ func evidenceState(t *testing.T, dbURL string) string {
 func TestOfficerRecordsResults(t *testing.T) {
 	srv := newPortal(t)
 	c := signIn(t, srv, "phula")
-	base := srv.URL + "/2024/wards/09552"
+	base := srv.URL + "/2022/wards/09552"
 
 	r := get(t, c, base+"/criteria/13")
 	mustContain(t, "criterion 13 form", r.body, "Tiêu chí 13", "Tỷ lệ khám phá án phạm pháp hình sự", "≥ 90 %",
 		`name="value"`, `name="version" value="0"`, "Tỷ lệ phần trăm từ 0 đến 100")
 
 	r = post(t, c, base+"/criteria/13", url.Values{"value": {"91,5"}, "status": {"not_started"}, "note": {"Số liệu quý III"}, "version": {"0"}})
-	if r.status != 303 || r.header.Get("Location") != "/2024/wards/09552#c13" {
+	if r.status != 303 || r.header.Get("Location") != "/2022/wards/09552#c13" {
 		t.Fatalf("save = %d %s", r.status, r.header.Get("Location"))
 	}
 	r = get(t, c, base)
@@ -66,7 +66,7 @@ func TestOfficerRecordsResults(t *testing.T) {
 	}
 	// Dashboard and CSV agree at once.
 	reviewer := signIn(t, srv, "hanoi")
-	r = get(t, reviewer, srv.URL+"/2024/units/268/summary.csv")
+	r = get(t, reviewer, srv.URL+"/2022/units/268/summary.csv")
 	if !strings.Contains(r.body, "09552,Phường Phú La,draft,1,22,3,") {
 		t.Errorf("CSV after save: %s", r.body)
 	}
@@ -88,7 +88,7 @@ func TestOfficerRecordsResults(t *testing.T) {
 func TestBadResultsAreRefused(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	c := signIn(t, srv, "phula")
-	base := srv.URL + "/2024/wards/09552"
+	base := srv.URL + "/2022/wards/09552"
 	before := dbState(t, dbURL)
 	for _, tt := range []struct {
 		n    int
@@ -130,11 +130,11 @@ func TestBadResultsAreRefused(t *testing.T) {
 	}
 	// Unknown criteria and wards, and someone else's ward.
 	for path, want := range map[string]int{
-		"/2024/wards/09552/criteria/23": 404,
-		"/2024/wards/09552/criteria/x":  404,
-		"/2024/wards/99999/criteria/2":  404,
-		"/2024/wards/09541/criteria/2":  403,
-		"/2024/units/268/criteria/2":    404,
+		"/2022/wards/09552/criteria/23": 404,
+		"/2022/wards/09552/criteria/x":  404,
+		"/2022/wards/99999/criteria/2":  404,
+		"/2022/wards/09541/criteria/2":  403,
+		"/2022/units/268/criteria/2":    404,
 	} {
 		if r := post(t, c, srv.URL+path, url.Values{"status": {"met"}, "version": {"0"}}); r.status != want {
 			t.Errorf("POST %s = %d, want %d", path, r.status, want)
@@ -153,7 +153,7 @@ func TestBadResultsAreRefused(t *testing.T) {
 func TestStaleVersionConflicts(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	c := signIn(t, srv, "phula")
-	u := srv.URL + "/2024/wards/09552/criteria/21"
+	u := srv.URL + "/2022/wards/09552/criteria/21"
 	post(t, c, u, url.Values{"value": {"93"}, "note": {"Khảo sát tháng 6"}, "version": {"0"}})
 	before := dbState(t, dbURL)
 	r := post(t, c, u, url.Values{"value": {"88"}, "note": {"Khảo sát tháng 9"}, "version": {"0"}})
@@ -176,7 +176,7 @@ func TestYearEndCriteriaWaitForTheWindow(t *testing.T) {
 	// A future year whose year-end window has not opened.
 	execSQL(t, dbURL, `INSERT INTO catalogues (year, year_end_opens) VALUES (2099, '2099-11-01')`)
 	execSQL(t, dbURL, `INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end)
-		SELECT 2099, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end FROM criteria WHERE year = 2024`)
+		SELECT 2099, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end FROM criteria WHERE year = 2022`)
 	c := signIn(t, srv, "phula")
 	r := get(t, c, srv.URL+"/2099/wards/09552/criteria/1")
 	mustContain(t, "closed year-end criterion", r.body, "chờ đánh giá cuối năm", "được đánh giá (đạt/chưa đạt) từ ngày 01/11/2099")
@@ -191,7 +191,7 @@ func TestYearEndCriteriaWaitForTheWindow(t *testing.T) {
 	r = get(t, c, srv.URL+"/2099/wards/09552")
 	mustContain(t, "ward 2099", r.body, "Tiêu chí cuối năm được đánh giá từ ngày 01/11/2099")
 	// In an open year the same criterion is judged.
-	if r := post(t, c, srv.URL+"/2024/wards/09552/criteria/1", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
+	if r := post(t, c, srv.URL+"/2022/wards/09552/criteria/1", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
 		t.Errorf("judging an open year-end criterion = %d", r.status)
 	}
 }
@@ -218,16 +218,16 @@ func upload(t *testing.T, c *http.Client, u, filename string, content []byte, ti
 func TestEvidence(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	c := signIn(t, srv, "phula")
-	crit := srv.URL + "/2024/wards/09552/criteria/13"
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
 
-	r := upload(t, c, crit+"/evidence", "bao-cao.pdf", samplePDF, "Báo cáo kết quả quý III", "2024-09-30")
+	r := upload(t, c, crit+"/evidence", "bao-cao.pdf", samplePDF, "Báo cáo kết quả quý III", "2022-09-30")
 	if r.status != 303 {
 		t.Fatalf("upload = %d: %s", r.status, r.body)
 	}
 	sum := sha256.Sum256(samplePDF)
 	r = get(t, c, crit)
 	mustContain(t, "criterion with evidence", r.body, "Đã thêm minh chứng cho tiêu chí 13.", "Báo cáo kết quả quý III",
-		hex.EncodeToString(sum[:]), "30/09/2024")
+		hex.EncodeToString(sum[:]), "30/09/2022")
 	m := regexp.MustCompile(`href="/evidence/([0-9]+)"`).FindStringSubmatch(r.body)
 	if m == nil {
 		t.Fatal("no download link")
@@ -238,7 +238,7 @@ func TestEvidence(t *testing.T) {
 		t.Errorf("download: %d %v", dl.status, dl.header)
 	}
 	// The ward page lists it, for the officer and for reviewers.
-	mustContain(t, "ward page", get(t, c, srv.URL+"/2024/wards/09552").body, `<a href="/evidence/`+m[1]+`">Báo cáo kết quả quý III</a>`)
+	mustContain(t, "ward page", get(t, c, srv.URL+"/2022/wards/09552").body, `<a href="/evidence/`+m[1]+`">Báo cáo kết quả quý III</a>`)
 
 	// Who may download: the city, the Ministry; not another ward's officer.
 	if r := get(t, signIn(t, srv, "hanoi"), srv.URL+"/evidence/"+m[1]); r.status != 200 {
@@ -251,7 +251,7 @@ func TestEvidence(t *testing.T) {
 	if r := get(t, other, srv.URL+"/evidence/"+m[1]); r.status != 403 {
 		t.Errorf("another ward's officer downloads = %d, want 403", r.status)
 	}
-	if r := upload(t, other, crit+"/evidence", "x.pdf", samplePDF, "x", "2024-01-01"); r.status != 403 {
+	if r := upload(t, other, crit+"/evidence", "x.pdf", samplePDF, "x", "2022-01-01"); r.status != 403 {
 		t.Errorf("another ward's officer uploads = %d, want 403", r.status)
 	}
 	if r := get(t, c, srv.URL+"/evidence/999999"); r.status != 404 {
@@ -271,16 +271,16 @@ func TestEvidence(t *testing.T) {
 		status   int
 		msg      string
 	}{
-		{"html named pdf", "report.pdf", []byte("<html><script>alert(1)</script></html>"), "x", "2024-03-01", 415, "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX"},
-		{"executable", "a.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), "x", "2024-03-01", 415, "Chỉ nhận tệp PDF"},
-		{"too large", "big.pdf", big, "x", "2024-03-01", 413, "Tệp lớn hơn 20 MB."},
-		{"cut short", "half.pdf", samplePDF[:len(samplePDF)-10], "x", "2024-03-01", 400, "Tệp bị thiếu phần cuối"},
-		{"title not UTF-8", "a.pdf", samplePDF, "\xff\xfe", "2024-03-01", 400, "Biểu mẫu có ký tự không hợp lệ"},
+		{"html named pdf", "report.pdf", []byte("<html><script>alert(1)</script></html>"), "x", "2022-03-01", 415, "Chỉ nhận tệp PDF, JPEG, PNG, DOCX hoặc XLSX"},
+		{"executable", "a.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), "x", "2022-03-01", 415, "Chỉ nhận tệp PDF"},
+		{"too large", "big.pdf", big, "x", "2022-03-01", 413, "Tệp lớn hơn 20 MB."},
+		{"cut short", "half.pdf", samplePDF[:len(samplePDF)-10], "x", "2022-03-01", 400, "Tệp bị thiếu phần cuối"},
+		{"title not UTF-8", "a.pdf", samplePDF, "\xff\xfe", "2022-03-01", 400, "Biểu mẫu có ký tự không hợp lệ"},
 		{"outside the year", "a.pdf", samplePDF, "x", "2023-12-31", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
-		{"bad date", "a.pdf", samplePDF, "x", "31/12/2024", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
-		{"no title", "a.pdf", samplePDF, "", "2024-03-01", 400, "Hãy nhập tên minh chứng"},
-		{"no file", "", nil, "x", "2024-03-01", 400, "Hãy chọn một tệp không rỗng."},
-		{"empty file", "a.pdf", []byte{}, "x", "2024-03-01", 400, "Hãy chọn một tệp không rỗng."},
+		{"bad date", "a.pdf", samplePDF, "x", "31/12/2022", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
+		{"no title", "a.pdf", samplePDF, "", "2022-03-01", 400, "Hãy nhập tên minh chứng"},
+		{"no file", "", nil, "x", "2022-03-01", 400, "Hãy chọn một tệp không rỗng."},
+		{"empty file", "a.pdf", []byte{}, "x", "2022-03-01", 400, "Hãy chọn một tệp không rỗng."},
 	} {
 		r := upload(t, c, crit+"/evidence", tt.filename, tt.content, tt.title, tt.dated)
 		if r.status != tt.status {
@@ -293,7 +293,7 @@ func TestEvidence(t *testing.T) {
 	}
 
 	// Removal keeps the file and says who removed it.
-	r = post(t, c, srv.URL+"/2024/wards/09552/evidence/"+m[1]+"/remove", nil)
+	r = post(t, c, srv.URL+"/2022/wards/09552/evidence/"+m[1]+"/remove", nil)
 	if r.status != 303 {
 		t.Fatalf("remove = %d", r.status)
 	}
@@ -302,7 +302,7 @@ func TestEvidence(t *testing.T) {
 	if dl := get(t, c, srv.URL+"/evidence/"+m[1]); dl.status != 200 || dl.body != string(samplePDF) {
 		t.Errorf("removed evidence is gone: %d", dl.status)
 	}
-	if r := post(t, c, srv.URL+"/2024/wards/09552/evidence/"+m[1]+"/remove", nil); r.status != 404 {
+	if r := post(t, c, srv.URL+"/2022/wards/09552/evidence/"+m[1]+"/remove", nil); r.status != 404 {
 		t.Errorf("second removal = %d, want 404", r.status)
 	}
 }
@@ -310,14 +310,14 @@ func TestEvidence(t *testing.T) {
 func TestSubmission(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	c := signIn(t, srv, "phula")
-	base := srv.URL + "/2024/wards/09552"
+	base := srv.URL + "/2022/wards/09552"
 	// Nothing recorded: nothing to submit.
 	if r := post(t, c, base+"/submit", nil); r.status != 409 {
 		t.Errorf("submit of nothing = %d, want 409", r.status)
 	}
 	post(t, c, base+"/criteria/2", url.Values{"status": {"met"}, "version": {"0"}})
 	r := get(t, c, base+"/submit")
-	mustContain(t, "confirmation", r.body, "Gửi duyệt hồ sơ năm 2024", "Còn 21 tiêu chí chưa được đánh giá",
+	mustContain(t, "confirmation", r.body, "Gửi duyệt hồ sơ năm 2022", "Còn 21 tiêu chí chưa được đánh giá",
 		"Tỷ lệ khám phá án phạm pháp hình sự", "Xác nhận gửi duyệt")
 	if r := post(t, c, base+"/submit", nil); r.status != 303 {
 		t.Fatalf("submit = %d", r.status)
@@ -334,7 +334,7 @@ func TestSubmission(t *testing.T) {
 	for name, r := range map[string]response{
 		"save":     post(t, c, base+"/criteria/2", url.Values{"status": {"not_met"}, "version": {"1"}}),
 		"bad save": post(t, c, base+"/criteria/13", url.Values{"value": {"abc"}, "version": {"0"}}),
-		"upload":   upload(t, c, base+"/criteria/2/evidence", "a.pdf", samplePDF, "x", "2024-03-01"),
+		"upload":   upload(t, c, base+"/criteria/2/evidence", "a.pdf", samplePDF, "x", "2022-03-01"),
 		"submit":   post(t, c, base+"/submit", nil),
 	} {
 		if r.status != 409 {

@@ -104,11 +104,11 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 		p.User = &web.UserBar{Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role))}
 	}
 	// Ancestors outside the user's scope are named but not linked.
-	codes := make([]string, 0, len(path))
+	ids := make([]int64, 0, len(path))
 	for _, unit := range path {
-		codes = append(codes, unit.Code)
+		ids = append(ids, unit.ID)
 		c := web.Crumb{Name: unit.Name}
-		if u.Actor().Can(assess.Read, codes) {
+		if u.Actor().Can(assess.Read, ids) {
 			c.Href = unitHref(year, unit)
 		}
 		p.Crumbs = append(p.Crumbs, c)

@@ -21,8 +21,8 @@ import (
 // addReviewer adds a reviewer for another city, signed in.
 func addReviewer(t *testing.T, srv *httptest.Server, dbURL, username, unit string) *http.Client {
 	t.Helper()
-	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash)
-		SELECT $1, 'Công an ' || $1, 'reviewer', $2, password_hash FROM users WHERE username = 'hanoi'`, username, unit)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT $1, 'Công an ' || $1, 'reviewer', unit_in_year($2::text, 2022), password_hash FROM users WHERE username = 'hanoi'`, username, unit)
 	return signIn(t, srv, username)
 }
 
@@ -160,7 +160,7 @@ func TestRecognition(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	ministry := signIn(t, srv, "bocongan")
 	// Điện Biên 2022 fixed its headquarters: 22/22, approved.
-	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_code = '00019' AND year = 2022)`)
+	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`)
 	refreshStandings(t, dbURL, 2022)
 
 	before := dbState(t, dbURL)
@@ -210,7 +210,7 @@ func TestRecognition(t *testing.T) {
 	}
 	// A reopen decided on a page that has gone stale is refused, showing
 	// what changed.
-	version := queryInt(t, dbURL, `SELECT version FROM assessments WHERE ward_code = '00019' AND year = 2022`)
+	version := queryInt(t, dbURL, `SELECT version FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022`)
 	stale := url.Values{"reason": {"Quyết định bị thu hồi"}, "version": {strconv.Itoa(version - 1)}}
 	beforeStale := dbState(t, dbURL)
 	if r := post(t, admin, srv.URL+"/2022/wards/00019/reopen", stale); r.status != 409 {
@@ -261,7 +261,7 @@ func TestComments(t *testing.T) {
 	}{
 		"empty":         {reviewer, crit + "/comments", 400},
 		"other city":    {danang, crit + "/comments", 403},
-		"no assessment": {officer, srv.URL + "/2024/wards/09552/criteria/13/comments", 409},
+		"no assessment": {officer, srv.URL + "/2022/wards/09552/criteria/13/comments", 409},
 		"no criterion":  {officer, srv.URL + "/2023/wards/09552/criteria/99/comments", 404},
 	} {
 		body := "x"
@@ -310,9 +310,9 @@ func TestDashboardFilters(t *testing.T) {
 		t.Error("Điện Biên 2023 does not show 21/22 for 2022")
 	}
 	// Across the reform: the new Phường Ba Đình compares with the wards it took over.
-	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('00019', 2024), ('00013', 2024)`)
-	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2024, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2024 AND c.number <= CASE a.ward_code WHEN '00019' THEN 20 ELSE 17 END WHERE a.year = 2024`)
-	refreshStandings(t, dbURL, 2024)
+	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('00019', 2022), ('00013', 2022)`)
+	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2022, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2022 AND c.number <= CASE a.ward_code WHEN '00019' THEN 20 ELSE 17 END WHERE a.year = 2022`)
+	refreshStandings(t, dbURL, 2022)
 	r = get(t, c, srv.URL+"/2025/units/01?q=ba+dinh")
 	mustContain(t, "successor comparison", r.body, "Quán Thánh 17/22 · Điện Biên 20/22")
 }
@@ -327,10 +327,10 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rng := rand.New(rand.NewPCG(5, 2024))
+	rng := rand.New(rand.NewPCG(5, 2022))
 	statuses := []string{"not_started", "in_progress", "met", "not_met"}
 	states := []string{"draft", "submitted", "approved"}
-	wards, err := st.WardStandings(ctx, 2024, "VN")
+	wards, err := st.WardStandings(ctx, 2022, "VN")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 		if rng.IntN(6) == 0 {
 			continue
 		}
-		execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year, state) VALUES ($1, 2024, $2)`, w.Code, states[rng.IntN(len(states))])
+		execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year, state) VALUES ($1, 2022, $2)`, w.Code, states[rng.IntN(len(states))])
 		full := rng.IntN(4) == 0
 		for n := 1; n <= 22; n++ {
 			status := statuses[rng.IntN(len(statuses))]
@@ -348,17 +348,17 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 			if !full && rng.IntN(3) == 0 {
 				continue
 			}
-			execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT id, 2024, $2, $3 FROM assessments WHERE ward_code = $1 AND year = 2024`, w.Code, n, status)
+			execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT id, 2022, $2, $3 FROM assessments WHERE ward_id = unit_in_year($1, 2022) AND year = 2022`, w.Code, n, status)
 		}
 	}
-	if err := st.RefreshStandings(ctx, 2024); err != nil {
+	if err := st.RefreshStandings(ctx, 2022); err != nil {
 		t.Fatal(err)
 	}
-	cat, _ := st.Catalogue(ctx, 2024)
+	cat, _ := st.Catalogue(ctx, 2022)
 	want := map[string]assess.Standing{}
 	fullCount, submitted := 0, 0
 	for _, w := range wards {
-		a, err := st.Assessment(ctx, 2024, w.Code)
+		a, err := st.Assessment(ctx, 2022, w.Code)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -372,10 +372,10 @@ func TestDashboardAgreesWithDomainOnRandomData(t *testing.T) {
 		}
 	}
 	c := signIn(t, srv, "bocongan")
-	r := get(t, c, srv.URL+"/2024/units/VN")
-	mustContain(t, "national 2024", r.body, fmt.Sprintf("<strong>%d</strong> phường đạt đủ 22/22", fullCount),
+	r := get(t, c, srv.URL+"/2022/units/VN")
+	mustContain(t, "national 2022", r.body, fmt.Sprintf("<strong>%d</strong> phường đạt đủ 22/22", fullCount),
 		fmt.Sprintf("<dt>đã gửi duyệt</dt><dd>%d</dd>", submitted))
-	r = get(t, c, srv.URL+"/2024/units/VN/summary.csv")
+	r = get(t, c, srv.URL+"/2022/units/VN/summary.csv")
 	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(r.body, "\uFEFF")), "\n")
 	if len(lines)-1 != len(wards) {
 		t.Fatalf("%d CSV rows for %d wards", len(lines)-1, len(wards))

@@ -17,11 +17,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
 	"modelward/internal/testdb"
+	"modelward/web"
 )
 
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
@@ -34,15 +38,46 @@ func newPortal(t *testing.T) *httptest.Server {
 }
 
 // newPortalDB is newPortal that also gives the database's URL, for tests
-// that look behind the portal.
+// that look behind the portal. Most tests work in 2022, which has the
+// 22-criteria catalogue and almost no assessments: there phula is an
+// officer of Phường Phú La (the unit code 09552 named before the reform),
+// and the wards of Quận Hà Đông are registered for the Ministry.
 func newPortalDB(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
 	st, url := testdb.Open(t, true)
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet}).Handler())
-	t.Cleanup(srv.Close)
-	return srv, url
+	err := st.Transact(context.Background(), func(tx pgx.Tx) error {
+		_, err := tx.Exec(context.Background(), `
+			UPDATE users SET unit_id = unit_in_year('09552', 2022), full_name = 'Công an phường Phú La' WHERE username = 'phula';
+			INSERT INTO registrations (year, ward_id, level)
+			SELECT 2022, l.child_id, 'ministry'
+			FROM unit_parents l JOIN units d ON d.id = l.parent_id
+			WHERE d.code = '268' AND l.span @> DATE '2022-12-31'
+			ON CONFLICT DO NOTHING`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serve(t, st), url
 }
+
+// newPortalDemo serves the demo data exactly as seeded.
+func newPortalDemo(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
+	st, url := testdb.Open(t, true)
+	return serve(t, st), url
+}
+
+func serve(t *testing.T, st *store.Store) *httptest.Server {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow}).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// testNow is the tests' clock: the demo's day, the year-end window of 2026 open.
+func testNow() time.Time { return time.Date(2026, time.December, 1, 9, 0, 0, 0, web.HoChiMinh) }
 
 func noFollow(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
@@ -249,8 +284,8 @@ func TestWardPage(t *testing.T) {
 	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", "đã công nhận",
 		"Quyết định công nhận số 2878, ngày 22/04/2023")
 
-	r = get(t, c, srv.URL+"/2024/wards/09552")
-	mustContain(t, "Phú La 2024", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2024.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
+	r = get(t, c, srv.URL+"/2022/wards/09552")
+	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
 }
 
 // signInLang signs in and chooses a language.
@@ -366,17 +401,17 @@ func TestSummaryCSV(t *testing.T) {
 
 	// A ward directly under a province has empty district columns; a ward
 	// without an assessment is not_started.
-	r = get(t, c, srv.URL+"/2024/units/VN/summary.csv")
+	r = get(t, c, srv.URL+"/2022/units/VN/summary.csv")
 	recs, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(r.body, "\uFEFF"))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, rec := range recs[1:] {
 		if rec[4] == "10001" {
-			t.Errorf("2024 lists ward 10001, which exists only from 2025")
+			t.Errorf("2022 lists ward 10001, which exists only from 2025")
 		}
 		if rec[6] != "not_started" || rec[7] != "0" || rec[9] != "3" {
-			t.Errorf("2024 %s: %v", rec[4], rec[:10])
+			t.Errorf("2022 %s: %v", rec[4], rec[:10])
 		}
 	}
 	r = get(t, c, srv.URL+"/2025/units/01/summary.csv")

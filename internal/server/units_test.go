@@ -88,13 +88,13 @@ func TestUnitImport(t *testing.T) {
 	// of the new tree hold both for 2025.
 	ministry := signIn(t, srv, "bocongan")
 	r = get(t, ministry, srv.URL+"/2025/wards/20001")
-	mustContain(t, "new ward", r.body, "Tiếp nhận từ:", `<a href="/2024/wards/20227">Phường Hải Châu 1</a>`)
+	mustContain(t, "new ward", r.body, "Tiếp nhận từ:", `<a href="/2022/wards/20227">Phường Hải Châu 1</a>`)
 	mustContain(t, "old ward", get(t, ministry, srv.URL+"/2022/wards/20227").body, "Đã sáp nhập vào:", "đã phê duyệt", "đạt 21/22 tiêu chí")
 	r = get(t, ministry, srv.URL+"/2025/units/48")
 	mustContain(t, "Đà Nẵng 2025", r.body, "Phường Hải Châu</a>", "Phường Hải Châu 1</a>", "Trực thuộc thành phố")
-	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('20227', 2024)`)
-	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2024, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2024 WHERE a.ward_code = '20227' AND a.year = 2024`)
-	refreshStandings(t, dbURL, 2024)
+	execSQL(t, dbURL, `INSERT INTO assessments (ward_code, year) VALUES ('20227', 2022)`)
+	execSQL(t, dbURL, `INSERT INTO results (assessment_id, year, number, status) SELECT a.id, 2022, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = 2022 WHERE a.ward_id = unit_in_year('20227', 2022) AND a.year = 2022`)
+	refreshStandings(t, dbURL, 2022)
 	mustContain(t, "year over year across the reform", get(t, ministry, srv.URL+"/2025/units/48").body, "Hải Châu 1 22/22")
 	r = get(t, ministry, srv.URL+"/2026/units/48")
 	if r.status != 404 {
@@ -107,8 +107,8 @@ func TestDeactivateUnit(t *testing.T) {
 	admin := signIn(t, srv, "admin")
 	before := dbState(t, dbURL)
 	for name, form := range map[string]url.Values{
-		"unknown":      {"code": {"99999"}, "valid_to": {"2024-12-31"}},
-		"bad date":     {"code": {"00004"}, "valid_to": {"31-12-2024"}},
+		"unknown":      {"code": {"99999"}, "valid_to": {"2022-12-31"}},
+		"bad date":     {"code": {"00004"}, "valid_to": {"31-12-2022"}},
 		"before start": {"code": {"10001"}, "valid_to": {"2025-01-01"}},
 	} {
 		if r := post(t, admin, srv.URL+"/admin/units/deactivate", form); r.status != 400 {
@@ -118,16 +118,16 @@ func TestDeactivateUnit(t *testing.T) {
 	if dbState(t, dbURL) != before {
 		t.Error("refused deactivations changed the database")
 	}
-	r := post(t, admin, srv.URL+"/admin/units/deactivate", url.Values{"code": {"00004"}, "valid_to": {"2024-12-31"}})
+	r := post(t, admin, srv.URL+"/admin/units/deactivate", url.Values{"code": {"00004"}, "valid_to": {"2022-12-31"}})
 	if r.status != 303 {
 		t.Fatalf("deactivate = %d", r.status)
 	}
-	mustContain(t, "flash", get(t, admin, srv.URL+"/admin/units").body, "Đơn vị 00004 ngừng hoạt động sau ngày 31/12/2024.")
+	mustContain(t, "flash", get(t, admin, srv.URL+"/admin/units").body, "Đơn vị 00004 ngừng hoạt động sau ngày 31/12/2022.")
 	ministry := signIn(t, srv, "bocongan")
 	if strings.Contains(get(t, ministry, srv.URL+"/2025/units/001").body, "Phường Trúc Bạch") {
 		t.Error("a deactivated ward is listed after its end")
 	}
-	mustContain(t, "2024 keeps it", get(t, ministry, srv.URL+"/2024/units/001").body, "Phường Trúc Bạch")
+	mustContain(t, "2022 keeps it", get(t, ministry, srv.URL+"/2022/units/001").body, "Phường Trúc Bạch")
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'unit_deactivate' AND entity_key = '00004'`); n != 1 {
 		t.Error("deactivation not audited")
 	}
@@ -138,11 +138,11 @@ func TestDeactivateUnit(t *testing.T) {
 // wards it did not take over stay closed to them.
 func TestSuccessorReadsPredecessors(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
-	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_code, password_hash)
-		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', '10001', password_hash FROM users WHERE username = 'phula'`)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', unit_in_year('00004', 2026), password_hash FROM users WHERE username = 'phula'`)
 	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
 		SELECT id, 2023, 13, 'Biên bản Điện Biên', '2023-09-30', 'application/pdf', 4, decode(repeat('ab', 32), 'hex'), '%PDF'
-		FROM assessments WHERE ward_code = '00019' AND year = 2023`)
+		FROM assessments WHERE ward_id = unit_in_year('00019', 2023) AND year = 2023`)
 	evidenceID := queryInt(t, dbURL, `SELECT id FROM evidence WHERE title = 'Biên bản Điện Biên'`)
 	c := signIn(t, srv, "badinh")
 

@@ -50,7 +50,7 @@ func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, erro
 	if err != nil {
 		return wardScope{}, err
 	}
-	path, err := s.store.UnitPath(ctx, urlParam(r, "code"))
+	path, err := s.store.UnitPath(ctx, year, urlParam(r, "code"))
 	if err != nil {
 		return wardScope{}, err
 	}

@@ -61,7 +61,7 @@ func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessme
 // assessmentSQL reads the assessment of ward $1 in year $2.
 const assessmentSQL = `
 	SELECT id, state, return_reason, decision_no, decision_date, submitted_at, version, updated_at
-	FROM assessments WHERE ward_code = $1 AND year = $2`
+	FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2`
 
 // resultsSQL reads the results of the assessment of ward $1 in year $2.
 const resultsSQL = `
@@ -70,7 +70,7 @@ const resultsSQL = `
 	FROM results r
 	JOIN assessments a ON a.id = r.assessment_id
 	LEFT JOIN users u ON u.id = r.updated_by
-	WHERE a.ward_code = $1 AND a.year = $2`
+	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2`
 
 // scanAssessment reads an assessmentSQL row into a; no row leaves a.Exists false.
 func scanAssessment(row pgx.Row, a *Assessment) error {

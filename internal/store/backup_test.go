@@ -24,8 +24,8 @@ func TestBackupAndRestore(t *testing.T) {
 	who := officer(t, st)
 	content := []byte("%PDF-1.4\n% biên bản\n%%EOF\n")
 	sum := sha256.Sum256(content)
-	if _, err := st.AddEvidence(ctx, who, store.NewEvidence{Year: 2024, Ward: "09552", Number: 13, Title: "Biên bản",
-		Dated: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), ContentType: assess.TypePDF, Content: content, SHA256: sum[:]}); err != nil {
+	if _, err := st.AddEvidence(ctx, who, store.NewEvidence{Year: 2026, Ward: "09552", Number: 13, Title: "Biên bản",
+		Dated: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), ContentType: assess.TypePDF, Content: content, SHA256: sum[:]}); err != nil {
 		t.Fatal(err)
 	}
 	dump := filepath.Join(t.TempDir(), "modelward.dump")
@@ -48,19 +48,19 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st2.Close()
-	for _, year := range []int{2022, 2023, 2024, 2025} {
+	for year, criteria := range map[int]int{2022: 22, 2023: 22, 2024: 20, 2025: 20, 2026: 20} {
 		var a, b bytes.Buffer
-		if err := st.CopySummaryCSV(ctx, year, "VN", 22, &a); err != nil {
+		if err := st.CopySummaryCSV(ctx, year, "VN", criteria, &a); err != nil {
 			t.Fatal(err)
 		}
-		if err := st2.CopySummaryCSV(ctx, year, "VN", 22, &b); err != nil {
+		if err := st2.CopySummaryCSV(ctx, year, "VN", criteria, &b); err != nil {
 			t.Fatal(err)
 		}
 		if a.String() != b.String() || a.Len() == 0 {
 			t.Errorf("%d: the summary differs after restore", year)
 		}
 	}
-	v, err := st2.WardView(ctx, 2024, "09552")
+	v, err := st2.WardView(ctx, 2026, "09552")
 	list := v.Evidence
 	if err != nil || len(list) != 1 || !bytes.Equal(list[0].SHA256, sum[:]) {
 		t.Fatalf("evidence after restore: %+v, %v", list, err)

@@ -16,10 +16,11 @@ import (
 
 // LoadCountry writes a synthetic country with COPY, in one transaction:
 // its units under VN, a catalogue for each year that has none (a copy of
-// catalogue), and every generated assessment with its results and evidence.
+// catalogue), every ward registered at the Ministry's level each year, and
+// every generated assessment with its results and evidence.
 func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, catalogue []assess.Criterion) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO units (code, kind, name) VALUES ('VN', 'ministry', 'Bộ Công an') ON CONFLICT DO NOTHING`); err != nil {
+		if err := ensureMinistry(ctx, tx); err != nil {
 			return err
 		}
 		var exists bool
@@ -30,12 +31,33 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			return fmt.Errorf("a synthetic country is loaded already: %w", ErrExists)
 		}
 		units := c.Units()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"code", "kind", "name", "parent_code"},
+		types := map[string]string{"province": "tinh", "district": "quan", "ward": "phuong"}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"units"}, []string{"code", "kind", "type", "name", "parent_code"},
 			pgx.CopyFromSlice(len(units), func(i int) ([]any, error) {
 				u := units[i]
-				return []any{u.Code, u.Kind, u.Name, u.Parent}, nil
+				var parent *string
+				if u.Kind != "province" {
+					parent = &u.Parent
+				}
+				return []any{u.Code, u.Kind, types[u.Kind], u.Name, parent}, nil
 			})); err != nil {
 			return fmt.Errorf("copy units: %w", err)
+		}
+		if _, err := tx.Exec(ctx, rebuildParentsSQL); err != nil {
+			return fmt.Errorf("parent links: %w", err)
+		}
+		wardIDs := map[string]int64{}
+		idRows, err := tx.Query(ctx, `SELECT id, code FROM units WHERE kind = 'ward' AND code LIKE 'P%'`)
+		if err != nil {
+			return err
+		}
+		var wardID int64
+		var wardCode string
+		if _, err := pgx.ForEachRow(idRows, []any{&wardID, &wardCode}, func() error {
+			wardIDs[wardCode] = wardID
+			return nil
+		}); err != nil {
+			return err
 		}
 		for _, year := range years {
 			tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
@@ -50,6 +72,12 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 					return err
 				}
 			}
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO registrations (year, ward_id, level)
+			SELECT y, u.id, 'ministry' FROM units u CROSS JOIN unnest($1::int[]) AS y
+			WHERE u.kind = 'ward' AND u.code LIKE 'P%'`, years); err != nil {
+			return fmt.Errorf("registrations: %w", err)
 		}
 		// Each year's catalogue as stored (a year may have had one already):
 		// the stored standings are counted against it.
@@ -68,7 +96,7 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 		// checked once for all rows, when they come back, instead of by a
 		// lookup for each row (a million results: 22 s against 1 s).
 		var assessments, results, evidence int
-		err := withoutForeignKeys(ctx, tx, []string{"assessments", "results", "evidence"}, func() error {
+		err = withoutForeignKeys(ctx, tx, []string{"assessments", "results", "evidence"}, func() error {
 			var rows [][]any
 			err := c.Assessments(years, catalogue, func(a gen.Assessment) error {
 				var submitted, decided any
@@ -87,7 +115,7 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 					stored[r.Number] = r.Status
 				}
 				standing, statuses := storedStanding(criteria[a.Year], stored)
-				rows = append(rows, []any{a.Ward, a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
+				rows = append(rows, []any{wardIDs[a.Ward], a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
 					standing.Met, standing.PendingYearEnd, statuses})
 				return nil
 			})
@@ -96,12 +124,12 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			}
 			assessments = len(rows)
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"assessments"},
-				[]string{"ward_code", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses"},
+				[]string{"ward_id", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses"},
 				pgx.CopyFromRows(rows)); err != nil {
 				return fmt.Errorf("copy assessments: %w", err)
 			}
 			ids := map[string]int64{}
-			idRows, err := tx.Query(ctx, `SELECT id, ward_code, year FROM assessments WHERE ward_code LIKE 'P%'`)
+			idRows, err := tx.Query(ctx, `SELECT a.id, w.code, a.year FROM assessments a JOIN units w ON w.id = a.ward_id WHERE w.code LIKE 'P%'`)
 			if err != nil {
 				return err
 			}
@@ -251,4 +279,11 @@ func (p *producedRows) close() {
 	close(p.stop)
 	for range p.rows {
 	}
+}
+
+// ensureMinistry adds the ministry, the root of the tree, when it is missing.
+func ensureMinistry(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `INSERT INTO units (code, kind, type, name)
+		SELECT 'VN', 'ministry', 'bo', 'Bộ Công an' WHERE NOT EXISTS (SELECT 1 FROM units WHERE kind = 'ministry')`)
+	return err
 }

@@ -49,7 +49,7 @@ const commentsSQL = `
 	FROM comments c
 	JOIN assessments a ON a.id = c.assessment_id
 	JOIN users u ON u.id = c.author_id
-	WHERE a.ward_code = $1 AND a.year = $2
+	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2
 	ORDER BY c.number, c.created_at, c.id`
 
 func scanComment(r pgx.CollectableRow) (Comment, error) {

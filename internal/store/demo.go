@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/assess"
+	"modelward/internal/units"
 )
 
 // NewUser is a user to create.
@@ -17,59 +19,77 @@ type NewUser struct {
 	FullName     string
 	Role         string
 	UnitCode     string
+	// On is the day on which UnitCode names the user's unit.
+	On           time.Time
 	PasswordHash string
 }
 
-// NewAssessment is an assessment to create with its results.
+// NewAssessment is a registered ward's assessment to create with its
+// results. The ward is the one WardCode names in Year.
 type NewAssessment struct {
 	WardCode     string
 	Year         int
+	Level        string
 	State        assess.State
+	ReturnReason string
 	DecisionNo   string
 	DecisionDate *time.Time
 	SubmittedAt  *time.Time
+	ApprovedAt   *time.Time
 	Results      []Result
+}
+
+// Quota is the Ministry's quota of model wards for a province in a year;
+// ProvinceCode names the province as the year resolves it.
+type Quota struct {
+	Year         int
+	ProvinceCode string
+	Quota        int
 }
 
 // Demo is everything `seed --demo` loads.
 type Demo struct {
-	Units       []Unit
-	Successors  [][2]string // old code, new code
-	Catalogues  []Catalogue
-	Users       []NewUser
-	Assessments []NewAssessment
+	// The official tree, in the import format (shared/data/vn).
+	UnitsCSV      []byte
+	SuccessorsCSV []byte
+	Catalogues    []Catalogue
+	Users         []NewUser
+	Quotas        []Quota
+	Assessments   []NewAssessment
 }
 
 // LoadDemo writes the demo data in one transaction. It is idempotent:
-// whatever already exists (a unit, a year's catalogue, a user, a ward's
-// assessment for a year) is left as it is, so a second run changes nothing
-// and never overwrites what people have entered since.
+// the tree is imported as any official list is (what is there already is
+// left alone), and whatever else exists (a year's catalogue, a user, a
+// quota, a ward's registration or assessment for a year) is left as it is,
+// so a second run changes nothing and never overwrites what people have
+// entered since.
 func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		added := map[string]int{}
-		for _, u := range d.Units {
-			var parent *string
-			if u.ParentCode != "" {
-				parent = &u.ParentCode
-			}
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO units (code, kind, name, parent_code, valid_from, valid_to)
-				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (code) DO NOTHING`,
-				u.Code, u.Kind, u.Name, parent, u.ValidFrom, u.ValidTo)
-			if err != nil {
-				return fmt.Errorf("unit %s: %w", u.Code, err)
-			}
-			added["units"] += int(tag.RowsAffected())
+		if err := ensureMinistry(ctx, tx); err != nil {
+			return err
 		}
-		for _, p := range d.Successors {
-			tag, err := tx.Exec(ctx, `
-				INSERT INTO unit_successors (old_code, new_code) VALUES ($1, $2)
-				ON CONFLICT DO NOTHING`, p[0], p[1])
-			if err != nil {
-				return fmt.Errorf("successor %s → %s: %w", p[0], p[1], err)
-			}
-			added["successors"] += int(tag.RowsAffected())
+		tree, links, err := unitTree(ctx, tx)
+		if err != nil {
+			return err
 		}
+		lines, problems := units.ParseUnits(bytes.NewReader(d.UnitsCSV))
+		plan := units.PlanUnits(tree, lines, problems)
+		if !plan.OK() {
+			return fmt.Errorf("demo units: %d problems, the first at line %d: %s %s", len(plan.Problems),
+				plan.Problems[0].Line, plan.Problems[0].Key, plan.Problems[0].Arg)
+		}
+		successors := units.PlanSuccessors(bytes.NewReader(d.SuccessorsCSV), plan.Final, links)
+		if !successors.OK() {
+			return fmt.Errorf("demo successors: %d problems, the first at line %d: %s %s", len(successors.Problems),
+				successors.Problems[0].Line, successors.Problems[0].Key, successors.Problems[0].Arg)
+		}
+		counts, err := applyImport(ctx, tx, assess.Actor{Username: "seed"}, plan, &successors)
+		if err != nil {
+			return err
+		}
+		added["units"], added["successors"] = counts.Added, counts.Linked
 		for _, c := range d.Catalogues {
 			tag, err := tx.Exec(ctx, `
 				INSERT INTO catalogues (year, year_end_opens) VALUES ($1, $2)
@@ -89,21 +109,43 @@ func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 		}
 		for _, u := range d.Users {
 			tag, err := tx.Exec(ctx, `
-				INSERT INTO users (username, full_name, role, unit_code, password_hash)
-				VALUES ($1, $2, $3, $4, $5) ON CONFLICT (username) DO NOTHING`,
-				u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash)
+				INSERT INTO users (username, full_name, role, unit_id, password_hash)
+				SELECT $1, $2, $3, id, $5 FROM units WHERE code = $4 AND span @> $6::date
+				ON CONFLICT (username) DO NOTHING`,
+				u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash, u.On)
 			if err != nil {
 				return fmt.Errorf("user %s: %w", u.Username, err)
 			}
 			added["users"] += int(tag.RowsAffected())
 		}
+		for _, q := range d.Quotas {
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO quotas (year, province_id, quota)
+				SELECT $1, id, $3 FROM units WHERE id = unit_in_year($2, $1) AND kind = 'province'
+				ON CONFLICT DO NOTHING`, q.Year, q.ProvinceCode, q.Quota)
+			if err != nil {
+				return fmt.Errorf("quota %s %d: %w", q.ProvinceCode, q.Year, err)
+			}
+			added["quotas"] += int(tag.RowsAffected())
+		}
 		for _, a := range d.Assessments {
+			var ward int64
+			err := tx.QueryRow(ctx, `SELECT id FROM units WHERE id = unit_in_year($1, $2) AND kind = 'ward'`, a.WardCode, a.Year).Scan(&ward)
+			if err != nil {
+				return fmt.Errorf("demo ward %s in %d: %w", a.WardCode, a.Year, err)
+			}
+			tag, err := tx.Exec(ctx, `INSERT INTO registrations (year, ward_id, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+				a.Year, ward, a.Level)
+			if err != nil {
+				return fmt.Errorf("registration %s %d: %w", a.WardCode, a.Year, err)
+			}
+			added["registrations"] += int(tag.RowsAffected())
 			var id int64
-			err := tx.QueryRow(ctx, `
-				INSERT INTO assessments (ward_code, year, state, decision_no, decision_date, submitted_at)
-				VALUES ($1, $2, $3, $4, $5, $6)
-				ON CONFLICT (ward_code, year) DO NOTHING RETURNING id`,
-				a.WardCode, a.Year, a.State, a.DecisionNo, a.DecisionDate, a.SubmittedAt).Scan(&id)
+			err = tx.QueryRow(ctx, `
+				INSERT INTO assessments (ward_id, year, state, return_reason, decision_no, decision_date, submitted_at, reviewed_at, approved_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+				ON CONFLICT (ward_id, year) DO NOTHING RETURNING id`,
+				ward, a.Year, a.State, a.ReturnReason, a.DecisionNo, a.DecisionDate, a.SubmittedAt, a.ApprovedAt).Scan(&id)
 			if err == pgx.ErrNoRows {
 				continue
 			}

@@ -16,6 +16,7 @@ import (
 // Evidence is a file supporting one criterion of an assessment.
 type Evidence struct {
 	ID          int64
+	WardID      int64
 	Ward        string
 	Year        int
 	Number      int
@@ -74,11 +75,12 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 	return id, err
 }
 
-const evidenceColumns = `e.id, a.ward_code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
+const evidenceColumns = `e.id, w.id, w.code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
 	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at`
 
 const evidenceFrom = `FROM evidence e
 	JOIN assessments a ON a.id = e.assessment_id
+	JOIN units w ON w.id = a.ward_id
 	LEFT JOIN users up ON up.id = e.uploaded_by
 	LEFT JOIN users rm ON rm.id = e.removed_by`
 
@@ -86,11 +88,11 @@ const evidenceFrom = `FROM evidence e
 // removed files included, by criterion and upload time (read with the ward
 // view).
 const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
-	WHERE a.ward_code = $1 AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`
+	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`
 
 func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	var e Evidence
-	err := r.Scan(&e.ID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
+	err := r.Scan(&e.ID, &e.WardID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
 		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt)
 	return e, err
 }

@@ -16,6 +16,10 @@ import (
 // (a submitted assessment is read-only, for instance).
 var ErrState = errors.New("not allowed in the assessment's state")
 
+// ErrNotRegistered means the ward is not registered for the year, so it
+// has no assessment to record in.
+var ErrNotRegistered = errors.New("the ward is not registered for the year")
+
 // StaleError means the result changed since the editor loaded it; Current
 // is what is stored now.
 type StaleError struct {
@@ -44,16 +48,29 @@ type ResultChange struct {
 // happen one at a time.
 func lockAssessment(ctx context.Context, tx pgx.Tx, ward string, year int, create bool) (int64, assess.State, error) {
 	if create {
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO assessments (ward_code, year) VALUES ($1, $2)
-			ON CONFLICT (ward_code, year) DO NOTHING`, ward, year); err != nil {
+		// Only a ward registered for the year has an assessment.
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO assessments (ward_id, year)
+			SELECT ward_id, year FROM registrations WHERE ward_id = unit_in_year($1, $2) AND year = $2
+			ON CONFLICT (ward_id, year) DO NOTHING`, ward, year)
+		if err != nil {
 			return 0, "", fmt.Errorf("create assessment %s %d: %w", ward, year, err)
+		}
+		if tag.RowsAffected() == 0 {
+			var registered bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM registrations WHERE ward_id = unit_in_year($1, $2) AND year = $2)`,
+				ward, year).Scan(&registered); err != nil {
+				return 0, "", err
+			}
+			if !registered {
+				return 0, "", fmt.Errorf("assessment %s %d: %w", ward, year, ErrNotRegistered)
+			}
 		}
 	}
 	var id int64
 	var state assess.State
 	err := tx.QueryRow(ctx, `
-		SELECT id, state FROM assessments WHERE ward_code = $1 AND year = $2 FOR UPDATE`, ward, year).Scan(&id, &state)
+		SELECT id, state FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2 FOR UPDATE`, ward, year).Scan(&id, &state)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, "", fmt.Errorf("assessment %s %d: %w", ward, year, ErrNotFound)
 	}

@@ -29,6 +29,10 @@ type WardStanding struct {
 	Standing    assess.Standing
 	// Statuses holds the shown status of each criterion in catalogue order.
 	Statuses []assess.Status
+	// Level is the level the ward is registered at: ministry or city.
+	Level        string
+	DecisionNo   string
+	DecisionDate *time.Time
 }
 
 // shownStatusSQL is the SQL twin of assess.Criterion.Shown; the store tests
@@ -38,15 +42,14 @@ const shownStatusSQL = `
 	     THEN 'pending_year_end'
 	     ELSE coalesce(r.status, 'not_started') END`
 
-// wardStandingsSQL lists the wards of a subtree ($2) in a year ($1) with
-// their standings, as stored on their assessments; a ward without an
-// assessment has met nothing and has every year-end criterion pending.
+// wardStandingsSQL lists the wards registered in a year ($1) in the
+// subtree of the unit that code $2 names that year, with their standings
+// as stored on their assessments; a registered ward without an assessment
+// has met nothing and has every year-end criterion pending. Each ward is
+// placed in the tree as it stood on the ward's day of the year (31
+// December, or its last day when it ended in the year).
 const wardStandingsSQL = `
-		WITH RECURSIVE subtree AS (
-		    SELECT code FROM units WHERE code = $2
-		    UNION ALL
-		    SELECT u.code FROM units u JOIN subtree ON u.parent_code = subtree.code
-		),
+		WITH target AS (SELECT id, kind FROM units WHERE id = unit_in_year($2, $1)),
 		blank AS (
 		    SELECT count(*) AS total,
 		           count(*) FILTER (WHERE year_end) AS pending,
@@ -55,16 +58,18 @@ const wardStandingsSQL = `
 		)
 		SELECT p.code, p.name, coalesce(d.code, ''), coalesce(d.name, ''),
 		       w.code, w.name, coalesce(a.state, ''), a.submitted_at,
-		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses)
-		FROM subtree
-		JOIN units w ON w.code = subtree.code AND w.kind = 'ward'
-		JOIN units parent ON parent.code = w.parent_code
-		LEFT JOIN units d ON d.code = parent.code AND parent.kind = 'district'
-		JOIN units p ON p.code = CASE WHEN parent.kind = 'district' THEN parent.parent_code ELSE parent.code END
-		LEFT JOIN assessments a ON a.ward_code = w.code AND a.year = $1
-		CROSS JOIN blank
-		WHERE (w.valid_from IS NULL OR w.valid_from <= make_date($1, 12, 31))
-		  AND (w.valid_to IS NULL OR w.valid_to >= make_date($1, 1, 1))
+		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses),
+		       r.level, coalesce(a.decision_no, ''), a.decision_date
+		FROM registrations r
+		JOIN units w ON w.id = r.ward_id
+		JOIN unit_parents l1 ON l1.child_id = w.id AND l1.span @> unit_day(w.valid_to, $1)
+		JOIN units up ON up.id = l1.parent_id
+		LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, $1)
+		LEFT JOIN units d ON d.id = up.id AND up.kind = 'district'
+		JOIN units p ON p.id = CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.id END
+		LEFT JOIN assessments a ON a.ward_id = w.id AND a.year = $1
+		CROSS JOIN blank CROSS JOIN target
+		WHERE r.year = $1 AND (target.kind = 'ministry' OR target.id IN (p.id, d.id, w.id))
 		ORDER BY p.code, d.code NULLS FIRST, w.code`
 
 // refreshYearSQL counts again, in SQL, the stored standing of every
@@ -123,9 +128,9 @@ func storedStanding(catalogue []assess.Criterion, stored map[int]assess.Status) 
 	return assess.ComputeStanding(catalogue, stored), statuses
 }
 
-// WardStandings lists every ward in the subtree of unit code that exists at
-// some time in year, with its standing, ordered by province, district and
-// ward code.
+// WardStandings lists every ward registered in year in the subtree of the
+// unit that code names that year, with its standing, ordered by province,
+// district and ward code.
 func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]WardStanding, error) {
 	var list []WardStanding
 	err := s.EachWardStanding(ctx, year, code, func(w WardStanding) error {
@@ -148,7 +153,8 @@ func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn 
 		var statuses []string
 		if err := rows.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
 			&w.Code, &w.Name, &w.State, &w.SubmittedAt,
-			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses); err != nil {
+			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses,
+			&w.Level, &w.DecisionNo, &w.DecisionDate); err != nil {
 			return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 		}
 		w.Statuses = make([]assess.Status, len(statuses))
@@ -175,25 +181,25 @@ type PreviousStanding struct {
 	Total  int
 }
 
-// PreviousStandings returns, for each ward code, the standing in year of
-// that ward and of every ward it took over (the successor mapping), so that
+// PreviousStandings returns, for each ward code of year+1, the standing in
+// year of that ward and of every ward it took over (the successor mapping), so that
 // a new ward compares with the wards it replaced. Wards with no assessment
 // in year are left out. One query, whatever the number of wards.
 func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string) ([]PreviousStanding, error) {
 	rows, err := s.read.Query(ctx, `
-		WITH targets AS (SELECT unnest($2::text[]) AS code),
+		WITH targets AS (SELECT code, unit_in_year(code, $1 + 1) AS id FROM unnest($2::text[]) AS code),
 		pairs AS (
-		    SELECT code AS target, code AS source FROM targets
+		    SELECT code AS target, id AS target_id, id AS source FROM targets
 		    UNION ALL
-		    SELECT s.new_code, s.old_code FROM unit_successors s JOIN targets t ON t.code = s.new_code
+		    SELECT t.code, t.id, s.old_id FROM unit_links s JOIN targets t ON t.id = s.new_id
 		),
 		catalogue AS (SELECT count(*) AS total FROM criteria WHERE year = $1)
-		SELECT p.target, p.source, u.name, a.met, catalogue.total
+		SELECT p.target, u.code, u.name, a.met, catalogue.total
 		FROM pairs p
-		JOIN units u ON u.code = p.source
-		JOIN assessments a ON a.ward_code = p.source AND a.year = $1
+		JOIN units u ON u.id = p.source
+		JOIN assessments a ON a.ward_id = p.source AND a.year = $1
 		CROSS JOIN catalogue
-		ORDER BY p.target, p.target <> p.source, p.source`, year, codes)
+		ORDER BY p.target, p.target_id <> p.source, u.code`, year, codes)
 	if err != nil {
 		return nil, fmt.Errorf("previous standings %d: %w", year, err)
 	}
@@ -232,9 +238,10 @@ func (s *Store) CopySummaryCSV(ctx context.Context, year int, code string, crite
 	sql := `COPY (
 		SELECT province_code, ` + text("province") + `, NULLIF(district_code, ''), NULLIF(` + text("district") + `, ''),
 		       ward_code, ` + text("ward") + `,
-		       CASE WHEN state = '' THEN 'not_started' ELSE state END, met, total, pending` + cols.String() + `
+		       CASE WHEN state = '' THEN 'not_started' ELSE state END, met, total, pending` + cols.String() + `,
+		       level, NULLIF(` + text("decision_no") + `, ''), decision_date
 		FROM (` + bindLiterals(wardStandingsSQL, year, code) + `) AS x(province_code, province, district_code, district,
-		     ward_code, ward, state, submitted_at, met, total, pending, statuses)
+		     ward_code, ward, state, submitted_at, met, total, pending, statuses, level, decision_no, decision_date)
 		ORDER BY province_code, district_code, ward_code
 	) TO STDOUT WITH (FORMAT csv)`
 	_, err = conn.Conn().PgConn().CopyTo(ctx, w, sql)

@@ -2,66 +2,169 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// Unit is one node of the unit tree.
+// Unit is one node of the unit tree: one identity, in force over a span of
+// days. Its code names it only within that span; another unit may carry
+// the same code before or after.
 type Unit struct {
+	ID         int64
 	Code       string
 	Kind       string
+	Type       string // the official type: phuong, xa, thi_tran, dac_khu, quan, huyen, thi_xa, thanh_pho, tinh
 	Name       string
 	ParentCode string
 	ValidFrom  *time.Time
 	ValidTo    *time.Time
 }
 
-// unitPathSQL lists unit $1 and its ancestors, root first.
-const unitPathSQL = `
-		WITH RECURSIVE path AS (
-		    SELECT code, kind, name, parent_code, valid_from, valid_to, 0 AS depth
-		    FROM units WHERE code = $1
-		    UNION ALL
-		    SELECT u.code, u.kind, u.name, u.parent_code, u.valid_from, u.valid_to, path.depth + 1
-		    FROM units u JOIN path ON u.code = path.parent_code
-		)
-		SELECT code, kind, name, coalesce(parent_code, ''), valid_from, valid_to
-		FROM path ORDER BY depth DESC`
+// InForce reports whether the unit is in force on day.
+func (u Unit) InForce(day time.Time) bool {
+	return (u.ValidFrom == nil || !day.Before(*u.ValidFrom)) && (u.ValidTo == nil || !day.After(*u.ValidTo))
+}
 
-// UnitPath returns the unit with code and its ancestors, root first.
-func (s *Store) UnitPath(ctx context.Context, code string) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, unitPathSQL, code)
+// unitColumns are the columns scanUnit reads, of a units row named u.
+const unitColumns = `u.id, u.code, u.kind, u.type, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to`
+
+// pathSQL lists, root first, the unit whose id the query $ANCHOR gives
+// and its ancestors as they stood on the unit's day in year $YEAR.
+const pathSQL = `
+		WITH RECURSIVE path AS (
+		    SELECT u.*, 0 AS depth, unit_day(u.valid_to, $2) AS day
+		    FROM units u WHERE u.id = (ANCHOR)
+		    UNION ALL
+		    SELECT u.*, path.depth + 1, path.day
+		    FROM path
+		    JOIN unit_parents l ON l.child_id = path.id AND l.span @> path.day
+		    JOIN units u ON u.id = l.parent_id
+		)
+		SELECT ` + unitColumns + ` FROM path u ORDER BY depth DESC`
+
+// unitPathSQL lists unit code $1 as year $2 resolves it, and its
+// ancestors, root first.
+var unitPathSQL = replaceAnchor(pathSQL, `SELECT unit_in_year($1, $2)`)
+
+// unitPathByIDSQL is unitPathSQL for the unit with id $1.
+var unitPathByIDSQL = replaceAnchor(pathSQL, `SELECT $1::bigint`)
+
+func replaceAnchor(sql, anchor string) string {
+	const marker = "(ANCHOR)"
+	for i := 0; i+len(marker) <= len(sql); i++ {
+		if sql[i:i+len(marker)] == marker {
+			return sql[:i] + "(" + anchor + ")" + sql[i+len(marker):]
+		}
+	}
+	panic("no anchor in path query")
+}
+
+// UnitPath returns the unit that code names in year (the resolution rule
+// of unit_in_year) and its ancestors as they stood that year, root first.
+// A code that names no unit in the year is ErrNotFound, or a
+// *CodeElsewhereError when the code names units in other years.
+func (s *Store) UnitPath(ctx context.Context, year int, code string) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, unitPathSQL, code, year)
 	if err != nil {
-		return nil, fmt.Errorf("unit path %s: %w", code, err)
+		return nil, fmt.Errorf("unit path %s in %d: %w", code, year, err)
 	}
 	path, err := pgx.CollectRows(rows, scanUnit)
 	if err != nil {
-		return nil, fmt.Errorf("unit path %s: %w", code, err)
+		return nil, fmt.Errorf("unit path %s in %d: %w", code, year, err)
 	}
 	if len(path) == 0 {
-		return nil, fmt.Errorf("unit %s: %w", code, ErrNotFound)
+		return nil, s.notInYear(ctx, year, code)
 	}
 	return path, nil
 }
 
-// Children lists the units directly under code that exist at some time in
-// year, by code.
-func (s *Store) Children(ctx context.Context, year int, code string) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT code, kind, name, coalesce(parent_code, ''), valid_from, valid_to
-		FROM units
-		WHERE parent_code = $2
-		  AND (valid_from IS NULL OR valid_from <= make_date($1, 12, 31))
-		  AND (valid_to IS NULL OR valid_to >= make_date($1, 1, 1))
-		ORDER BY code`, year, code)
+// UnitPathByID is UnitPath for a unit known by its identity.
+func (s *Store) UnitPathByID(ctx context.Context, year int, id int64) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, unitPathByIDSQL, id, year)
 	if err != nil {
-		return nil, fmt.Errorf("children of %s: %w", code, err)
+		return nil, fmt.Errorf("unit path %d in %d: %w", id, year, err)
+	}
+	path, err := pgx.CollectRows(rows, scanUnit)
+	if err != nil {
+		return nil, fmt.Errorf("unit path %d in %d: %w", id, year, err)
+	}
+	if len(path) == 0 {
+		return nil, fmt.Errorf("unit %d: %w", id, ErrNotFound)
+	}
+	return path, nil
+}
+
+// CodeElsewhereError says that a code names no unit in the year asked
+// for, and which units it named at other times.
+type CodeElsewhereError struct {
+	Code  string
+	Year  int
+	Units []Unit
+}
+
+func (e *CodeElsewhereError) Error() string {
+	return fmt.Sprintf("code %s names no unit in %d (it names %d at other times)", e.Code, e.Year, len(e.Units))
+}
+
+// Unwrap makes the error a not-found one for the status it maps to.
+func (e *CodeElsewhereError) Unwrap() error { return ErrNotFound }
+
+func (s *Store) notInYear(ctx context.Context, year int, code string) error {
+	units, err := s.UnitsWithCode(ctx, code)
+	if err != nil {
+		return err
+	}
+	if len(units) == 0 {
+		return fmt.Errorf("unit %s: %w", code, ErrNotFound)
+	}
+	return &CodeElsewhereError{Code: code, Year: year, Units: units}
+}
+
+// UnitsWithCode lists every unit that has carried code, oldest first.
+func (s *Store) UnitsWithCode(ctx context.Context, code string) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 ORDER BY lower(u.span) NULLS FIRST`, code)
+	if err != nil {
+		return nil, fmt.Errorf("units with code %s: %w", code, err)
+	}
+	units, err := pgx.CollectRows(rows, scanUnit)
+	if err != nil {
+		return nil, fmt.Errorf("units with code %s: %w", code, err)
+	}
+	return units, nil
+}
+
+// UnitOn returns the unit that code names on day.
+func (s *Store) UnitOn(ctx context.Context, code string, day time.Time) (Unit, error) {
+	rows, _ := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 AND u.span @> $2::date`, code, day)
+	u, err := pgx.CollectExactlyOneRow(rows, scanUnit)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Unit{}, fmt.Errorf("unit %s on %s: %w", code, day.Format(time.DateOnly), ErrNotFound)
+	}
+	if err != nil {
+		return Unit{}, fmt.Errorf("unit %s on %s: %w", code, day.Format(time.DateOnly), err)
+	}
+	return u, nil
+}
+
+// Children lists the units directly under unit id at some time in year,
+// by code.
+func (s *Store) Children(ctx context.Context, year int, id int64) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT `+unitColumns+`
+		FROM unit_parents l JOIN units u ON u.id = l.child_id
+		WHERE l.parent_id = $2
+		  AND l.span @> unit_day(u.valid_to, $1)
+		  AND u.span && daterange(make_date($1, 1, 1), make_date($1, 12, 31), '[]')
+		ORDER BY u.code`, year, id)
+	if err != nil {
+		return nil, fmt.Errorf("children of %d: %w", id, err)
 	}
 	children, err := pgx.CollectRows(rows, scanUnit)
 	if err != nil {
-		return nil, fmt.Errorf("children of %s: %w", code, err)
+		return nil, fmt.Errorf("children of %d: %w", id, err)
 	}
 	return children, nil
 }
@@ -76,6 +179,6 @@ func (s *Store) HasDemo(ctx context.Context) (bool, error) {
 
 func scanUnit(r pgx.CollectableRow) (Unit, error) {
 	var u Unit
-	err := r.Scan(&u.Code, &u.Kind, &u.Name, &u.ParentCode, &u.ValidFrom, &u.ValidTo)
+	err := r.Scan(&u.ID, &u.Code, &u.Kind, &u.Type, &u.Name, &u.ParentCode, &u.ValidFrom, &u.ValidTo)
 	return u, err
 }

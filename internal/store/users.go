@@ -23,6 +23,7 @@ type User struct {
 	Username     string
 	FullName     string
 	Role         assess.Role
+	UnitID       int64
 	UnitCode     string
 	UnitName     string
 	UnitKind     string
@@ -34,15 +35,15 @@ type User struct {
 
 // Actor is the user as the access policy sees them.
 func (u User) Actor() assess.Actor {
-	return assess.Actor{ID: u.ID, Username: u.Username, Name: u.FullName, Role: u.Role, UnitCode: u.UnitCode}
+	return assess.Actor{ID: u.ID, Username: u.Username, Name: u.FullName, Role: u.Role, UnitID: u.UnitID, UnitCode: u.UnitCode}
 }
 
-const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_code, un.name, un.kind,
+const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
 	u.active, u.password_hash, u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
-	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitCode, &u.UnitName, &u.UnitKind,
+	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
 		&u.Active, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
@@ -58,7 +59,7 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 }
 
 func (s *Store) oneUser(ctx context.Context, where string, arg any) (User, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u JOIN units un ON un.code = u.unit_code `+where, arg)
+	rows, _ := s.pool.Query(ctx, `SELECT `+userColumns+` FROM users u JOIN units un ON un.id = u.unit_id `+where, arg)
 	u, err := pgx.CollectExactlyOneRow(rows, scanUser)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, fmt.Errorf("user %v: %w", arg, ErrNotFound)
@@ -81,14 +82,14 @@ type UserFilter struct {
 func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, error) {
 	rows, err := s.pool.Query(ctx, `
 		WITH RECURSIVE subtree AS (
-		    SELECT code FROM units WHERE $2::text = '' OR code = $2::text
+		    SELECT id FROM units WHERE $2::text = '' OR code = $2::text
 		    UNION
-		    SELECT u.code FROM units u JOIN subtree ON u.parent_code = subtree.code WHERE $2::text <> ''
+		    SELECT l.child_id FROM unit_parents l JOIN subtree ON l.parent_id = subtree.id WHERE $2::text <> ''
 		)
 		SELECT `+userColumns+`
-		FROM users u JOIN units un ON un.code = u.unit_code
+		FROM users u JOIN units un ON un.id = u.unit_id
 		WHERE ($1::text = '' OR u.role = $1::text)
-		  AND u.unit_code IN (SELECT code FROM subtree)
+		  AND u.unit_id IN (SELECT id FROM subtree)
 		  AND ($3::text = '' OR u.username ILIKE '%' || $3 || '%' OR u.full_name ILIKE '%' || $3 || '%')
 		  AND ($4::boolean IS NULL OR u.active = $4)
 		ORDER BY u.username`, string(f.Role), f.Unit, f.Query, f.Active)
@@ -105,7 +106,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]User, error) {
 // userRecord is what the audit log keeps of a user: never the password hash.
 func userRecord(u NewUser, active bool) []byte {
 	b, _ := json.Marshal(map[string]any{
-		"username": u.Username, "full_name": u.FullName, "role": u.Role, "unit": u.UnitCode, "active": active,
+		"username": u.Username, "full_name": u.FullName, "role": u.Role, "unit": u.UnitCode, "unit_on": u.On.Format(time.DateOnly), "active": active,
 	})
 	return b
 }
@@ -116,9 +117,10 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 	var id int64
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
 		var kind string
-		err := tx.QueryRow(ctx, `SELECT kind FROM units WHERE code = $1`, u.UnitCode).Scan(&kind)
+		var unit int64
+		err := tx.QueryRow(ctx, `SELECT id, kind FROM units WHERE code = $1 AND span @> $2::date`, u.UnitCode, u.On).Scan(&unit, &kind)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("unit %s: %w", u.UnitCode, ErrNotFound)
+			return fmt.Errorf("unit %s on %s: %w", u.UnitCode, u.On.Format(time.DateOnly), ErrNotFound)
 		}
 		if err != nil {
 			return err
@@ -127,9 +129,9 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 			return fmt.Errorf("role %s in a %s: %w", u.Role, kind, ErrRoleUnit)
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO users (username, full_name, role, unit_code, password_hash)
+			INSERT INTO users (username, full_name, role, unit_id, password_hash)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash).Scan(&id)
+			u.Username, u.FullName, u.Role, unit, u.PasswordHash).Scan(&id)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 			return fmt.Errorf("user %s: %w", u.Username, ErrExists)

@@ -16,8 +16,8 @@ type WardView struct {
 	Assessment   Assessment
 	Evidence     []Evidence
 	Comments     []Comment
-	Predecessors []Unit
-	Successors   []Unit
+	Predecessors []Lineage
+	Successors   []Lineage
 }
 
 // WardView reads the ward page's data in one round trip to the database:
@@ -30,12 +30,12 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		// The year-end date and the list of years come in one row.
 		b.Queue(`SELECT year_end_opens, ARRAY(`+yearsSQL+`) FROM catalogues WHERE year = $1`, year)
 		b.Queue(criteriaSQL, year)
-		b.Queue(unitPathSQL, code)
+		b.Queue(unitPathSQL, code, year)
 		b.Queue(assessmentSQL, code, year)
 		b.Queue(resultsSQL, code, year)
 		b.Queue(evidenceOfSQL, code, year)
 		b.Queue(commentsSQL, code, year)
-		b.Queue(lineageSQL, code)
+		b.Queue(lineageSQL, code, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 

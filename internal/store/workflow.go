@@ -25,6 +25,10 @@ type StateChange struct {
 	Version int
 }
 
+// ErrDecisionBeforeApproval means a recognition decision is dated before
+// the assessment was approved.
+var ErrDecisionBeforeApproval = errors.New("the decision is dated before the approval")
+
 // ErrChanged means the assessment changed after the decider opened it.
 var ErrChanged = errors.New("the assessment changed since it was opened")
 
@@ -65,8 +69,16 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		case assess.Return:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), return_reason = $3 WHERE id = $1`, id, to, c.Reason)
 		case assess.Approve:
-			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now() WHERE id = $1`, id, to)
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), approved_at = now() WHERE id = $1`, id, to)
 		case assess.Recognize:
+			var early bool
+			if err := tx.QueryRow(ctx, `SELECT approved_at IS NOT NULL AND $2::date < (approved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+				FROM assessments WHERE id = $1`, id, c.DecisionDate).Scan(&early); err != nil {
+				return err
+			}
+			if early {
+				return fmt.Errorf("recognize %s %d: %w", c.Ward, c.Year, ErrDecisionBeforeApproval)
+			}
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = now(), decision_no = $3, decision_date = $4 WHERE id = $1`,
 				id, to, c.DecisionNo, c.DecisionDate)
 		case assess.Reopen:

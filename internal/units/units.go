@@ -1,7 +1,12 @@
 // Package units holds the rules of the unit tree that do not touch the
-// database: reading an import of units or successors from CSV, and planning
-// it against the tree as it is — what it adds, what it changes, and every
-// problem with its line number.
+// database: reading an import of units or successors from CSV (the format
+// of the official lists in shared/data/vn), and planning it against the
+// tree as it is — what it adds, what it changes, and every problem with
+// its line number.
+//
+// A code is not a unit: the same official code names different units at
+// different times, so a unit is known by its identity and the code is
+// unique only per day.
 package units
 
 import (
@@ -16,12 +21,15 @@ import (
 	"unicode/utf8"
 )
 
-// Unit is one node of the tree as an import sees it.
+// Unit is one node of the tree as an import sees it. ID is its identity
+// in the database; a unit an import adds has a negative ID until written.
 type Unit struct {
+	ID        int64
 	Code      string
 	Kind      string
+	Type      string
 	Name      string
-	Parent    string
+	Parent    string // the parent's code; the parent is the unit with that code in force
 	ValidFrom *time.Time
 	ValidTo   *time.Time
 }
@@ -33,41 +41,95 @@ type Line struct {
 }
 
 // Problem is what is wrong with a line of an import: a message key and
-// the value it concerns.
+// the value it concerns. Line 0 is a problem of the tree as a whole.
 type Problem struct {
 	Line int
 	Key  string
 	Arg  string
 }
 
-// UnitsHeader and SuccessorsHeader are the columns an import must have.
+// The columns an import may have: the official format, and the earlier
+// one without the type (derived from the name) and, for successors,
+// without the day and the share.
 const (
-	UnitsHeader      = "code,kind,name,parent_code,valid_from,valid_to"
-	SuccessorsHeader = "old_code,new_code"
+	UnitsHeader         = "code,kind,type,name,parent_code,valid_from,valid_to"
+	UnitsHeaderV1       = "code,kind,name,parent_code,valid_from,valid_to"
+	SuccessorsHeader    = "old_code,new_code,on,share,basis"
+	SuccessorsHeaderV1  = "old_code,new_code"
+	MinistryCode        = "VN"
+	ministryType        = "bo"
+	maxNameRunes        = 200
+	dayLayout           = time.DateOnly
+	shareFull           = "full"
+	sharePartial        = "partial"
+	errUnknownParentKey = "import.err.parent"
 )
 
 var codePattern = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
 
-// parentKinds says under which kinds of unit each kind may sit.
+// parentKinds says under which kind of unit each kind sits; a province
+// names no parent (it sits under the ministry).
 var parentKinds = map[string][]string{
 	"ministry": nil,
-	"province": {"ministry"},
+	"province": nil,
 	"district": {"province"},
 	"ward":     {"district", "province"},
 }
 
-// readCSV reads rows after checking the header; a row's line number is
-// its position in the file, the header being line 1.
-func readCSV(r io.Reader, header string, fields int) ([][]string, []Problem) {
+// Types lists the official types of each kind, with the word that starts
+// a unit's name.
+var Types = map[string][]string{
+	"ministry": {ministryType},
+	"province": {"thanh_pho", "tinh"},
+	"district": {"quan", "thi_xa", "thanh_pho", "huyen"},
+	"ward":     {"phuong", "thi_tran", "dac_khu", "xa"},
+}
+
+// typeWords is the word each type's names begin with.
+var typeWords = map[string]string{
+	"tinh": "Tỉnh", "thanh_pho": "Thành phố", "quan": "Quận", "huyen": "Huyện", "thi_xa": "Thị xã",
+	"phuong": "Phường", "xa": "Xã", "thi_tran": "Thị trấn", "dac_khu": "Đặc khu", ministryType: "Bộ",
+}
+
+// TypeFromName derives a unit's official type from its kind and name, for
+// files in the earlier format; "" when the name says nothing.
+func TypeFromName(kind, name string) string {
+	for _, t := range Types[kind] {
+		if w := typeWords[t]; strings.HasPrefix(strings.ToLower(name), strings.ToLower(w)+" ") {
+			return t
+		}
+	}
+	if kind == "ministry" {
+		return ministryType
+	}
+	return ""
+}
+
+func validType(kind, t string) bool {
+	for _, k := range Types[kind] {
+		if k == t {
+			return true
+		}
+	}
+	return false
+}
+
+// readCSV reads rows after checking the header against the accepted ones;
+// a row's line number is its position in the file, the header being line 1.
+// It returns the header that matched.
+func readCSV(r io.Reader, headers ...string) (string, [][]string, []Problem) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	var header string
+	var fields int
 	var rows [][]string
 	var problems []Problem
 	for n := 1; ; n++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			if n == 1 {
-				problems = append(problems, Problem{Line: 1, Key: "import.err.header", Arg: header})
+				problems = append(problems, Problem{Line: 1, Key: "import.err.header", Arg: headers[0]})
 			}
 			break
 		}
@@ -77,8 +139,14 @@ func readCSV(r io.Reader, header string, fields int) ([][]string, []Problem) {
 		}
 		if n == 1 {
 			rec[0] = strings.TrimPrefix(rec[0], "\uFEFF")
-			if strings.Join(rec, ",") != header {
-				problems = append(problems, Problem{Line: 1, Key: "import.err.header", Arg: header})
+			got := strings.Join(rec, ",")
+			for _, h := range headers {
+				if got == h {
+					header, fields = h, len(rec)
+				}
+			}
+			if header == "" {
+				problems = append(problems, Problem{Line: 1, Key: "import.err.header", Arg: headers[0]})
 				break
 			}
 			continue
@@ -93,30 +161,34 @@ func readCSV(r io.Reader, header string, fields int) ([][]string, []Problem) {
 		}
 		rows = append(rows, rec)
 	}
-	return rows, problems
+	return header, rows, problems
 }
 
 func parseDate(s string) (*time.Time, bool) {
 	if s == "" {
 		return nil, true
 	}
-	t, err := time.Parse(time.DateOnly, s)
+	t, err := time.Parse(dayLayout, s)
 	if err != nil {
 		return nil, false
 	}
 	return &t, true
 }
 
-// ParseUnits reads a units file with the columns of UnitsHeader.
+// ParseUnits reads a units file in either format.
 func ParseUnits(r io.Reader) ([]Line, []Problem) {
-	rows, problems := readCSV(r, UnitsHeader, 6)
+	header, rows, problems := readCSV(r, UnitsHeader, UnitsHeaderV1)
 	var lines []Line
 	for i, rec := range rows {
 		n := i + 2
 		if rec == nil {
 			continue
 		}
-		u := Unit{Code: rec[0], Kind: rec[1], Name: rec[2], Parent: rec[3]}
+		if header == UnitsHeaderV1 {
+			// code,kind,name,… → code,kind,type,name,…
+			rec = append(rec[:2], append([]string{""}, rec[2:]...)...)
+		}
+		u := Unit{Code: rec[0], Kind: rec[1], Type: rec[2], Name: rec[3], Parent: rec[4]}
 		ok := true
 		bad := func(key, arg string) {
 			problems = append(problems, Problem{Line: n, Key: key, Arg: arg})
@@ -128,20 +200,30 @@ func ParseUnits(r io.Reader) ([]Line, []Problem) {
 		if _, known := parentKinds[u.Kind]; !known {
 			bad("import.err.kind", u.Kind)
 		}
-		if u.Name == "" || !utf8.ValidString(u.Name) || utf8.RuneCountInString(u.Name) > 200 || strings.ContainsFunc(u.Name, func(r rune) bool { return r < ' ' }) {
+		if u.Name == "" || !utf8.ValidString(u.Name) || utf8.RuneCountInString(u.Name) > maxNameRunes || strings.ContainsFunc(u.Name, func(r rune) bool { return r < ' ' }) {
 			bad("import.err.name", u.Code)
 		}
-		var fromOK, toOK bool
-		u.ValidFrom, fromOK = parseDate(rec[4])
-		u.ValidTo, toOK = parseDate(rec[5])
-		if !fromOK {
-			bad("import.err.date", rec[4])
+		// The earlier format wrote a province's parent as the ministry.
+		if u.Kind == "province" && u.Parent == MinistryCode {
+			u.Parent = ""
 		}
-		if !toOK {
+		if u.Type == "" {
+			u.Type = TypeFromName(u.Kind, u.Name)
+		}
+		if _, known := parentKinds[u.Kind]; known && !validType(u.Kind, u.Type) {
+			bad("import.err.type", u.Type)
+		}
+		var fromOK, toOK bool
+		u.ValidFrom, fromOK = parseDate(rec[5])
+		u.ValidTo, toOK = parseDate(rec[6])
+		if !fromOK {
 			bad("import.err.date", rec[5])
 		}
+		if !toOK {
+			bad("import.err.date", rec[6])
+		}
 		if u.ValidFrom != nil && u.ValidTo != nil && u.ValidTo.Before(*u.ValidFrom) {
-			bad("import.err.span", rec[4]+" – "+rec[5])
+			bad("import.err.span", rec[5]+" – "+rec[6])
 		}
 		if ok {
 			lines = append(lines, Line{N: n, Unit: u})
@@ -150,23 +232,29 @@ func ParseUnits(r io.Reader) ([]Line, []Problem) {
 	return lines, problems
 }
 
-// Change is an existing unit the import changes.
+// Change is an existing unit the import changes: it keeps its identity.
 type Change struct {
 	Line   int
 	Before Unit
 	After  Unit
 }
 
-// Plan is what applying an import would do.
+// Plan is what applying an import would do. Adds carry negative IDs,
+// which Successors use for units not yet written.
 type Plan struct {
 	Adds      []Line
 	Changes   []Change
 	Unchanged int
 	Problems  []Problem
+	// Final is the tree as it would be after the import, by code.
+	Final map[string][]Unit
 }
 
 // OK reports whether the plan may be applied.
 func (p Plan) OK() bool { return len(p.Problems) == 0 }
+
+// Empty reports whether the plan would change nothing.
+func (p Plan) Empty() bool { return len(p.Adds) == 0 && len(p.Changes) == 0 }
 
 func sameDate(a, b *time.Time) bool {
 	if a == nil || b == nil {
@@ -175,100 +263,212 @@ func sameDate(a, b *time.Time) bool {
 	return a.Equal(*b)
 }
 
+// same reports whether an import's unit says nothing new about an
+// existing one: names are compared as Vietnamese spellings, so that the
+// 2026 lists' "Hoà" is the "Hòa" of before.
 func (u Unit) same(v Unit) bool {
-	return u.Code == v.Code && u.Kind == v.Kind && u.Name == v.Name && u.Parent == v.Parent &&
-		sameDate(u.ValidFrom, v.ValidFrom) && sameDate(u.ValidTo, v.ValidTo)
+	return u.Code == v.Code && u.Kind == v.Kind && u.Type == v.Type && SameName(u.Name, v.Name) &&
+		u.Parent == v.Parent && sameDate(u.ValidFrom, v.ValidFrom) && sameDate(u.ValidTo, v.ValidTo)
 }
 
-// PlanUnits plans an import against the existing tree: every parent must
-// exist (in the tree or the file) and be of a kind the unit may sit under,
-// no code may appear twice, and the tree must stay a tree (no cycle).
-// Adds come parents first, so they can be written in order.
-func PlanUnits(existing map[string]Unit, lines []Line, problems []Problem) Plan {
-	plan := Plan{Problems: problems}
-	final := make(map[string]Unit, len(existing)+len(lines))
-	for code, u := range existing {
-		final[code] = u
+// overlaps reports whether two units are in force on a common day.
+func overlaps(a, b Unit) bool {
+	return (a.ValidTo == nil || b.ValidFrom == nil || !a.ValidTo.Before(*b.ValidFrom)) &&
+		(b.ValidTo == nil || a.ValidFrom == nil || !b.ValidTo.Before(*a.ValidFrom))
+}
+
+// InForce reports whether u is in force on day.
+func (u Unit) InForce(day time.Time) bool {
+	return (u.ValidFrom == nil || !day.Before(*u.ValidFrom)) && (u.ValidTo == nil || !day.After(*u.ValidTo))
+}
+
+// PlanUnits plans an import against the existing units. A line is the
+// existing unit with its code, kind and first day (changed when anything
+// else differs); otherwise it adds a unit. The file is refused whole when
+// it would give a code to two units on one day, leave a unit without a
+// parent in force over any day of its span, or put a unit under a kind it
+// may not sit under.
+func PlanUnits(existing []Unit, lines []Line, problems []Problem) Plan {
+	plan := Plan{Problems: problems, Final: map[string][]Unit{}}
+	for _, u := range existing {
+		plan.Final[u.Code] = append(plan.Final[u.Code], u)
 	}
-	seen := map[string]int{}
-	for _, l := range lines {
-		if first, dup := seen[l.Unit.Code]; dup {
-			plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.duplicate", Arg: fmt.Sprintf("%s (%d)", l.Unit.Code, first)})
-			continue
-		}
-		seen[l.Unit.Code] = l.N
-		final[l.Unit.Code] = l.Unit
+	lineOf := map[int64]int{} // unit id → the line that names it
+	type key struct {
+		code, kind string
+		from       string
 	}
-	for _, l := range lines {
-		if seen[l.Unit.Code] != l.N {
-			continue
+	fromKey := func(t *time.Time) string {
+		if t == nil {
+			return ""
 		}
+		return t.Format(dayLayout)
+	}
+	seen := map[key]int{}
+	next := int64(-1)
+	for _, l := range lines {
 		u := l.Unit
-		if u.Kind == "ministry" {
-			if u.Parent != "" {
-				plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.parentkind", Arg: u.Parent})
-			}
-		} else if p, ok := final[u.Parent]; !ok || u.Parent == "" {
-			plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.parent", Arg: u.Parent})
-		} else if !allowed(parentKinds[u.Kind], p.Kind) {
-			plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.parentkind", Arg: u.Parent})
+		k := key{u.Code, u.Kind, fromKey(u.ValidFrom)}
+		if first, dup := seen[k]; dup {
+			plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.duplicate", Arg: fmt.Sprintf("%s (%d)", u.Code, first)})
+			continue
 		}
-		if cyclic(final, u.Code) {
-			plan.Problems = append(plan.Problems, Problem{Line: l.N, Key: "import.err.cycle", Arg: u.Code})
-		}
-		if before, ok := existing[u.Code]; ok {
-			if before.same(u) {
-				plan.Unchanged++
-			} else {
-				plan.Changes = append(plan.Changes, Change{Line: l.N, Before: before, After: u})
+		seen[k] = l.N
+		matched := false
+		for i, e := range plan.Final[u.Code] {
+			if e.ID > 0 && e.Kind == u.Kind && sameDate(e.ValidFrom, u.ValidFrom) {
+				matched = true
+				u.ID = e.ID
+				lineOf[e.ID] = l.N
+				if e.same(u) {
+					plan.Unchanged++
+				} else {
+					plan.Changes = append(plan.Changes, Change{Line: l.N, Before: e, After: u})
+					plan.Final[u.Code][i] = u
+				}
+				break
 			}
-		} else {
-			plan.Adds = append(plan.Adds, l)
+		}
+		if !matched {
+			u.ID = next
+			next--
+			lineOf[u.ID] = l.N
+			plan.Adds = append(plan.Adds, Line{N: l.N, Unit: u})
+			plan.Final[u.Code] = append(plan.Final[u.Code], u)
 		}
 	}
-	depth := func(code string) int {
-		d := 0
-		for c := code; final[c].Parent != "" && d <= len(final); c = final[c].Parent {
-			d++
-		}
-		return d
-	}
-	sort.SliceStable(plan.Adds, func(i, j int) bool { return depth(plan.Adds[i].Unit.Code) < depth(plan.Adds[j].Unit.Code) })
+	plan.Problems = append(plan.Problems, checkTree(plan.Final, lineOf)...)
 	sort.SliceStable(plan.Problems, func(i, j int) bool { return plan.Problems[i].Line < plan.Problems[j].Line })
 	return plan
 }
 
-func allowed(kinds []string, kind string) bool {
-	for _, k := range kinds {
-		if k == kind {
+// checkTree finds, in the tree after an import, the codes given to two
+// units on one day and the units without a parent over part of their
+// span. Problems are put at the line that names the unit, or at line 0
+// for a unit the file leaves as it was (its parent changed).
+func checkTree(final map[string][]Unit, lineOf map[int64]int) []Problem {
+	var problems []Problem
+	codes := make([]string, 0, len(final))
+	for c := range final {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, code := range codes {
+		list := final[code]
+		touched := func(u Unit) bool { _, ok := lineOf[u.ID]; return ok }
+		for i := range list {
+			for j := i + 1; j < len(list); j++ {
+				if overlaps(list[i], list[j]) && (touched(list[i]) || touched(list[j])) {
+					line := max(lineOf[list[i].ID], lineOf[list[j].ID])
+					problems = append(problems, Problem{Line: line, Key: "import.err.overlap", Arg: code})
+				}
+			}
+		}
+		for _, u := range list {
+			if p, ok := parentProblem(final, u); !ok {
+				if line, named := lineOf[u.ID]; named || parentTouched(final, u, lineOf) {
+					problems = append(problems, Problem{Line: line, Key: p, Arg: u.Code + " → " + u.Parent})
+				}
+			}
+		}
+	}
+	return problems
+}
+
+func parentTouched(final map[string][]Unit, u Unit, lineOf map[int64]int) bool {
+	for _, p := range final[u.Parent] {
+		if _, ok := lineOf[p.ID]; ok {
 			return true
 		}
 	}
 	return false
 }
 
-// cyclic reports whether walking up from code comes back to it.
-func cyclic(tree map[string]Unit, code string) bool {
-	seen := map[string]bool{}
-	for c := code; c != ""; c = tree[c].Parent {
-		if seen[c] {
+// parentProblem checks that the units with u's parent code, of a kind u
+// may sit under, cover every day of u's span.
+func parentProblem(final map[string][]Unit, u Unit) (string, bool) {
+	kinds := parentKinds[u.Kind]
+	if len(kinds) == 0 {
+		if u.Parent != "" {
+			return "import.err.parentkind", false
+		}
+		return "", true
+	}
+	if u.Parent == "" {
+		return errUnknownParentKey, false
+	}
+	var spans []Unit
+	for _, p := range final[u.Parent] {
+		if !overlaps(p, u) {
+			continue
+		}
+		ok := false
+		for _, k := range kinds {
+			ok = ok || p.Kind == k
+		}
+		if !ok {
+			return "import.err.parentkind", false
+		}
+		spans = append(spans, p)
+	}
+	if !covers(spans, u) {
+		return errUnknownParentKey, false
+	}
+	return "", true
+}
+
+// covers reports whether the spans of parents, which do not overlap one
+// another, leave no day of u's span uncovered.
+func covers(parents []Unit, u Unit) bool {
+	sort.Slice(parents, func(i, j int) bool { return before(parents[i].ValidFrom, parents[j].ValidFrom) })
+	day := u.ValidFrom // the first day not yet covered; nil is the beginning of time
+	for _, p := range parents {
+		if p.ValidFrom != nil && (day == nil || p.ValidFrom.After(*day)) {
+			return false // a gap before p
+		}
+		if p.ValidTo == nil {
 			return true
 		}
-		seen[c] = true
+		next := p.ValidTo.AddDate(0, 0, 1)
+		if day == nil || next.After(*day) {
+			day = &next
+		}
+		if u.ValidTo != nil && day.After(*u.ValidTo) {
+			return true
+		}
 	}
 	return false
 }
 
-// Pair is a successor line: new took over (part of) old.
-type Pair struct {
-	Line int
-	Old  string
-	New  string
+// before orders first days, the unknown one (nil) first.
+func before(a, b *time.Time) bool {
+	if a == nil {
+		return b != nil
+	}
+	return b != nil && a.Before(*b)
+}
+
+// Link is a successor line: on day On, (part of) the unit Old in force
+// the day before went into the unit New in force that day.
+type Link struct {
+	Line  int
+	Old   Unit
+	New   Unit
+	On    time.Time
+	Share string
+	Basis string
+}
+
+// ExistingLink is a successor link already stored.
+type ExistingLink struct {
+	OldID, NewID int64
+	On           time.Time
+	Share        string
 }
 
 // SuccessorPlan is what applying a successors import would do.
 type SuccessorPlan struct {
-	Adds      []Pair
+	Adds      []Link
 	Unchanged int
 	Problems  []Problem
 }
@@ -276,45 +476,116 @@ type SuccessorPlan struct {
 // OK reports whether the plan may be applied.
 func (p SuccessorPlan) OK() bool { return len(p.Problems) == 0 }
 
-// PlanSuccessors reads a successors file and plans it: both wards must
-// exist and differ, and no pair may repeat.
-func PlanSuccessors(r io.Reader, existing map[string]Unit, pairs map[[2]string]bool) SuccessorPlan {
-	rows, problems := readCSV(r, SuccessorsHeader, 2)
+// inForceOn finds the unit with code in force on day.
+func inForceOn(final map[string][]Unit, code string, day time.Time) (Unit, bool) {
+	for _, u := range final[code] {
+		if u.InForce(day) {
+			return u, true
+		}
+	}
+	return Unit{}, false
+}
+
+// PlanSuccessors reads a successors file and plans it against the tree
+// after the units import (final, from Plan.Final): each old code must name
+// a unit in force the day before the link's day and each new code one in
+// force on it (of any kind: island districts became special zones, which
+// are commune-level units). In the earlier format, without a day, the
+// old unit is the last one with its code to end, the day the one after,
+// and the share partial when the old code has several lines.
+func PlanSuccessors(r io.Reader, final map[string][]Unit, existing []ExistingLink) SuccessorPlan {
+	header, rows, problems := readCSV(r, SuccessorsHeader, SuccessorsHeaderV1)
 	plan := SuccessorPlan{Problems: problems}
-	seen := map[[2]string]int{}
+	stored := map[[2]int64]ExistingLink{}
+	for _, l := range existing {
+		stored[[2]int64{l.OldID, l.NewID}] = l
+	}
+	oldLines := map[string]int{}
+	for _, rec := range rows {
+		if rec != nil {
+			oldLines[rec[0]]++
+		}
+	}
+	seen := map[[2]int64]int{}
 	for i, rec := range rows {
 		n := i + 2
 		if rec == nil {
 			continue
 		}
-		p := Pair{Line: n, Old: rec[0], New: rec[1]}
-		ok := true
-		for _, code := range []string{p.Old, p.New} {
-			if u, found := existing[code]; !found {
-				plan.Problems = append(plan.Problems, Problem{Line: n, Key: "import.err.unknown", Arg: code})
-				ok = false
-			} else if u.Kind != "ward" {
-				plan.Problems = append(plan.Problems, Problem{Line: n, Key: "import.err.notward", Arg: code})
-				ok = false
+		bad := func(key, arg string) { plan.Problems = append(plan.Problems, Problem{Line: n, Key: key, Arg: arg}) }
+		oldCode, newCode := rec[0], rec[1]
+		var on time.Time
+		share, basis := sharePartial, ""
+		if header == SuccessorsHeaderV1 {
+			last, ok := lastEnded(final, oldCode)
+			if !ok {
+				bad("import.err.unknown", oldCode)
+				continue
+			}
+			on = last.ValidTo.AddDate(0, 0, 1)
+			if oldLines[oldCode] == 1 {
+				share = shareFull
+			}
+		} else {
+			d, ok := parseDate(rec[2])
+			if !ok || d == nil {
+				bad("import.err.date", rec[2])
+				continue
+			}
+			on, share, basis = *d, rec[3], rec[4]
+			if share != shareFull && share != sharePartial {
+				bad("import.err.share", share)
+				continue
+			}
+			switch basis {
+			case "", "mapping", "same_code", "inferred":
+			default:
+				bad("import.err.basis", basis)
+				continue
 			}
 		}
-		if p.Old == p.New {
-			plan.Problems = append(plan.Problems, Problem{Line: n, Key: "import.err.self", Arg: p.Old})
-			ok = false
+		old, okOld := inForceOn(final, oldCode, on.AddDate(0, 0, -1))
+		nu, okNew := inForceOn(final, newCode, on)
+		if !okOld {
+			bad("import.err.notinforce", oldCode+" "+on.AddDate(0, 0, -1).Format(dayLayout))
 		}
-		key := [2]string{p.Old, p.New}
+		if !okNew {
+			bad("import.err.notinforce", newCode+" "+on.Format(dayLayout))
+		}
+		if !okOld || !okNew {
+			continue
+		}
+		if old.ID == nu.ID {
+			bad("import.err.self", oldCode)
+			continue
+		}
+		key := [2]int64{old.ID, nu.ID}
 		if first, dup := seen[key]; dup {
-			plan.Problems = append(plan.Problems, Problem{Line: n, Key: "import.err.duplicate", Arg: fmt.Sprintf("%s → %s (%d)", p.Old, p.New, first)})
-			ok = false
+			bad("import.err.duplicate", fmt.Sprintf("%s → %s (%d)", oldCode, newCode, first))
+			continue
 		}
 		seen[key] = n
-		switch {
-		case !ok:
-		case pairs[key]:
-			plan.Unchanged++
-		default:
-			plan.Adds = append(plan.Adds, p)
+		if s, ok := stored[key]; ok {
+			if s.On.Equal(on) && s.Share == share {
+				plan.Unchanged++
+			} else {
+				bad("import.err.linkchanged", oldCode+" → "+newCode)
+			}
+			continue
 		}
+		plan.Adds = append(plan.Adds, Link{Line: n, Old: old, New: nu, On: on, Share: share, Basis: basis})
 	}
 	return plan
+}
+
+// lastEnded is the unit with code whose span ended last.
+func lastEnded(final map[string][]Unit, code string) (Unit, bool) {
+	var last Unit
+	found := false
+	for _, u := range final[code] {
+		if u.ValidTo != nil && (!found || u.ValidTo.After(*last.ValidTo)) {
+			last, found = u, true
+		}
+	}
+	return last, found
 }
