@@ -28,10 +28,10 @@ func countryDigest(t *testing.T, url string) string {
 	var digest string
 	err = conn.QueryRow(ctx, `SELECT md5(concat(
 		(SELECT string_agg(concat_ws(',', code, kind, name, parent_code), ';' ORDER BY code) FROM units),
-		(SELECT string_agg(concat_ws(',', a.ward_code, a.year, a.state, r.number, r.status, r.value, r.note), ';' ORDER BY a.ward_code, a.year, r.number)
-		   FROM results r JOIN assessments a ON a.id = r.assessment_id),
-		(SELECT string_agg(concat_ws(',', a.ward_code, e.number, e.title, e.dated, encode(e.sha256, 'hex')), ';' ORDER BY a.ward_code, a.year, e.number, e.id)
-		   FROM evidence e JOIN assessments a ON a.id = e.assessment_id)))`).Scan(&digest)
+		(SELECT string_agg(concat_ws(',', w.code, a.year, a.state, r.number, r.status, r.value, r.note), ';' ORDER BY w.code, a.year, r.number)
+		   FROM results r JOIN assessments a ON a.id = r.assessment_id JOIN units w ON w.id = a.ward_id),
+		(SELECT string_agg(concat_ws(',', w.code, e.number, e.title, e.dated, encode(e.sha256, 'hex')), ';' ORDER BY w.code, a.year, e.number, e.id)
+		   FROM evidence e JOIN assessments a ON a.id = e.assessment_id JOIN units w ON w.id = a.ward_id)))`).Scan(&digest)
 	if err != nil {
 		t.Fatal(err)
 	}

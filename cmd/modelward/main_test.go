@@ -123,7 +123,7 @@ func TestUserCommands(t *testing.T) {
 	user := func(stdin string, args ...string) error {
 		return run(ctx, append([]string{"user"}, args...), getenv, strings.NewReader(stdin), io.Discard, io.Discard)
 	}
-	if err := user("mật khẩu mới đủ dài\n", "add", "--username", "modao", "--role", "ward_officer", "--unit", "09541", "--name", "Công an phường Mộ Lao"); err != nil {
+	if err := user("mật khẩu mới đủ dài\n", "add", "--username", "modao", "--role", "ward_officer", "--unit", "09886", "--name", "Công an phường Mộ Lao"); err != nil {
 		t.Fatal(err)
 	}
 	st, err := store.Open(ctx, dbURL)
@@ -132,7 +132,7 @@ func TestUserCommands(t *testing.T) {
 	}
 	defer st.Close()
 	u, err := st.UserByUsername(ctx, "modao")
-	if err != nil || u.Role != "ward_officer" || u.UnitCode != "09541" || !u.Active || u.FullName != "Công an phường Mộ Lao" {
+	if err != nil || u.Role != "ward_officer" || u.UnitCode != "09886" || !u.Active || u.FullName != "Công an phường Mộ Lao" {
 		t.Fatalf("added user: %+v, %v", u, err)
 	}
 
@@ -142,11 +142,11 @@ func TestUserCommands(t *testing.T) {
 		stdin string
 		args  []string
 	}{
-		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x1", "--role", "reviewer", "--unit", "09541"}},
-		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "modao", "--role", "ward_officer", "--unit", "09541"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x1", "--role", "reviewer", "--unit", "09886"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "modao", "--role", "ward_officer", "--unit", "09886"}},
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x2", "--role", "ward_officer", "--unit", "99999"}},
-		{"ngắn\n", []string{"add", "--username", "x3", "--role", "ward_officer", "--unit", "09541"}},
-		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "Phú La", "--role", "ward_officer", "--unit", "09541"}},
+		{"ngắn\n", []string{"add", "--username", "x3", "--role", "ward_officer", "--unit", "09886"}},
+		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "Phú La", "--role", "ward_officer", "--unit", "09886"}},
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x4", "--role", "boss", "--unit", "VN"}},
 		{"mật khẩu đủ dài lắm\n", []string{"passwd", "nobody"}},
 		{"", []string{"disable", "nobody"}},

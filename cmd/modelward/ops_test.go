@@ -136,7 +136,7 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 	firstHalf, rest := make(chan struct{}), make(chan struct{})
 	go func() {
 		mw.WriteField("title", "Biên bản gửi lúc máy chủ dừng")
-		mw.WriteField("dated", "2024-05-01")
+		mw.WriteField("dated", "2026-05-01")
 		fw, _ := mw.CreateFormFile("file", "bien-ban.pdf")
 		fw.Write([]byte("%PDF-1.4\n"))
 		fw.Write(make([]byte, 256<<10))
@@ -147,7 +147,7 @@ func TestSIGTERMFinishesRequestsInFlight(t *testing.T) {
 		mw.Close()
 		pw.Close()
 	}()
-	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/2024/wards/09552/criteria/13/evidence", pr)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/2026/wards/09552/criteria/13/evidence", pr)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	answered := make(chan *http.Response, 1)
 	failed := make(chan error, 1)

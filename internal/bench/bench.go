@@ -299,14 +299,14 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	// A ward in draft this year, for the officer's pages and saves.
 	var ward string
 	err = big.st.Transact(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT ward_code FROM assessments WHERE year = $1 AND state = 'draft' AND ward_code LIKE 'P01%' ORDER BY ward_code LIMIT 1`, cfg.Year).Scan(&ward)
+		return tx.QueryRow(ctx, `SELECT w.code FROM assessments a JOIN units w ON w.id = a.ward_id WHERE a.year = $1 AND a.state = 'draft' AND w.code LIKE 'P01%' ORDER BY w.code LIMIT 1`, cfg.Year).Scan(&ward)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find a ward in draft: %w", err)
 	}
 	var smallWard string
 	err = small.st.Transact(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT ward_code FROM assessments WHERE year = $1 AND ward_code LIKE 'P01%' ORDER BY ward_code LIMIT 1`, cfg.Year).Scan(&smallWard)
+		return tx.QueryRow(ctx, `SELECT w.code FROM assessments a JOIN units w ON w.id = a.ward_id WHERE a.year = $1 AND w.code LIKE 'P01%' ORDER BY w.code LIMIT 1`, cfg.Year).Scan(&smallWard)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("find a small-country ward: %w", err)

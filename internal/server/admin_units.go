@@ -130,7 +130,7 @@ func (s *Server) adminDeactivateUnit(w http.ResponseWriter, r *http.Request) err
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return s.renderUnits(w, r, http.StatusBadRequest, web.UnitsPage{Errors: map[string]string{"code": "units.err.code"}})
-	case errors.Is(err, store.ErrSpan):
+	case errors.Is(err, store.ErrSpan), errors.Is(err, store.ErrOrphans):
 		return s.renderUnits(w, r, http.StatusBadRequest, web.UnitsPage{Errors: map[string]string{"until": "units.err.until"}})
 	case err != nil:
 		return err

@@ -104,7 +104,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 				"district_code": ws.DistrictCode, "district": ws.District,
 				"ward_code": ws.Code, "ward": ws.Name, "status": state,
 				"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
-				"level": ws.Level, "decision_no": ws.DecisionNo, "decision_date": nil,
+				"level": ws.Level, "decision_no": ws.DecisionNo, "decision_date": "",
 			}
 			if ws.DecisionDate != nil {
 				o["decision_date"] = ws.DecisionDate.Format(time.DateOnly)

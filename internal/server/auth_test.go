@@ -64,7 +64,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatalf("upload = %d", r.status)
 	}
 	execSQL(t, dbURL, `INSERT INTO evidence (assessment_id, year, number, title, dated, content_type, size, sha256, content)
-		SELECT id, 2022, 20, 'Biên bản', '2022-06-01', 'application/pdf', 4, decode(repeat('00', 32), 'hex'), '%PDF' FROM assessments WHERE ward_id = unit_in_year('20227', 2022) AND year = 2022`)
+		SELECT id, 2022, 20, 'Biên bản', '2022-06-01', 'application/pdf', 4, decode(repeat('00', 32), 'hex'), '%PDF' FROM assessments WHERE ward_id = unit_in_year('20236', 2022) AND year = 2022`)
 	phulaEvidence := queryInt(t, dbURL, `SELECT min(id) FROM evidence`)
 	haiChauEvidence := queryInt(t, dbURL, `SELECT max(id) FROM evidence`)
 	type want map[string]int // role → status
@@ -78,8 +78,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/48", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/wards/09552", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2023/wards/09541", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2023/wards/20227", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
-		{"/2025/wards/10001", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
+		{"/2023/wards/20236", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2026/wards/00004", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2023/units/VN/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/units/01/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2023/units/48/summary.csv", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
@@ -93,13 +93,13 @@ func TestAuthorisationMatrix(t *testing.T) {
 		{"/2023/units/01/summary.xlsx", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2023/units/48/summary.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2023/wards/09552/dossier.pdf", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2022/wards/20227/dossier.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20236/dossier.pdf", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/api/v1/2023/units/01/summary", want{"anonymous": 401, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/09552/criteria/13", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/09541/criteria/13", want{"anonymous": 303, "phula": 403, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2022/wards/20227/criteria/20", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20236/criteria/20", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/09552/history", want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
-		{"/2022/wards/20227/history", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
+		{"/2022/wards/20236/history", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 200, "admin": 200}},
 		{"/2022/wards/09552/submit", want{"anonymous": 303, "phula": 200, "hanoi": 403, "bocongan": 403, "admin": 403}},
 		{"/2022/wards/09541/submit", want{"anonymous": 303, "phula": 403, "hanoi": 403, "bocongan": 403, "admin": 403}},
 		{fmt.Sprintf("/evidence/%d", phulaEvidence), want{"anonymous": 303, "phula": 200, "hanoi": 200, "bocongan": 200, "admin": 200}},
@@ -124,7 +124,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		path string
 		form url.Values
 	}{
-		{"/admin/users", url.Values{"username": {"moi"}, "full_name": {"Mới"}, "role": {"ward_officer"}, "unit": {"09541"}}},
+		{"/admin/users", url.Values{"username": {"moi"}, "full_name": {"Mới"}, "role": {"ward_officer"}, "unit": {"09886"}}},
 		{"/admin/users/phula/active", url.Values{"active": {"false"}}},
 		{"/admin/users/hanoi/password", nil},
 		{"/admin/tokens", url.Values{"name": {"x"}, "username": {"hanoi"}}},
@@ -384,13 +384,13 @@ func TestAdminManagesUsers(t *testing.T) {
 		form url.Values
 		msg  string
 	}{
-		{url.Values{"username": {"Mộ Lao"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập gồm 2–64 ký tự"},
-		{url.Values{"username": {"molao"}, "full_name": {""}, "role": {"ward_officer"}, "unit": {"09541"}}, "Hãy nhập họ tên"},
-		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"boss"}, "unit": {"09541"}}, "Hãy chọn một vai trò."},
-		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"reviewer"}, "unit": {"09541"}}, "Vai trò không phù hợp với đơn vị"},
+		{url.Values{"username": {"Mộ Lao"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09886"}}, "Tên đăng nhập gồm 2–64 ký tự"},
+		{url.Values{"username": {"molao"}, "full_name": {""}, "role": {"ward_officer"}, "unit": {"09886"}}, "Hãy nhập họ tên"},
+		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"boss"}, "unit": {"09886"}}, "Hãy chọn một vai trò."},
+		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"reviewer"}, "unit": {"09886"}}, "Vai trò không phù hợp với đơn vị"},
 		{url.Values{"username": {"molao"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"99999"}}, "Không có đơn vị với mã này."},
-		{url.Values{"username": {"phula"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập này đã có người dùng."},
-		{url.Values{"username": {strings.Repeat("x", 10000)}, "full_name": {strings.Repeat("y", 10000)}, "role": {"ward_officer"}, "unit": {"09541"}}, "Tên đăng nhập gồm 2–64 ký tự"},
+		{url.Values{"username": {"phula"}, "full_name": {"x"}, "role": {"ward_officer"}, "unit": {"09886"}}, "Tên đăng nhập này đã có người dùng."},
+		{url.Values{"username": {strings.Repeat("x", 10000)}, "full_name": {strings.Repeat("y", 10000)}, "role": {"ward_officer"}, "unit": {"09886"}}, "Tên đăng nhập gồm 2–64 ký tự"},
 	} {
 		r := post(t, admin, srv.URL+"/admin/users", tt.form)
 		if r.status != 400 {
@@ -402,7 +402,7 @@ func TestAdminManagesUsers(t *testing.T) {
 		t.Error("refused new users changed the database")
 	}
 
-	r = post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Công an phường Mộ Lao"}, "role": {"ward_officer"}, "unit": {"09541"}})
+	r = post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Công an phường Mộ Lao"}, "role": {"ward_officer"}, "unit": {"09886"}})
 	if r.status != 200 {
 		t.Fatalf("create = %d", r.status)
 	}
@@ -417,7 +417,7 @@ func TestAdminManagesUsers(t *testing.T) {
 	if r := post(t, c, srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 303 {
 		t.Fatalf("new user signs in = %d", r.status)
 	}
-	if r := get(t, c, srv.URL+"/"); r.header.Get("Location") != "/2025/wards/09541" {
+	if r := get(t, c, srv.URL+"/"); r.header.Get("Location") != "/2026/wards/09886" {
 		t.Errorf("new officer's home: %s", r.header.Get("Location"))
 	}
 

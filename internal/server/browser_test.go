@@ -90,12 +90,12 @@ func location(t *testing.T, ctx context.Context) string {
 
 // Each demo user signs in, lands on their home, and signs out.
 func TestBrowserSignInLandsHome(t *testing.T) {
-	srv := newPortal(t)
+	srv, _ := newPortalDemo(t)
 	ctx := newBrowser(t)
 	for _, tt := range []struct{ username, home, h1 string }{
-		{"phula", "/2025/wards/09552", "Phường Phú La"},
-		{"hanoi", "/2025/units/01", "Thành phố Hà Nội"},
-		{"bocongan", "/2025/units/VN", "Bộ Công an"},
+		{"phula", "/2026/wards/09552", "Phường Kiến Hưng"},
+		{"hanoi", "/2026/units/01", "Thành phố Hà Nội"},
+		{"bocongan", "/2026/units/VN", "Bộ Công an"},
 		{"admin", "/admin/users", "Người dùng"},
 	} {
 		do(t, ctx, chromedp.Navigate(srv.URL+"/"))
@@ -351,7 +351,7 @@ func TestBrowserRecognition(t *testing.T) {
 		t.Errorf("state %q", st)
 	}
 
-	recognise("20227")
+	recognise("20236")
 	if msg := text(t, ctx, "[role=alert]"); msg != "Không thể công nhận: hồ sơ chưa đạt đủ mọi tiêu chí." {
 		t.Errorf("refusal says %q", msg)
 	}
@@ -381,28 +381,38 @@ func TestBrowserMinistryDownloadsExports(t *testing.T) {
 	}
 }
 
-// An officer of a ward formed in the reform follows the link to a ward it
-// took over and reads its record, with nothing offered to change.
+// An officer of Phường Kiến Hưng — code 09552 since the reform, which was
+// Phường Phú La's before — follows the link to Phú La, which Kiến Hưng
+// took over, and reads its 2023 record, with nothing offered to change.
 func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
-	srv, dbURL := newPortalDB(t)
-	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
-		SELECT 'badinh', 'Công an phường Ba Đình', 'ward_officer', unit_in_year('00004', 2026), password_hash FROM users WHERE username = 'phula'`)
+	srv, _ := newPortalDemo(t)
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
-	signInBrowser(t, ctx, "badinh", seed.DemoPassword)
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`h1`)))
-	if h1 := text(t, ctx, "h1"); h1 != "Phường Ba Đình" {
+	if h1 := text(t, ctx, "h1"); h1 != "Phường Kiến Hưng" {
 		t.Fatalf("home is %q, want the officer's ward", h1)
 	}
+	// Phú La's last year under code 09552 is 2024: the link goes there.
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a[href="/2022/wards/00019"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`a[href="/2024/wards/09552"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
 	)
-	if h1 := text(t, ctx, "h1"); h1 != "Phường Điện Biên" {
+	if h1 := text(t, ctx, "h1"); h1 != "Phường Phú La" {
 		t.Errorf("after the predecessor's link: %q", h1)
 	}
 	do(t, ctx,
-		chromedp.Navigate(srv.URL+"/2023/wards/00019/criteria/13"),
+		chromedp.Navigate(srv.URL+"/2023/wards/09552"),
+		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
+	)
+	if h1 := text(t, ctx, "h1"); h1 != "Phường Phú La" {
+		t.Errorf("2023 under code 09552 is %q, want Phú La", h1)
+	}
+	if st := text(t, ctx, ".standing"); !strings.Contains(st, "19/22") {
+		t.Errorf("Phú La 2023 stands %q, want 19/22", st)
+	}
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2023/wards/09552/criteria/13"),
 		chromedp.WaitVisible(chromedp.CSS(`h1`)),
 	)
 	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=status], textarea[name=note], form[action$="/evidence"]').length`))

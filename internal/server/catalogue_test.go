@@ -17,21 +17,22 @@ func TestCatalogueManagement(t *testing.T) {
 	admin := signIn(t, srv, "admin")
 
 	// Copy a year.
-	r := post(t, admin, srv.URL+"/admin/catalogues", url.Values{"from": {"2022"}, "to": {"2026"}})
-	if r.status != 303 || r.header.Get("Location") != "/admin/catalogues/2026" {
+	r := post(t, admin, srv.URL+"/admin/catalogues", url.Values{"from": {"2022"}, "to": {"2027"}})
+	if r.status != 303 || r.header.Get("Location") != "/admin/catalogues/2027" {
 		t.Fatalf("copy = %d %s", r.status, r.header.Get("Location"))
 	}
-	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2026`); n != 22 {
-		t.Errorf("2026 has %d criteria", n)
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2027`); n != 22 {
+		t.Errorf("2027 has %d criteria", n)
 	}
-	if n := queryInt(t, dbURL, `SELECT count(*) FROM catalogues WHERE year = 2026 AND year_end_opens = '2026-11-01'`); n != 1 {
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM catalogues WHERE year = 2027 AND year_end_opens = '2027-11-01'`); n != 1 {
 		t.Error("the copy does not open its year end on 1 November")
 	}
+	execSQL(t, dbURL, `INSERT INTO registrations (year, ward_id, level) VALUES (2027, unit_in_year('09886', 2027), 'city')`)
 	for name, form := range map[string]url.Values{
 		"existing year":  {"from": {"2022"}, "to": {"2023"}},
-		"unknown source": {"from": {"1999"}, "to": {"2027"}},
+		"unknown source": {"from": {"1999"}, "to": {"2028"}},
 		"bad year":       {"from": {"2022"}, "to": {"20x7"}},
-		"date elsewhere": {"from": {"2022"}, "to": {"2027"}, "year_end_opens": {"2026-11-01"}},
+		"date elsewhere": {"from": {"2022"}, "to": {"2028"}, "year_end_opens": {"2027-11-01"}},
 	} {
 		if r := post(t, admin, srv.URL+"/admin/catalogues", form); r.status != 400 {
 			t.Errorf("%s = %d, want 400", name, r.status)
@@ -42,18 +43,18 @@ func TestCatalogueManagement(t *testing.T) {
 	add := criterionValues("1")
 	add.Set("number", "23")
 	add.Set("title_vi", "Tiêu chí thử nghiệm")
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2026/criteria", add); r.status != 303 {
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2027/criteria", add); r.status != 303 {
 		t.Fatalf("add = %d: %s", r.status, r.body)
 	}
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2026/criteria", add); r.status != 400 || !strings.Contains(r.body, "Đã có tiêu chí với số thứ tự này.") {
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2027/criteria", add); r.status != 400 || !strings.Contains(r.body, "Đã có tiêu chí với số thứ tự này.") {
 		t.Errorf("adding it twice = %d", r.status)
 	}
 	c := signIn(t, srv, "bocongan")
-	mustContain(t, "2026 ward page", get(t, c, srv.URL+"/2026/wards/10001").body, "đạt 0/23 tiêu chí")
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2026/criteria/23/remove", nil); r.status != 303 {
+	mustContain(t, "2027 ward page", get(t, c, srv.URL+"/2027/wards/09886").body, "đạt 0/23 tiêu chí")
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2027/criteria/23/remove", nil); r.status != 303 {
 		t.Errorf("remove = %d", r.status)
 	}
-	mustContain(t, "2026 after removal", get(t, c, srv.URL+"/2026/wards/10001").body, "đạt 0/22 tiêu chí")
+	mustContain(t, "2027 after removal", get(t, c, srv.URL+"/2027/wards/09886").body, "đạt 0/22 tiêu chí")
 
 	// Bad edits change nothing.
 	before := dbState(t, dbURL)
@@ -77,10 +78,10 @@ func TestCatalogueManagement(t *testing.T) {
 		t.Error("refused catalogue edits changed the database")
 	}
 	// An open year is edited freely, with the threshold as people write it.
-	if r := post(t, admin, srv.URL+"/admin/catalogues/2022/criteria/13", criterionValues("92,5")); r.status != 303 {
+	if r := post(t, admin, srv.URL+"/admin/catalogues/2027/criteria/13", criterionValues("92,5")); r.status != 303 {
 		t.Fatalf("edit = %d", r.status)
 	}
-	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2022 AND number = 13 AND threshold = 92.5`); n != 1 {
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM criteria WHERE year = 2027 AND number = 13 AND threshold = 92.5`); n != 1 {
 		t.Error("the threshold was not saved as 92.5")
 	}
 

@@ -62,6 +62,7 @@ func TestDatabaseRestart(t *testing.T) {
 	if err := st.LoadDemo(ctx, d); err != nil {
 		t.Fatal(err)
 	}
+	onPhuLa2022(t, st)
 	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
 	defer srv.Close()
 	c := signIn(t, srv, "phula")

@@ -177,18 +177,23 @@ func TestYearEndCriteriaWaitForTheWindow(t *testing.T) {
 	execSQL(t, dbURL, `INSERT INTO catalogues (year, year_end_opens) VALUES (2099, '2099-11-01')`)
 	execSQL(t, dbURL, `INSERT INTO criteria (year, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end)
 		SELECT 2099, number, group_code, group_vi, group_en, title_vi, title_en, kind, unit, comparator, threshold, scale, year_end FROM criteria WHERE year = 2022`)
+	// Kiến Hưng, which carries code 09552 from 1 July 2025, registered for it.
+	execSQL(t, dbURL, `INSERT INTO registrations (year, ward_id, level) VALUES (2099, unit_in_year('09552', 2099), 'ministry')`)
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT 'kienhung', 'Công an phường Kiến Hưng', 'ward_officer', unit_in_year('09552', 2099), password_hash FROM users WHERE username = 'phula'`)
+	later := signIn(t, srv, "kienhung")
 	c := signIn(t, srv, "phula")
-	r := get(t, c, srv.URL+"/2099/wards/09552/criteria/1")
+	r := get(t, later, srv.URL+"/2099/wards/09552/criteria/1")
 	mustContain(t, "closed year-end criterion", r.body, "chờ đánh giá cuối năm", "được đánh giá (đạt/chưa đạt) từ ngày 01/11/2099")
-	r = post(t, c, srv.URL+"/2099/wards/09552/criteria/1", url.Values{"status": {"met"}, "version": {"0"}})
+	r = post(t, later, srv.URL+"/2099/wards/09552/criteria/1", url.Values{"status": {"met"}, "version": {"0"}})
 	if r.status != 400 {
 		t.Errorf("judging a closed year-end criterion = %d, want 400", r.status)
 	}
 	mustContain(t, "year-end refusal", r.body, "Tiêu chí cuối năm chưa đến thời điểm đánh giá")
-	if r := post(t, c, srv.URL+"/2099/wards/09552/criteria/1", url.Values{"status": {"in_progress"}, "note": {"Đang chuẩn bị"}, "version": {"0"}}); r.status != 303 {
+	if r := post(t, later, srv.URL+"/2099/wards/09552/criteria/1", url.Values{"status": {"in_progress"}, "note": {"Đang chuẩn bị"}, "version": {"0"}}); r.status != 303 {
 		t.Errorf("work in progress on a year-end criterion = %d", r.status)
 	}
-	r = get(t, c, srv.URL+"/2099/wards/09552")
+	r = get(t, later, srv.URL+"/2099/wards/09552")
 	mustContain(t, "ward 2099", r.body, "Tiêu chí cuối năm được đánh giá từ ngày 01/11/2099")
 	// In an open year the same criterion is judged.
 	if r := post(t, c, srv.URL+"/2022/wards/09552/criteria/1", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
@@ -245,7 +250,7 @@ func TestEvidence(t *testing.T) {
 		t.Errorf("reviewer download = %d", r.status)
 	}
 	admin := signIn(t, srv, "admin")
-	post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Mộ Lao"}, "role": {"ward_officer"}, "unit": {"09541"}})
+	post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Mộ Lao"}, "role": {"ward_officer"}, "unit": {"00004"}})
 	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'phula') WHERE username = 'molao'`)
 	other := signIn(t, srv, "molao")
 	if r := get(t, other, srv.URL+"/evidence/"+m[1]); r.status != 403 {

@@ -45,6 +45,14 @@ func newPortal(t *testing.T) *httptest.Server {
 func newPortalDB(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
 	st, url := testdb.Open(t, true)
+	onPhuLa2022(t, st)
+	return serve(t, st), url
+}
+
+// onPhuLa2022 makes phula an officer of Phường Phú La and registers the
+// wards of Quận Hà Đông for 2022.
+func onPhuLa2022(t *testing.T, st *store.Store) {
+	t.Helper()
 	err := st.Transact(context.Background(), func(tx pgx.Tx) error {
 		_, err := tx.Exec(context.Background(), `
 			UPDATE users SET unit_id = unit_in_year('09552', 2022), full_name = 'Công an phường Phú La' WHERE username = 'phula';
@@ -58,7 +66,6 @@ func newPortalDB(t *testing.T) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return serve(t, st), url
 }
 
 // newPortalDemo serves the demo data exactly as seeded.
@@ -249,11 +256,15 @@ func TestDashboard(t *testing.T) {
 
 	// 2025: the post-reform wards sit directly under the city.
 	r = get(t, c, srv.URL+"/2025/units/01")
-	mustContain(t, "Hà Nội 2025", r.body, "Trực thuộc thành phố", "Phường Ba Đình", `href="/2025/wards/10001"`)
+	mustContain(t, "Hà Nội 2025", r.body, "Trực thuộc thành phố", "Phường Ba Đình", `href="/2025/wards/00004"`)
 
-	// A district lists its wards; the 2022 national dashboard shows the recognised ward.
+	// A district lists its registered wards; the 2022 national dashboard
+	// shows the recognised ward.
 	r = get(t, c, srv.URL+"/2023/units/268")
-	mustContain(t, "Hà Đông", r.body, "Phường Phú La", "Phường Mộ Lao", "Phường Văn Quán")
+	mustContain(t, "Hà Đông", r.body, "Phường Phú La", "Phường Mộ Lao", "Phường Vạn Phúc")
+	if strings.Contains(r.body, "Phường Văn Quán") {
+		t.Error("Hà Đông 2023 lists Văn Quán, which is not registered")
+	}
 	r = get(t, c, srv.URL+"/2022/units/VN")
 	mustContain(t, "2022", r.body, "<strong>1</strong> phường đạt đủ 22/22 tiêu chí")
 }
@@ -280,9 +291,9 @@ func TestWardPage(t *testing.T) {
 		t.Errorf("%d criteria shown pending year end, want 3", got)
 	}
 
-	r = get(t, c, srv.URL+"/2022/wards/26740")
+	r = get(t, c, srv.URL+"/2022/wards/26776")
 	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", "đã công nhận",
-		"Quyết định công nhận số 2878, ngày 22/04/2023")
+		"Quyết định công nhận số 1523, ngày 14/04/2023")
 
 	r = get(t, c, srv.URL+"/2022/wards/09552")
 	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
@@ -357,7 +368,7 @@ func TestBadAddresses(t *testing.T) {
 	if r := get(t, c, srv.URL+"/2023/wards/01"); r.status != 303 || r.header.Get("Location") != "/2023/units/01" {
 		t.Errorf("unit as ward: %d %s", r.status, r.header.Get("Location"))
 	}
-	if r := get(t, c, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2025/units/VN" {
+	if r := get(t, c, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2026/units/VN" {
 		t.Errorf("home: %d %s", r.status, r.header.Get("Location"))
 	}
 }
@@ -380,7 +391,7 @@ func TestSummaryCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	header := "province_code,province,district_code,district,ward_code,ward,status,met,total,pending_year_end," +
-		"c01,c02,c03,c04,c05,c06,c07,c08,c09,c10,c11,c12,c13,c14,c15,c16,c17,c18,c19,c20,c21,c22"
+		"c01,c02,c03,c04,c05,c06,c07,c08,c09,c10,c11,c12,c13,c14,c15,c16,c17,c18,c19,c20,c21,c22,level,decision_no,decision_date"
 	if got := strings.Join(recs[0], ","); got != header {
 		t.Fatalf("header\n got %s\nwant %s", got, header)
 	}
@@ -394,7 +405,7 @@ func TestSummaryCSV(t *testing.T) {
 		}
 	}
 	want := "01,Thành phố Hà Nội,268,Quận Hà Đông,09552,Phường Phú La,submitted,19,22,3," +
-		"pending_year_end,met,met,met,pending_year_end,met,pending_year_end,met,met,met,met,met,met,met,met,met,met,met,met,met,met,met"
+		"pending_year_end,met,met,met,pending_year_end,met,pending_year_end,met,met,met,met,met,met,met,met,met,met,met,met,met,met,met,ministry,,"
 	if got := strings.Join(phuLa, ","); got != want {
 		t.Errorf("Phú La\n got %s\nwant %s", got, want)
 	}
@@ -406,17 +417,24 @@ func TestSummaryCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	notStarted := 0
 	for _, rec := range recs[1:] {
-		if rec[4] == "10001" {
-			t.Errorf("2022 lists ward 10001, which exists only from 2025")
+		if rec[3] == "Quận Hà Đông" {
+			notStarted++
+			if rec[6] != "not_started" || rec[7] != "0" || rec[9] != "3" {
+				t.Errorf("2022 %s: %v", rec[4], rec[:10])
+			}
 		}
-		if rec[6] != "not_started" || rec[7] != "0" || rec[9] != "3" {
-			t.Errorf("2022 %s: %v", rec[4], rec[:10])
+		if rec[4] == "26776" && strings.Join(rec[len(rec)-3:], ",") != "ministry,1523,2023-04-14" {
+			t.Errorf("Tân Chánh Hiệp 2022: %v", rec[len(rec)-3:])
 		}
 	}
-	r = get(t, c, srv.URL+"/2025/units/01/summary.csv")
-	if !strings.Contains(r.body, "\n01,Thành phố Hà Nội,,,10001,Phường Ba Đình,draft,") {
-		t.Errorf("2025: the post-reform ward 10001 is not listed with empty district columns")
+	if notStarted == 0 {
+		t.Error("2022 lists no ward of Hà Đông")
+	}
+	r = get(t, c, srv.URL+"/2026/units/01/summary.csv")
+	if !strings.Contains(r.body, "\n01,Thành phố Hà Nội,,,09552,Phường Kiến Hưng,draft,12,20,3,") {
+		t.Errorf("2026: Kiến Hưng is not listed with empty district columns")
 	}
 	// A single ward can be exported too.
 	r = get(t, c, srv.URL+"/2023/units/09552/summary.csv")

@@ -130,10 +130,15 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		g.Criteria = append(g.Criteria, row)
 	}
 	from, to := v.Predecessors, v.Successors
-	// A predecessor's history is in the years before; a successor's record
-	// starts in the year it became valid.
+	// A predecessor's history is in the years before, up to the last year
+	// whose address names it (its code may name another unit since); a
+	// successor's record starts in the year it came into force.
 	for _, u := range from {
-		p.From = append(p.From, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", sc.Year-1, u.Code)})
+		y := sc.Year - 1
+		if u.Year != 0 && u.Year < y {
+			y = u.Year
+		}
+		p.From = append(p.From, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", y, u.Code)})
 	}
 	for _, u := range to {
 		y := sc.Year

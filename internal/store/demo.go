@@ -15,10 +15,10 @@ import (
 
 // NewUser is a user to create.
 type NewUser struct {
-	Username     string
-	FullName     string
-	Role         string
-	UnitCode     string
+	Username string
+	FullName string
+	Role     string
+	UnitCode string
 	// On is the day on which UnitCode names the user's unit.
 	On           time.Time
 	PasswordHash string
