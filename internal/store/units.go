@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,13 +54,7 @@ var unitPathSQL = replaceAnchor(pathSQL, `SELECT unit_in_year($1, $2)`)
 var unitPathByIDSQL = replaceAnchor(pathSQL, `SELECT $1::bigint`)
 
 func replaceAnchor(sql, anchor string) string {
-	const marker = "(ANCHOR)"
-	for i := 0; i+len(marker) <= len(sql); i++ {
-		if sql[i:i+len(marker)] == marker {
-			return sql[:i] + "(" + anchor + ")" + sql[i+len(marker):]
-		}
-	}
-	panic("no anchor in path query")
+	return strings.Replace(sql, "(ANCHOR)", "("+anchor+")", 1)
 }
 
 // UnitPath returns the unit that code names in year (the resolution rule
