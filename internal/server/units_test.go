@@ -138,6 +138,10 @@ func TestDeactivateUnit(t *testing.T) {
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM units WHERE code = '09886' AND valid_to = '2026-12-31'`); n != 1 {
 		t.Error("the ward does not end on 31/12/2026")
 	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM unit_parents l JOIN units u ON u.id = l.child_id
+		WHERE u.code = '09886' AND u.valid_to = '2026-12-31' AND upper(l.span) = '2027-01-01'`); n != 1 {
+		t.Error("the ward's link to its province does not end with it")
+	}
 }
 
 // The officers of a ward formed in the 2025 reform read the history of the

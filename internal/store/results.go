@@ -47,30 +47,26 @@ type ResultChange struct {
 // to an assessment goes through this lock, so changes to one assessment
 // happen one at a time.
 func lockAssessment(ctx context.Context, tx pgx.Tx, ward string, year int, create bool) (int64, assess.State, error) {
-	if create {
-		// Only a ward registered for the year has an assessment.
-		tag, err := tx.Exec(ctx, `
+	var id int64
+	var state assess.State
+	lock := func() error {
+		return tx.QueryRow(ctx, `
+			SELECT id, state FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2 FOR UPDATE`, ward, year).Scan(&id, &state)
+	}
+	err := lock()
+	if errors.Is(err, pgx.ErrNoRows) && create {
+		// Only a ward registered for the year has an assessment. Another
+		// request may create it first; then it is locked as it stands.
+		err = tx.QueryRow(ctx, `
 			INSERT INTO assessments (ward_id, year)
 			SELECT ward_id, year FROM registrations WHERE ward_id = unit_in_year($1, $2) AND year = $2
-			ON CONFLICT (ward_id, year) DO NOTHING`, ward, year)
-		if err != nil {
-			return 0, "", fmt.Errorf("create assessment %s %d: %w", ward, year, err)
-		}
-		if tag.RowsAffected() == 0 {
-			var registered bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM registrations WHERE ward_id = unit_in_year($1, $2) AND year = $2)`,
-				ward, year).Scan(&registered); err != nil {
-				return 0, "", err
-			}
-			if !registered {
+			ON CONFLICT (ward_id, year) DO NOTHING RETURNING id, state`, ward, year).Scan(&id, &state)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if err = lock(); errors.Is(err, pgx.ErrNoRows) {
 				return 0, "", fmt.Errorf("assessment %s %d: %w", ward, year, ErrNotRegistered)
 			}
 		}
 	}
-	var id int64
-	var state assess.State
-	err := tx.QueryRow(ctx, `
-		SELECT id, state FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2 FOR UPDATE`, ward, year).Scan(&id, &state)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, "", fmt.Errorf("assessment %s %d: %w", ward, year, ErrNotFound)
 	}

@@ -97,41 +97,37 @@ func (s *Store) ApplyImport(ctx context.Context, actor assess.Actor, plan units.
 }
 
 func applyImport(ctx context.Context, tx pgx.Tx, actor assess.Actor, plan units.Plan, links *units.SuccessorPlan) (ImportCounts, error) {
-	var counts ImportCounts
 	if !plan.OK() || (links != nil && !links.OK()) {
-		return counts, errors.New("apply import: the plan has problems")
+		return ImportCounts{}, errors.New("apply import: the plan has problems")
 	}
-	err := func() error {
-		ids, err := applyUnits(ctx, tx, actor, plan)
-		if err != nil {
-			return err
+	ids, err := applyUnits(ctx, tx, actor, plan)
+	if err != nil {
+		return ImportCounts{}, err
+	}
+	counts := ImportCounts{Added: len(plan.Adds), Changed: len(plan.Changes)}
+	if links == nil || len(links.Adds) == 0 {
+		return counts, nil
+	}
+	id := func(u units.Unit) int64 {
+		if u.ID < 0 {
+			return ids[u.ID]
 		}
-		counts.Added, counts.Changed = len(plan.Adds), len(plan.Changes)
-		if links == nil || len(links.Adds) == 0 {
-			return nil
-		}
-		id := func(u units.Unit) int64 {
-			if u.ID < 0 {
-				return ids[u.ID]
-			}
-			return u.ID
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_links"}, []string{"old_id", "new_id", "on", "share", "basis"},
-			pgx.CopyFromSlice(len(links.Adds), func(i int) ([]any, error) {
-				l := links.Adds[i]
-				return []any{id(l.Old), id(l.New), l.On, l.Share, l.Basis}, nil
-			})); err != nil {
-			return fmt.Errorf("copy successors: %w", err)
-		}
-		counts.Linked = len(links.Adds)
-		return copyAudit(ctx, tx, actor, len(links.Adds), func(i int) auditEntry {
+		return u.ID
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"unit_links"}, []string{"old_id", "new_id", "on", "share", "basis"},
+		pgx.CopyFromSlice(len(links.Adds), func(i int) ([]any, error) {
 			l := links.Adds[i]
-			after, _ := json.Marshal(map[string]any{"old": l.Old.Code, "old_id": id(l.Old), "new": l.New.Code, "new_id": id(l.New),
-				"on": l.On.Format(time.DateOnly), "share": l.Share, "basis": l.Basis})
-			return auditEntry{Action: "successor_add", Entity: "unit", EntityKey: strconv.FormatInt(id(l.Old), 10), After: after}
-		})
-	}()
-	return counts, err
+			return []any{id(l.Old), id(l.New), l.On, l.Share, l.Basis}, nil
+		})); err != nil {
+		return counts, fmt.Errorf("copy successors: %w", err)
+	}
+	counts.Linked = len(links.Adds)
+	return counts, copyAudit(ctx, tx, actor, len(links.Adds), func(i int) auditEntry {
+		l := links.Adds[i]
+		after, _ := json.Marshal(map[string]any{"old": l.Old.Code, "old_id": id(l.Old), "new": l.New.Code, "new_id": id(l.New),
+			"on": l.On.Format(time.DateOnly), "share": l.Share, "basis": l.Basis})
+		return auditEntry{Action: "successor_add", Entity: "unit", EntityKey: strconv.FormatInt(id(l.Old), 10), After: after}
+	})
 }
 
 // applyUnits writes the units of a plan and derives the parent links
@@ -254,7 +250,12 @@ func (s *Store) DeactivateUnit(ctx context.Context, actor assess.Actor, code str
 		if _, err := tx.Exec(ctx, `UPDATE units SET valid_to = $2 WHERE id = $1`, before.ID, until); err != nil {
 			return fmt.Errorf("deactivate %s: %w", code, err)
 		}
-		if _, err := tx.Exec(ctx, rebuildParentsSQL); err != nil {
+		// Its links to its parents end with it; none of its children's
+		// outlives it (checked above).
+		if _, err := tx.Exec(ctx, `UPDATE unit_parents SET span = span * daterange(NULL, $2::date, '[]') WHERE child_id = $1`, before.ID, until); err != nil {
+			return fmt.Errorf("parent links: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM unit_parents WHERE child_id = $1 AND isempty(span)`, before.ID); err != nil {
 			return fmt.Errorf("parent links: %w", err)
 		}
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "unit_deactivate",

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -24,16 +23,11 @@ type Unit struct {
 	ValidTo    *time.Time
 }
 
-// InForce reports whether the unit is in force on day.
-func (u Unit) InForce(day time.Time) bool {
-	return (u.ValidFrom == nil || !day.Before(*u.ValidFrom)) && (u.ValidTo == nil || !day.After(*u.ValidTo))
-}
-
 // unitColumns are the columns scanUnit reads, of a units row named u.
 const unitColumns = `u.id, u.code, u.kind, u.type, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to`
 
-// pathSQL lists, root first, the unit whose id the query $ANCHOR gives
-// and its ancestors as they stood on the unit's day in year $YEAR.
+// pathSQL lists, root first, the unit with id (ANCHOR) and its ancestors
+// as they stood on the unit's day in year $2.
 const pathSQL = `
 		WITH RECURSIVE path AS (
 		    SELECT u.*, 0 AS depth, unit_day(u.valid_to, $2) AS day
@@ -46,48 +40,42 @@ const pathSQL = `
 		)
 		SELECT ` + unitColumns + ` FROM path u ORDER BY depth DESC`
 
-// unitPathSQL lists unit code $1 as year $2 resolves it, and its
-// ancestors, root first.
-var unitPathSQL = replaceAnchor(pathSQL, `SELECT unit_in_year($1, $2)`)
-
-// unitPathByIDSQL is unitPathSQL for the unit with id $1.
-var unitPathByIDSQL = replaceAnchor(pathSQL, `SELECT $1::bigint`)
-
-func replaceAnchor(sql, anchor string) string {
-	return strings.Replace(sql, "(ANCHOR)", "("+anchor+")", 1)
-}
+var (
+	// unitPathSQL starts from the unit that code $1 names in year $2.
+	unitPathSQL = strings.Replace(pathSQL, "(ANCHOR)", "unit_in_year($1, $2)", 1)
+	// unitPathByIDSQL starts from the unit with id $1.
+	unitPathByIDSQL = strings.Replace(pathSQL, "(ANCHOR)", "$1::bigint", 1)
+)
 
 // UnitPath returns the unit that code names in year (the resolution rule
 // of unit_in_year) and its ancestors as they stood that year, root first.
 // A code that names no unit in the year is ErrNotFound, or a
 // *CodeElsewhereError when the code names units in other years.
 func (s *Store) UnitPath(ctx context.Context, year int, code string) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, unitPathSQL, code, year)
-	if err != nil {
-		return nil, fmt.Errorf("unit path %s in %d: %w", code, year, err)
+	path, err := s.path(ctx, unitPathSQL, code, year)
+	if err == nil && len(path) == 0 {
+		err = s.notInYear(ctx, year, code)
 	}
-	path, err := pgx.CollectRows(rows, scanUnit)
-	if err != nil {
-		return nil, fmt.Errorf("unit path %s in %d: %w", code, year, err)
-	}
-	if len(path) == 0 {
-		return nil, s.notInYear(ctx, year, code)
-	}
-	return path, nil
+	return path, err
 }
 
 // UnitPathByID is UnitPath for a unit known by its identity.
 func (s *Store) UnitPathByID(ctx context.Context, year int, id int64) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, unitPathByIDSQL, id, year)
+	path, err := s.path(ctx, unitPathByIDSQL, id, year)
+	if err == nil && len(path) == 0 {
+		err = fmt.Errorf("unit %d: %w", id, ErrNotFound)
+	}
+	return path, err
+}
+
+func (s *Store) path(ctx context.Context, sql string, unit any, year int) ([]Unit, error) {
+	rows, err := s.pool.Query(ctx, sql, unit, year)
 	if err != nil {
-		return nil, fmt.Errorf("unit path %d in %d: %w", id, year, err)
+		return nil, fmt.Errorf("unit path %v in %d: %w", unit, year, err)
 	}
 	path, err := pgx.CollectRows(rows, scanUnit)
 	if err != nil {
-		return nil, fmt.Errorf("unit path %d in %d: %w", id, year, err)
-	}
-	if len(path) == 0 {
-		return nil, fmt.Errorf("unit %d: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("unit path %v in %d: %w", unit, year, err)
 	}
 	return path, nil
 }
@@ -129,19 +117,6 @@ func (s *Store) UnitsWithCode(ctx context.Context, code string) ([]Unit, error) 
 		return nil, fmt.Errorf("units with code %s: %w", code, err)
 	}
 	return units, nil
-}
-
-// UnitOn returns the unit that code names on day.
-func (s *Store) UnitOn(ctx context.Context, code string, day time.Time) (Unit, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 AND u.span @> $2::date`, code, day)
-	u, err := pgx.CollectExactlyOneRow(rows, scanUnit)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return Unit{}, fmt.Errorf("unit %s on %s: %w", code, day.Format(time.DateOnly), ErrNotFound)
-	}
-	if err != nil {
-		return Unit{}, fmt.Errorf("unit %s on %s: %w", code, day.Format(time.DateOnly), err)
-	}
-	return u, nil
 }
 
 // Children lists the units directly under unit id at some time in year,
