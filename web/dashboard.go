@@ -48,6 +48,15 @@ type DashboardPage struct {
 	CSVHref   string
 	XLSXHref  string
 	PDFHref   string
+	// The Ministry's quota against the wards registered at each level
+	// (provinces and the Ministry); RegistrationsHref links the list for
+	// those who keep it.
+	ShowQuota         bool
+	Quota             *int
+	RegMinistry       int
+	RegCity           int
+	ProvinceType      string
+	RegistrationsHref string
 }
 
 // StandingBar is how many wards stand at Met/Total.

@@ -49,6 +49,12 @@ const (
 	Recognise Permission = "recognise"
 	// Comment is writing in a criterion's thread.
 	Comment Permission = "comment"
+	// Register is putting a province's wards on its list for a year, and
+	// taking them off.
+	Register Permission = "register"
+	// SetQuota is setting the Ministry's quota of model wards for a
+	// province.
+	SetQuota Permission = "set_quota"
 	// Administer is managing users, units and catalogues, and reopening
 	// assessments.
 	Administer Permission = "administer"
@@ -75,11 +81,11 @@ func (a Actor) Can(p Permission, path []int64) bool {
 	inScope := slices.Contains(path, a.UnitID)
 	switch a.Role {
 	case Admin:
-		return p == Read || p == Export || p == Administer
+		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota
 	case Ministry:
-		return p == Read || p == Export || p == Recognise || p == Comment
+		return p == Read || p == Export || p == Recognise || p == Comment || p == Register || p == SetQuota
 	case Reviewer:
-		return inScope && (p == Read || p == Export || p == Review || p == Comment)
+		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register)
 	case WardOfficer:
 		return inScope && (p == Read || p == Export || p == Edit || p == Comment)
 	}

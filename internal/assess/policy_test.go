@@ -69,6 +69,13 @@ func TestPolicy(t *testing.T) {
 		{admin, Review, phuLa, false},
 		{admin, Recognise, phuLa, false},
 
+		{city, Register, hanoi, true},
+		{city, Register, haiChau, false},
+		{city, SetQuota, hanoi, false},
+		{officer, Register, phuLa, false},
+		{ministry, Register, hanoi, true},
+		{ministry, SetQuota, hanoi, true},
+		{admin, SetQuota, hanoi, true},
 		{kienHung, Read, phuLa, false},
 		{kienHung, Edit, phuLa, false},
 

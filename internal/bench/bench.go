@@ -496,6 +496,9 @@ func dashboardQueries(ctx context.Context, st *store.Store, year int, unit strin
 	if _, err := st.Children(ctx, year, path[len(path)-1].ID); err != nil {
 		return err
 	}
+	if _, err := st.QuotaOf(ctx, year, path[len(path)-1]); err != nil {
+		return err
+	}
 	// The handler looks up the previous year for one page of the table.
 	codes := make([]string, 0, 200)
 	for _, w := range wards[:min(len(wards), 200)] {

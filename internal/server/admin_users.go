@@ -13,7 +13,7 @@ import (
 
 func requireAdmin(r *http.Request) error {
 	u := userOf(r)
-	return authorize(r, assess.Administer, []store.Unit{{Code: u.UnitCode}})
+	return authorize(r, assess.Administer, []store.Unit{{ID: u.UnitID, Code: u.UnitCode}})
 }
 
 // newPassword makes a first or reset password: 14 characters of base32,

@@ -423,3 +423,33 @@ func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
 		t.Errorf("%d controls to change a predecessor's criterion", forms)
 	}
 }
+
+// Hà Nội's reviewer follows the dashboard to the city's registrations,
+// finds a ward by its name typed without accents, registers it at city
+// level and sees it on the list; on a phone, without scripts of the page's
+// own.
+func TestBrowserRegistersAWard(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2026/units/01"),
+		chromedp.Click(chromedp.CSS(`#quota a[href="/2026/units/01/registrations"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#r-q`)),
+		chromedp.SendKeys(chromedp.CSS(`#r-q`), "phu thuong"),
+		chromedp.Submit(chromedp.CSS(`#r-q`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.evidence button[value="city"]`)),
+		chromedp.Click(chromedp.CSS(`ul.evidence button[value="city"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#w00091`)),
+	)
+	if f := text(t, ctx, ".flash"); f != "Đã đăng ký phường 00091." {
+		t.Errorf("flash %q", f)
+	}
+	if row := text(t, ctx, "#w00091"); !strings.Contains(row, "Phường Phú Thượng") || !strings.Contains(row, "cấp thành phố") {
+		t.Errorf("row %q", row)
+	}
+	if q := text(t, ctx, "#quota"); q != "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố" {
+		t.Errorf("quota line %q", q)
+	}
+}

@@ -62,6 +62,28 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		XLSXHref: self + "/summary.xlsx",
 		PDFHref:  self + "/summary.pdf",
 	}
+	if unit.Kind == "province" || unit.Kind == "ministry" {
+		d.ShowQuota = true
+		if d.Quota, err = s.store.QuotaOf(ctx, year, unit); err != nil {
+			return err
+		}
+		for _, w := range wards {
+			if w.Level == store.LevelCity {
+				d.RegCity++
+			} else {
+				d.RegMinistry++
+			}
+		}
+		// The city level is named by the province's type; nationally, by
+		// the generic word.
+		d.ProvinceType = unit.Type
+		if unit.Kind == "ministry" {
+			d.ProvinceType = "tinh"
+		}
+		if unit.Kind == "province" && authorize(r, assess.Register, path) == nil {
+			d.RegistrationsHref = registrationsHref(year, unit.Code)
+		}
+	}
 	t := tally(wards)
 	d.Wards, d.Full, d.Submitted, d.Approved, d.Recognized, d.Waiting = t.Wards, t.Full, t.Submitted, t.Approved, t.Recognized, t.Waiting
 	d.Distribution = distribution(wards, len(cat.Criteria))

@@ -61,16 +61,24 @@ const wardStandingsSQL = `
 		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses),
 		       r.level, coalesce(a.decision_no, ''), a.decision_date
 		FROM registrations r
-		JOIN units w ON w.id = r.ward_id
-		JOIN unit_parents l1 ON l1.child_id = w.id AND l1.span @> unit_day(w.valid_to, $1)
-		JOIN units up ON up.id = l1.parent_id
-		LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, $1)
-		LEFT JOIN units d ON d.id = up.id AND up.kind = 'district'
-		JOIN units p ON p.id = CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.id END
+		JOIN units w ON w.id = r.ward_id` + placeWardSQL + `
+		JOIN units p ON p.id = ` + provinceIDSQL + `
 		LEFT JOIN assessments a ON a.ward_id = w.id AND a.year = $1
 		CROSS JOIN blank CROSS JOIN target
 		WHERE r.year = $1 AND (target.kind = 'ministry' OR target.id IN (p.id, d.id, w.id))
 		ORDER BY p.code, d.code NULLS FIRST, w.code`
+
+// placeWardSQL places ward w in the tree as it stood on the ward's day of
+// year $1 (31 December, or its last day when it ended in the year): up is
+// its parent, d its district (NULL after the reform), and provinceIDSQL
+// its province's id.
+const placeWardSQL = `
+		JOIN unit_parents l1 ON l1.child_id = w.id AND l1.span @> unit_day(w.valid_to, $1)
+		JOIN units up ON up.id = l1.parent_id
+		LEFT JOIN units d ON d.id = up.id AND up.kind = 'district'
+		LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, $1)`
+
+const provinceIDSQL = `CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.id END`
 
 // refreshYearSQL counts again, in SQL, the stored standing of every
 // assessment of a year ($1): after a bulk load or a change of catalogue.

@@ -23,8 +23,12 @@ type Unit struct {
 	ValidTo    *time.Time
 }
 
-// unitColumns are the columns scanUnit reads, of a units row named u.
-const unitColumns = `u.id, u.code, u.kind, u.type, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to`
+// unitColumns are the columns scanUnit reads, of a units row named u;
+// wardColumns the same of one named w.
+const (
+	unitColumns = `u.id, u.code, u.kind, u.type, u.name, coalesce(u.parent_code, ''), u.valid_from, u.valid_to`
+	wardColumns = `w.id, w.code, w.kind, w.type, w.name, coalesce(w.parent_code, ''), w.valid_from, w.valid_to`
+)
 
 // pathSQL lists, root first, the unit with id (ANCHOR) and its ancestors
 // as they stood on the unit's day in year $2.

@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A province's reviewers keep its list of registered wards: add by code at
+// a level, remove while a ward has no assessment; the Ministry sets the
+// quota. Every refusal says why and writes nothing.
+func TestRegistrations(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	hanoi := signIn(t, srv, "hanoi")
+	page := srv.URL + "/2026/units/01/registrations"
+
+	r := get(t, hanoi, page)
+	if r.status != 200 {
+		t.Fatalf("registrations = %d", r.status)
+	}
+	mustContain(t, "Hà Nội 2026", r.body, "Bộ giao 10 · đăng ký 10 cấp Bộ + 2 cấp thành phố",
+		`href="/2026/wards/09552">Phường Kiến Hưng</a>`, "Đã có hồ sơ, không bỏ được")
+	if strings.Contains(r.body, `name="quota"`) {
+		t.Error("a reviewer is offered to set the Ministry's quota")
+	}
+	// 2023: the seed article's figures, over the quota by two.
+	mustContain(t, "Hà Nội 2023", get(t, hanoi, srv.URL+"/2023/units/01/registrations").body,
+		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", "vượt chỉ tiêu 2 phường")
+	// The dashboard says the same and links the list.
+	mustContain(t, "dashboard", get(t, hanoi, srv.URL+"/2023/units/01").body,
+		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", `href="/2023/units/01/registrations"`)
+
+	// Refusals: each with its status and message, nothing written.
+	danang := addReviewer(t, srv, dbURL, "danang", "48")
+	before := dbState(t, dbURL)
+	for _, tt := range []struct {
+		form   url.Values
+		status int
+		msg    string
+	}{
+		{url.Values{"ward_code": {""}, "level": {"city"}}, 400, "Hãy nhập mã phường."},
+		{url.Values{"ward_code": {"00091"}, "level": {"district"}}, 400, "Hãy chọn cấp đăng ký."},
+		{url.Values{"ward_code": {"99999"}, "level": {"city"}}, 400, "Không có phường nào mang mã này trong năm."},
+		{url.Values{"ward_code": {"01"}, "level": {"city"}}, 400, "Mã này không phải của một phường"},
+		{url.Values{"ward_code": {"26740"}, "level": {"city"}}, 403, "không thuộc tỉnh/thành phố của trang này"},
+		{url.Values{"ward_code": {"09552"}, "level": {"city"}}, 409, "đã được đăng ký năm nay"},
+	} {
+		r := post(t, hanoi, page, tt.form)
+		if r.status != tt.status {
+			t.Errorf("%v = %d, want %d", tt.form, r.status, tt.status)
+		}
+		mustContain(t, "refusal", r.body, tt.msg, `value="`+tt.form.Get("ward_code")+`"`)
+	}
+	if r := post(t, hanoi, page+"/09552/remove", nil); r.status != 409 || !strings.Contains(r.body, "đã có hồ sơ đánh giá năm nay") {
+		t.Errorf("removing a ward with an assessment = %d", r.status)
+	}
+	if r := post(t, hanoi, page+"/quota", url.Values{"quota": {"12"}}); r.status != 403 {
+		t.Errorf("a reviewer setting the quota = %d, want 403", r.status)
+	}
+	if r := get(t, danang, page); r.status != 403 {
+		t.Errorf("another province's reviewer = %d, want 403", r.status)
+	}
+	if r := get(t, hanoi, srv.URL+"/2023/units/268/registrations"); r.status != 404 {
+		t.Errorf("a district's registrations = %d, want 404", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("a refused registration changed the database")
+	}
+
+	// Found by name without accents, registered at city level, shown on
+	// the list and the dashboard, open to its officers; then removed.
+	r = get(t, hanoi, page+"?q=phu+thuong")
+	mustContain(t, "search", r.body, "Phường Phú Thượng", `<input type="hidden" name="ward_code" value="00091">`)
+	r = post(t, hanoi, page, url.Values{"ward_code": {"00091"}, "level": {"city"}})
+	if r.status != 303 || r.header.Get("Location") != "/2026/units/01/registrations#w00091" {
+		t.Fatalf("register = %d %s", r.status, r.header.Get("Location"))
+	}
+	mustContain(t, "after", get(t, hanoi, page).body, "Đã đăng ký phường 00091.", "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố")
+	if countAudit(t, dbURL, "registration_add", "00091/2026") != 1 {
+		t.Error("the registration is not audited")
+	}
+	mustContain(t, "dashboard", get(t, hanoi, srv.URL+"/2026/units/01").body, `href="/2026/wards/00091"`)
+	if r := post(t, hanoi, page+"/00091/remove", nil); r.status != 303 {
+		t.Fatalf("remove = %d", r.status)
+	}
+	if strings.Contains(get(t, hanoi, srv.URL+"/2026/units/01").body, `href="/2026/wards/00091"`) {
+		t.Error("a removed ward is still on the dashboard")
+	}
+	if countAudit(t, dbURL, "registration_remove", "00091/2026") != 1 {
+		t.Error("the removal is not audited")
+	}
+
+	// The Ministry sets the quota, for any province.
+	ministry := signIn(t, srv, "bocongan")
+	if r := post(t, ministry, page+"/quota", url.Values{"quota": {"mười"}}); r.status != 400 || !strings.Contains(r.body, "Chỉ tiêu phải là số nguyên") {
+		t.Errorf("a bad quota = %d", r.status)
+	}
+	if r := post(t, ministry, page+"/quota", url.Values{"quota": {"12"}}); r.status != 303 {
+		t.Fatalf("quota = %d", r.status)
+	}
+	mustContain(t, "new quota", get(t, ministry, page).body, "Bộ giao 12 · đăng ký 10 cấp Bộ")
+	if r := post(t, ministry, srv.URL+"/2026/units/79/registrations", url.Values{"ward_code": {"26740"}, "level": {"city"}}); r.status != 409 {
+		t.Errorf("Sài Gòn registered twice = %d", r.status)
+	}
+}
