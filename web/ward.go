@@ -21,6 +21,10 @@ type WardPage struct {
 	YearEndOpens time.Time
 	DashHref     string
 	Groups       []CriteriaGroup
+	// Level names the level the ward is registered at for the year, empty
+	// when it is not registered; RegisteredYears links the years it is.
+	Level           string
+	RegisteredYears []Crumb
 	// Editable is set for the ward's officer while the assessment is open.
 	Editable    bool
 	Flash       string // a message key

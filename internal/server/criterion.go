@@ -51,7 +51,7 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 		Kind:      c.Kind,
 		YearEnd:   c.YearEnd,
 		Current:   resultView(l, c, res),
-		Editable:  canEdit(r, sc, a),
+		Editable:  canEdit(r, sc, v),
 		Form:      web.ResultForm{Status: string(res.Status), Value: l.Decimal(res.Value), Note: res.Note, Version: res.Version},
 		Upload:    web.UploadForm{ActionURL: sc.criterionHref(c.Number) + "/evidence"},
 	}
@@ -95,8 +95,11 @@ func pick(l web.Lang, vi, en string) string {
 }
 
 // canEdit reports whether the signed-in user may change the assessment now.
-func canEdit(r *http.Request, sc wardScope, a store.Assessment) bool {
-	return authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable())
+// canEdit reports whether the user may record in the ward's assessment
+// now: their ward, registered for the year, the assessment open.
+func canEdit(r *http.Request, sc wardScope, v store.WardView) bool {
+	a := v.Assessment
+	return v.Level != "" && authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable())
 }
 
 func resultView(l web.Lang, c assess.Criterion, res store.Result) web.ResultView {

@@ -49,7 +49,12 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 		status, key := s.classifyAndLog(r, err)
 		l := langOf(r)
 		p := s.frame(r, l.T("err.title"), 0, nil, nil, nil)
-		if err := renderHTML(w, r, status, web.ErrorPage(p, status, l.T(key))); err != nil {
+		message, elsewhere := l.T(key), []web.Crumb(nil)
+		var e *store.CodeElsewhereError
+		if errors.As(err, &e) {
+			message, elsewhere = l.T("err.codeelsewhere", e.Code, e.Year), codeElsewhere(l, r, e)
+		}
+		if err := renderHTML(w, r, status, web.ErrorPage(p, status, message, elsewhere)); err != nil {
 			s.log.ErrorContext(r.Context(), "error page failed", "err", err)
 		}
 	}
@@ -102,4 +107,35 @@ func unavailable(err error) bool {
 	}
 	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
+}
+
+// codeElsewhere says what a code named at other times, each unit with its
+// span and a link to its last year, on the same kind of page as asked.
+func codeElsewhere(l web.Lang, r *http.Request, e *store.CodeElsewhereError) []web.Crumb {
+	page := "units"
+	if strings.Contains(r.URL.Path, "/wards/") {
+		page = "wards"
+	}
+	var list []web.Crumb
+	for _, u := range e.Units {
+		var name string
+		switch {
+		case u.ValidFrom != nil && u.ValidTo != nil:
+			name = l.T("err.codeunit.span", u.Name, l.Date(*u.ValidFrom), l.Date(*u.ValidTo))
+		case u.ValidTo != nil:
+			name = l.T("err.codeunit.to", u.Name, l.Date(*u.ValidTo))
+		case u.ValidFrom != nil:
+			name = l.T("err.codeunit.from", u.Name, l.Date(*u.ValidFrom))
+		default:
+			name = u.Name
+		}
+		// A unit still in force is named from the year it began.
+		year := u.Year
+		if year == 0 && u.ValidFrom != nil {
+			year = u.ValidFrom.Year()
+		}
+		list = append(list, web.Crumb{Name: name,
+			Href: fmt.Sprintf("/%d/%s/%s", year, page, u.Code)})
+	}
+	return list
 }

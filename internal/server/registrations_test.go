@@ -103,3 +103,26 @@ func TestRegistrations(t *testing.T) {
 		t.Errorf("Sài Gòn registered twice = %d", r.status)
 	}
 }
+
+// A ward not registered for a year has no assessment that year: its page
+// says so and links the years it is registered; its officers cannot record.
+func TestUnregisteredYear(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	officer := signIn(t, srv, "phula")
+	r := get(t, officer, srv.URL+"/2025/wards/09552")
+	mustContain(t, "Kiến Hưng 2025", r.body, "<h1>Phường Kiến Hưng</h1>",
+		"Phường không đăng ký tham gia chương trình năm 2025", `<a href="/2026/wards/09552">2026</a>`)
+	if strings.Contains(r.body, "/criteria/1#") || strings.Contains(r.body, "đạt 0/20") {
+		t.Error("an unregistered year shows a standing or a way to record")
+	}
+	before := dbState(t, dbURL)
+	r = post(t, officer, srv.URL+"/2025/wards/09552/criteria/2", url.Values{"status": {"met"}, "version": {"0"}})
+	if r.status != 409 || !strings.Contains(r.body, "chưa được đăng ký tham gia chương trình năm này") {
+		t.Errorf("recording in an unregistered year = %d", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("a refused save changed the database")
+	}
+	mustContain(t, "Kiến Hưng 2026", get(t, officer, srv.URL+"/2026/wards/09552").body, "Đăng ký cấp Bộ.", "đạt 12/20 tiêu chí")
+	mustContain(t, "Dương Nội 2026", get(t, signIn(t, srv, "hanoi"), srv.URL+"/2026/wards/09886").body, "Đăng ký cấp thành phố.")
+}

@@ -361,6 +361,13 @@ func TestBadAddresses(t *testing.T) {
 		}
 		mustContain(t, path, r.body, `<html lang="vi">`, msg)
 	}
+	// A code that names no unit in the year says what it named, and when.
+	r := get(t, c, srv.URL+"/2026/wards/00001")
+	if r.status != 404 {
+		t.Errorf("2026 00001 = %d, want 404", r.status)
+	}
+	mustContain(t, "code elsewhere", r.body, "Mã 00001 không ứng với đơn vị nào trong năm 2026. Mã này từng là:",
+		`<a href="/2025/wards/00001">Phường Phúc Xá (đến 30/06/2025)</a>`)
 	// A ward asked for as a unit, and a unit as a ward, lead to the right page.
 	if r := get(t, c, srv.URL+"/2023/units/09552"); r.status != 303 || r.header.Get("Location") != "/2023/wards/09552" {
 		t.Errorf("ward as unit: %d %s", r.status, r.header.Get("Location"))

@@ -65,7 +65,8 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		DecisionNo:   a.DecisionNo,
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
-		Editable:     canEdit(r, sc, a),
+		Editable:     canEdit(r, sc, v),
+		Level:        levelWord(l, v.Level, sc.Path),
 		HistoryHref:  sc.href() + "/history",
 		DossierHref:  sc.href() + "/dossier.pdf",
 	}
@@ -147,6 +148,9 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		}
 		p.To = append(p.To, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", y, u.Code)})
 	}
+	for _, y := range v.Registered {
+		p.RegisteredYears = append(p.RegisteredYears, web.Crumb{Name: fmt.Sprint(y), Href: fmt.Sprintf("/%d/wards/%s", y, sc.Ward.Code)})
+	}
 	adjust(&p)
 	if p.Changed {
 		changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, 0, 20)
@@ -156,4 +160,18 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		p.Recent = historyRows(l, cat, changes)
 	}
 	return renderHTML(w, r, status, web.Ward(p))
+}
+
+// levelWord names a registration level for the ward's province ("cấp Bộ",
+// "cấp thành phố"); empty when the ward is not registered.
+func levelWord(l web.Lang, level string, path []store.Unit) string {
+	switch {
+	case level == "":
+		return ""
+	case level == store.LevelCity && len(path) > 1:
+		return l.T("level.city." + path[1].Type)
+	case level == store.LevelCity:
+		return l.T("level.city.tinh")
+	}
+	return l.T("level.ministry")
 }

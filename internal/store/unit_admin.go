@@ -286,11 +286,16 @@ func (s *Store) TakenOverWithin(ctx context.Context, ward, unit int64) (bool, er
 	return ok, nil
 }
 
-// Lineage is a unit a ward took over or that took it over, with the year
-// whose address names it (its last year under the resolution rule).
-type Lineage struct {
+// Addressed is a unit with the last year whose address names it under
+// the resolution rule (0 while it is in force).
+type Addressed struct {
 	Unit
-	Year  int
+	Year int
+}
+
+// Lineage is a unit a ward took over or that took it over.
+type Lineage struct {
+	Addressed
 	On    time.Time
 	Share string
 }

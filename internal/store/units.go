@@ -89,7 +89,7 @@ func (s *Store) path(ctx context.Context, sql string, unit any, year int) ([]Uni
 type CodeElsewhereError struct {
 	Code  string
 	Year  int
-	Units []Unit
+	Units []Addressed
 }
 
 func (e *CodeElsewhereError) Error() string {
@@ -110,13 +110,22 @@ func (s *Store) notInYear(ctx context.Context, year int, code string) error {
 	return &CodeElsewhereError{Code: code, Year: year, Units: units}
 }
 
-// UnitsWithCode lists every unit that has carried code, oldest first.
-func (s *Store) UnitsWithCode(ctx context.Context, code string) ([]Unit, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.code = $1 ORDER BY lower(u.span) NULLS FIRST`, code)
+// UnitsWithCode lists every unit that has carried code, oldest first,
+// each with its last year.
+func (s *Store) UnitsWithCode(ctx context.Context, code string) ([]Addressed, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+unitColumns+`, `+lastYearSQL+` FROM units u WHERE u.code = $1 ORDER BY lower(u.span) NULLS FIRST`, code)
 	if err != nil {
 		return nil, fmt.Errorf("units with code %s: %w", code, err)
 	}
-	units, err := pgx.CollectRows(rows, scanUnit)
+	units, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Addressed, error) {
+		var a Addressed
+		var year *int
+		err := r.Scan(&a.ID, &a.Code, &a.Kind, &a.Type, &a.Name, &a.ParentCode, &a.ValidFrom, &a.ValidTo, &year)
+		if year != nil {
+			a.Year = *year
+		}
+		return a, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("units with code %s: %w", code, err)
 	}

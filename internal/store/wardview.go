@@ -18,7 +18,14 @@ type WardView struct {
 	Comments     []Comment
 	Predecessors []Lineage
 	Successors   []Lineage
+	// Level is the level the ward is registered at for the year, empty
+	// when it is not registered; Registered lists every year it is.
+	Level      string
+	Registered []int
 }
+
+// errNoUnit means the code names no unit in the year asked for.
+var errNoUnit = errors.New("no unit")
 
 // WardView reads the ward page's data in one round trip to the database:
 // its queries go as one pipelined batch. The unit may turn out not to
@@ -36,6 +43,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		b.Queue(evidenceOfSQL, code, year)
 		b.Queue(commentsSQL, code, year)
 		b.Queue(lineageSQL, code, year)
+		b.Queue(`SELECT year, level FROM registrations WHERE ward_id = unit_in_year($1, $2) ORDER BY year`, code, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
@@ -63,7 +71,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 			}
 		}
 		if len(v.Path) == 0 {
-			return fmt.Errorf("unit %s: %w", code, ErrNotFound)
+			return errNoUnit
 		}
 		if err := scanAssessment(br.QueryRow(), &v.Assessment); err != nil {
 			return err
@@ -73,6 +81,18 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 			func(rows pgx.Rows) (err error) { v.Evidence, err = pgx.CollectRows(rows, scanEvidence); return },
 			func(rows pgx.Rows) (err error) { v.Comments, err = pgx.CollectRows(rows, scanComment); return },
 			func(rows pgx.Rows) (err error) { v.Predecessors, v.Successors, err = collectLineage(rows); return },
+			func(rows pgx.Rows) error {
+				var y int
+				var level string
+				_, err := pgx.ForEachRow(rows, []any{&y, &level}, func() error {
+					v.Registered = append(v.Registered, y)
+					if y == year {
+						v.Level = level
+					}
+					return nil
+				})
+				return err
+			},
 		}
 		for _, step := range rest {
 			rows, err := br.Query()
@@ -85,6 +105,9 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		}
 		return br.Close()
 	}()
+	if errors.Is(err, errNoUnit) {
+		return WardView{}, s.notInYear(ctx, year, code)
+	}
 	if err != nil {
 		return WardView{}, fmt.Errorf("ward view %s %d: %w", code, year, err)
 	}
