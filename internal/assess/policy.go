@@ -45,8 +45,6 @@ const (
 	Edit Permission = "edit"
 	// Review is approving or returning a ward's submission.
 	Review Permission = "review"
-	// Recognise is recording the Ministry's recognition decision.
-	Recognise Permission = "recognise"
 	// Comment is writing in a criterion's thread.
 	Comment Permission = "comment"
 	// Register is putting a province's wards on its list for a year, and
@@ -83,11 +81,29 @@ func (a Actor) Can(p Permission, path []int64) bool {
 	case Admin:
 		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota
 	case Ministry:
-		return p == Read || p == Export || p == Recognise || p == Comment || p == Register || p == SetQuota
+		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota
 	case Reviewer:
 		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register)
 	case WardOfficer:
 		return inScope && (p == Read || p == Export || p == Edit || p == Comment)
+	}
+	return false
+}
+
+// CanRecognise reports whether the actor may record the recognition of a
+// ward registered at level, whose path in the tree (identities, root
+// first: the Ministry, the province, …) is path. Recognition follows the
+// level: the Minister decides for wards registered at the Ministry's
+// level, the province for those at its own.
+func (a Actor) CanRecognise(level string, path []int64) bool {
+	if a.ID == 0 || len(path) < 3 {
+		return false
+	}
+	switch level {
+	case "ministry":
+		return a.Role == Ministry
+	case "city":
+		return a.Role == Reviewer && path[1] == a.UnitID
 	}
 	return false
 }

@@ -29,7 +29,6 @@ func TestPolicy(t *testing.T) {
 		{officer, Edit, phuLa, true},
 		{officer, Export, phuLa, true},
 		{officer, Review, phuLa, false},
-		{officer, Recognise, phuLa, false},
 		{officer, Read, moLao, false},
 		{officer, Edit, moLao, false},
 		{officer, Read, haDong, false},
@@ -40,7 +39,6 @@ func TestPolicy(t *testing.T) {
 		{city, Review, phuLa, true},
 		{city, Export, hanoi, true},
 		{city, Edit, phuLa, false},
-		{city, Recognise, phuLa, false},
 		{city, Read, nation, false},
 		{city, Read, haiChau, false},
 		{city, Review, haiChau, false},
@@ -51,7 +49,6 @@ func TestPolicy(t *testing.T) {
 
 		{ministry, Read, nation, true},
 		{ministry, Read, haiChau, true},
-		{ministry, Recognise, phuLa, true},
 		{ministry, Export, nation, true},
 		{ministry, Edit, phuLa, false},
 		{ministry, Review, phuLa, false},
@@ -67,7 +64,6 @@ func TestPolicy(t *testing.T) {
 		{admin, Read, phuLa, true},
 		{admin, Edit, phuLa, false},
 		{admin, Review, phuLa, false},
-		{admin, Recognise, phuLa, false},
 
 		{city, Register, hanoi, true},
 		{city, Register, haiChau, false},
@@ -104,6 +100,41 @@ func TestRoleFitsUnit(t *testing.T) {
 	} {
 		if got := tt.r.FitsUnit(tt.kind); got != tt.want {
 			t.Errorf("%s in a %s = %v, want %v", tt.r, tt.kind, got, tt.want)
+		}
+	}
+}
+
+func TestRecognitionFollowsTheLevel(t *testing.T) {
+	var (
+		phuLa    = []int64{1, 2, 3, 4}
+		haiChau  = []int64{1, 6, 7, 8}
+		officer  = Actor{ID: 1, Role: WardOfficer, UnitID: 4}
+		city     = Actor{ID: 2, Role: Reviewer, UnitID: 2}
+		district = Actor{ID: 3, Role: Reviewer, UnitID: 3}
+		ministry = Actor{ID: 4, Role: Ministry, UnitID: 1}
+		admin    = Actor{ID: 5, Role: Admin, UnitID: 1}
+	)
+	for _, tt := range []struct {
+		who   Actor
+		level string
+		path  []int64
+		want  bool
+	}{
+		{ministry, "ministry", phuLa, true},
+		{ministry, "city", phuLa, false},
+		{city, "ministry", phuLa, false},
+		{city, "city", phuLa, true},
+		{city, "city", haiChau, false},
+		{district, "city", phuLa, false},
+		{officer, "city", phuLa, false},
+		{officer, "ministry", phuLa, false},
+		{admin, "ministry", phuLa, false},
+		{admin, "city", phuLa, false},
+		{ministry, "", phuLa, false},
+		{city, "city", []int64{1, 2}, false},
+	} {
+		if got := tt.who.CanRecognise(tt.level, tt.path); got != tt.want {
+			t.Errorf("%s of %d recognising %q %v = %v, want %v", tt.who.Role, tt.who.UnitID, tt.level, tt.path, got, tt.want)
 		}
 	}
 }

@@ -108,6 +108,21 @@ func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
 	return nil
 }
 
+// authorizeRecognise asks the access policy whether the signed-in user
+// may record the recognition of the ward at the end of path, registered at
+// level; 403 when not.
+func authorizeRecognise(r *http.Request, level string, path []store.Unit) error {
+	ids := make([]int64, len(path))
+	for i, u := range path {
+		ids[i] = u.ID
+	}
+	if u := userOf(r); !u.Actor().CanRecognise(level, ids) {
+		return &Error{Status: http.StatusForbidden, Key: "err.forbidden",
+			Err: fmt.Errorf("%s (%s of %s) may not recognise %s at level %q", u.Username, u.Role, u.UnitCode, path[len(path)-1].Code, level)}
+	}
+	return nil
+}
+
 // authorizeRead is authorize for reading a unit, which also lets in the
 // people of the wards that took a ward over: a ward merged away in a reform
 // keeps its history readable by the officers and reviewers of its successor.

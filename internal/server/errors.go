@@ -81,6 +81,8 @@ func classify(err error) (int, string) {
 		return e.Status, e.Key
 	case errors.Is(err, store.ErrState):
 		return http.StatusConflict, "err.state"
+	case errors.Is(err, store.ErrDecisionBeforeApproval):
+		return http.StatusBadRequest, "recognize.err.beforeapproval"
 	case errors.Is(err, store.ErrNotRegistered):
 		return http.StatusConflict, "err.notregistered"
 	case errors.As(err, &stale), errors.Is(err, store.ErrExists):

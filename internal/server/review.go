@@ -126,11 +126,18 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// recognize records the Ministry's recognition of an approved assessment
-// in which every criterion is met.
+// recognize records the recognition of an approved assessment in which
+// every criterion is met: by the Ministry for a ward registered at its
+// level, by the province's reviewers for one at the province's.
 func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Recognise)
+	sc, v, err := s.loadWardView(r)
 	if err != nil {
+		return err
+	}
+	if sc.Ward.Kind != "ward" {
+		return errNotFound
+	}
+	if err := authorizeRecognise(r, v.Level, sc.Path); err != nil {
 		return err
 	}
 	if err := parseForm(r); err != nil {
@@ -148,10 +155,7 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Ward.Code)
-	if err != nil {
-		return err
-	}
+	a := v.Assessment
 	// Say why it is refused; the store checks the same again, atomically.
 	if a.State != assess.Approved {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.state"}

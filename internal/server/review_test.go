@@ -172,7 +172,7 @@ func TestRecognition(t *testing.T) {
 		msg    string
 	}{
 		"21/22":         {ministry, "20236", url.Values{"decision_no": {"2879"}, "decision_date": {"2023-04-22"}}, 409, "hồ sơ chưa đạt đủ mọi tiêu chí"},
-		"recognised":    {ministry, "26740", url.Values{"decision_no": {"2880"}, "decision_date": {"2023-04-22"}}, 409, "Chỉ công nhận được hồ sơ đã phê duyệt"},
+		"recognised":    {ministry, "26776", url.Values{"decision_no": {"2880"}, "decision_date": {"2023-04-22"}}, 409, "Chỉ công nhận được hồ sơ đã phê duyệt"},
 		"no number":     {ministry, "00019", url.Values{"decision_date": {"2023-04-22"}}, 400, "Hãy nhập số quyết định"},
 		"bad date":      {ministry, "00019", url.Values{"decision_no": {"2878"}, "decision_date": {"22.04.2023"}}, 400, "Ngày quyết định không hợp lệ"},
 		"future date":   {ministry, "00019", url.Values{"decision_no": {"2878"}, "decision_date": {"2099-01-01"}}, 400, "Ngày quyết định không hợp lệ"},
@@ -421,5 +421,46 @@ func TestDashboardPages(t *testing.T) {
 	mustContain(t, "page 3", r.body, "Trang 3/3", "‹ Trang trước")
 	if r := get(t, c, srv.URL+"/2025/units/VN?page=99"); !strings.Contains(r.body, "Trang 3/3") {
 		t.Error("a page past the end does not show the last page")
+	}
+}
+
+// A ward registered at city level is recognised by its province's
+// reviewers, with the province's decision, never dated before the
+// approval; not by the Ministry.
+func TestCityLevelRecognition(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	// Dương Nội (city level, 2026) meets all 20 and was approved on 25/11/2026.
+	execSQL(t, dbURL, `
+		INSERT INTO results (assessment_id, year, number, status)
+		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
+		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
+		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
+	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
+		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
+	refreshStandings(t, dbURL, 2026)
+	page := srv.URL + "/2026/wards/09886"
+	ministry, hanoi := signIn(t, srv, "bocongan"), signIn(t, srv, "hanoi")
+
+	if strings.Contains(get(t, ministry, page).body, `action="/2026/wards/09886/recognize"`) {
+		t.Error("the Ministry is offered to recognise a city-level ward")
+	}
+	mustContain(t, "city reviewer's page", get(t, hanoi, page).body, `action="/2026/wards/09886/recognize"`)
+	before := dbState(t, dbURL)
+	if r := post(t, ministry, page+"/recognize", url.Values{"decision_no": {"45/QĐ-CAHN"}, "decision_date": {"2026-11-30"}}); r.status != 403 {
+		t.Errorf("the Ministry recognising a city-level ward = %d, want 403", r.status)
+	}
+	r := post(t, hanoi, page+"/recognize", url.Values{"decision_no": {"45/QĐ-CAHN"}, "decision_date": {"2026-11-24"}})
+	if r.status != 400 || !strings.Contains(r.body, "không được trước ngày hồ sơ được phê duyệt") {
+		t.Errorf("a decision before the approval = %d", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("refused recognitions changed the database")
+	}
+	if r := post(t, hanoi, page+"/recognize", url.Values{"decision_no": {"45/QĐ-CAHN"}, "decision_date": {"2026-11-30"}}); r.status != 303 {
+		t.Fatalf("recognise = %d", r.status)
+	}
+	mustContain(t, "recognised", get(t, hanoi, page).body, "đã công nhận", "Quyết định công nhận số 45/QĐ-CAHN, ngày 30/11/2026")
+	if !strings.Contains(get(t, hanoi, srv.URL+"/2026/units/01/summary.csv").body, ",city,45/QĐ-CAHN,2026-11-30\n") {
+		t.Error("the summary does not end Dương Nội's row with its level and decision")
 	}
 }

@@ -99,7 +99,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {
 		p.Review = &web.DecisionForm{ActionURL: sc.href() + "/review", Version: a.Version}
 	}
-	if a.State == assess.Approved && authorize(r, assess.Recognise, sc.Path) == nil {
+	if a.State == assess.Approved && authorizeRecognise(r, v.Level, sc.Path) == nil {
 		p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
 	}
 	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
