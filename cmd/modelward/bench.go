@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -13,9 +14,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"modelward/internal/assess"
 	"modelward/internal/bench"
 	"modelward/internal/pgcluster"
+	"modelward/internal/seed"
 	"modelward/internal/store"
+	"modelward/internal/units"
 )
 
 // cmdBench generates a country in two fresh databases (the national size
@@ -102,6 +106,12 @@ func cmdBench(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	took, err := timeTreeImport(ctx, admin)
+	if err != nil {
+		return err
+	}
+	results = append(results, bench.Result{Name: "units_import_time", Value: float64(took.Milliseconds()), Unit: "ms",
+		Target: "< 10 s, 15,315 units + 11,315 links", OK: took < 10*time.Second})
 	fmt.Fprintln(stdout)
 	bench.Table(stdout, results)
 	b, err := json.MarshalIndent(results, "", "  ")
@@ -160,4 +170,38 @@ func generatedDatabase(ctx context.Context, adminURL, name string) (string, bool
 		return "", false
 	}
 	return dbURL, true
+}
+
+// timeTreeImport loads the official tree (data/vn) into an empty database
+// as `units import` does, and returns how long planning and writing took.
+func timeTreeImport(ctx context.Context, adminURL string) (time.Duration, error) {
+	dbURL, err := freshDatabase(ctx, adminURL, "modelward_bench_tree")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := store.Migrate(ctx, dbURL); err != nil {
+		return 0, err
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	unitsCSV, successorsCSV, err := seed.Tree()
+	if err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	tree, links, err := st.UnitTree(ctx)
+	if err != nil {
+		return 0, err
+	}
+	plan, successors := units.PlanImport(tree, links, bytes.NewReader(unitsCSV), bytes.NewReader(successorsCSV))
+	if !plan.OK() || !successors.OK() {
+		return 0, fmt.Errorf("the official tree has %d problems", len(plan.Problems)+len(successors.Problems))
+	}
+	if _, err := st.ApplyImport(ctx, assess.Actor{}, plan, successors); err != nil {
+		return 0, err
+	}
+	return time.Since(start), nil
 }

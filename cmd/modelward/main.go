@@ -40,6 +40,7 @@ commands:
                  migrations, demo data and the portal on ADDR
   user           add --username U --role ROLE --unit CODE | passwd U | disable U
                  (passwords on standard input)
+  units          import --units FILE [--successors FILE] [--dry-run]: official lists
   gen            --wards N --years Y [--seed S]: a synthetic country for load tests
   bench          [--wards N --years Y --out FILE]: measure the portal against its targets
 
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdDev(ctx, args, getenv, stdout, log)
 	case "user":
 		return cmdUser(ctx, args, getenv, stdin, stdout)
+	case "units":
+		return cmdUnits(ctx, args, getenv, stdout)
 	case "gen":
 		return cmdGen(ctx, args, getenv, stdout)
 	case "bench":

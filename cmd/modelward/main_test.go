@@ -8,10 +8,13 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/seed"
 	"modelward/internal/store"
@@ -173,5 +176,59 @@ func TestUserCommands(t *testing.T) {
 	}
 	if u3, _ := st.UserByUsername(ctx, "modao"); u3.Active {
 		t.Error("disable left the user active")
+	}
+}
+
+// The official lists load into an empty database with `units import`: a
+// dry run writes nothing, the import writes every unit and link once, the
+// same files again change nothing, and a file with problems is refused
+// whole, each problem with its line.
+func TestUnitsImport(t *testing.T) {
+	dbURL := testdb.New(t)
+	ctx := context.Background()
+	getenv := env(map[string]string{"DATABASE_URL": dbURL})
+	importUnits := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"units", "import"}, args...), getenv, strings.NewReader(""), &out, io.Discard)
+		return out.String(), err
+	}
+	count := func() (n int) {
+		conn, err := pgx.Connect(ctx, dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		if err := conn.QueryRow(ctx, `SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM unit_links)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	files := []string{"--units", "../../internal/seed/data/vn/units.csv", "--successors", "../../internal/seed/data/vn/successors.csv"}
+	out, err := importUnits(append(files, "--dry-run")...)
+	if err != nil || !strings.Contains(out, "units: 15315 to add, 0 to change, 0 unchanged, 0 problems") ||
+		!strings.Contains(out, "successors: 11315 to add") || !strings.Contains(out, "dry run: nothing written") || count() != 0 {
+		t.Fatalf("dry run: %v\n%s", err, out)
+	}
+	if out, err := importUnits(files...); err != nil || !strings.Contains(out, "applied: 15315 units added, 0 changed, 11315 successor links added") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	// The units, the ministry above the provinces, and the links.
+	if n := count(); n != 15315+1+11315 {
+		t.Errorf("%d units and links, want %d", n, 15315+1+11315)
+	}
+	if out, err := importUnits(files...); err != nil || !strings.Contains(out, "nothing to change") {
+		t.Errorf("the same files again: %v\n%s", err, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("code,kind,type,name,parent_code,valid_from,valid_to\n99001,ward,phuong,Phường Mới,01,2027-01-01,\n09552,ward,phuong,Phường Trùng,01,2026-01-01,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := count()
+	out, err = importUnits("--units", bad)
+	if err == nil || !strings.Contains(out, bad+":3: Mã 09552 được gán cho hai đơn vị trong cùng một ngày") || count() != before {
+		t.Errorf("a bad file: %v\n%s", err, out)
+	}
+	if _, err := importUnits(); err == nil {
+		t.Error("an import of nothing was accepted")
 	}
 }

@@ -53,6 +53,9 @@ const (
 	// SetQuota is setting the Ministry's quota of model wards for a
 	// province.
 	SetQuota Permission = "set_quota"
+	// ReadTree is reading the whole unit tree through the API, as other
+	// Ministry systems do.
+	ReadTree Permission = "read_tree"
 	// Administer is managing users, units and catalogues, and reopening
 	// assessments.
 	Administer Permission = "administer"
@@ -79,9 +82,9 @@ func (a Actor) Can(p Permission, path []int64) bool {
 	inScope := slices.Contains(path, a.UnitID)
 	switch a.Role {
 	case Admin:
-		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota
+		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota || p == ReadTree
 	case Ministry:
-		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota
+		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota || p == ReadTree
 	case Reviewer:
 		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register)
 	case WardOfficer:

@@ -72,6 +72,10 @@ func TestPolicy(t *testing.T) {
 		{ministry, Register, hanoi, true},
 		{ministry, SetQuota, hanoi, true},
 		{admin, SetQuota, hanoi, true},
+		{ministry, ReadTree, nation, true},
+		{admin, ReadTree, nation, true},
+		{city, ReadTree, nation, false},
+		{officer, ReadTree, nation, false},
 		{kienHung, Read, phuLa, false},
 		{kienHung, Edit, phuLa, false},
 

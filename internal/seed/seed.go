@@ -52,10 +52,7 @@ var catalogueYears = []struct {
 func Demo() (store.Demo, error) {
 	var d store.Demo
 	var err error
-	if d.UnitsCSV, err = files.ReadFile("data/vn/units.csv"); err != nil {
-		return d, err
-	}
-	if d.SuccessorsCSV, err = files.ReadFile("data/vn/successors.csv"); err != nil {
+	if d.UnitsCSV, d.SuccessorsCSV, err = Tree(); err != nil {
 		return d, err
 	}
 	byYear := map[int][]assess.Criterion{}
@@ -85,6 +82,15 @@ func Demo() (store.Demo, error) {
 	}
 	d.Assessments, err = programme(byYear)
 	return d, err
+}
+
+// Tree returns the official lists of units and successors of data/vn.
+func Tree() (units, successors []byte, err error) {
+	if units, err = files.ReadFile("data/vn/units.csv"); err != nil {
+		return nil, nil, err
+	}
+	successors, err = files.ReadFile("data/vn/successors.csv")
+	return units, successors, err
 }
 
 func readCSV(name string, header string) ([][]string, error) {

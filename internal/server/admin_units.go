@@ -73,8 +73,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	actor := userOf(r).Actor()
 	switch res.What {
 	case "units":
-		lines, problems := units.ParseUnits(file)
-		plan := units.PlanUnits(tree, lines, problems)
+		plan, _ := units.PlanImport(tree, links, file, nil)
 		for _, a := range plan.Adds {
 			res.Adds = append(res.Adds, web.ImportLine{Line: a.N, Text: describeUnit(a.Unit)})
 		}
@@ -90,7 +89,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 			res.Applied = true
 		}
 	case "successors":
-		plan := units.PlanSuccessors(file, units.PlanUnits(tree, nil, nil).Final, links)
+		_, plan := units.PlanImport(tree, links, nil, file)
 		for _, a := range plan.Adds {
 			res.Adds = append(res.Adds, web.ImportLine{Line: a.Line, Text: fmt.Sprintf("%s %s → %s %s (%s, %s)",
 				a.Old.Code, a.Old.Name, a.New.Code, a.New.Name, web.VI.Date(a.On), a.Share)})
@@ -98,7 +97,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 		res.Unchanged = plan.Unchanged
 		words(plan.Problems)
 		if apply && plan.OK() && len(plan.Adds) > 0 {
-			if _, err := s.store.ApplyImport(ctx, actor, units.Plan{}, &plan); err != nil {
+			if _, err := s.store.ApplyImport(ctx, actor, units.Plan{}, plan); err != nil {
 				return err
 			}
 			res.Applied = true

@@ -118,3 +118,80 @@ func TestAPITokens(t *testing.T) {
 		t.Errorf("%d token audit rows, want 2", n)
 	}
 }
+
+// Other Ministry systems read the unit tree: every unit in force on a day,
+// in the official lists' columns, and the whole history of one code with
+// its successors; a bearer token of a Ministry user will do.
+func TestAPIUnits(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ministry := signIn(t, srv, "bocongan")
+	count := func(v map[string]any, kind string) int {
+		n := 0
+		for _, u := range v["units"].([]any) {
+			if u.(map[string]any)["kind"] == kind {
+				n++
+			}
+		}
+		return n
+	}
+	for on, want := range map[string][3]int{"2023-06-30": {63, 705, 10598}, "2025-07-01": {34, 0, 3321}} {
+		status, v := getJSON(t, ministry, srv.URL+"/api/v1/units?on="+on, "")
+		if got := [3]int{count(v, "province"), count(v, "district"), count(v, "ward")}; status != 200 || got != want || v["on"] != on {
+			t.Errorf("on %s: %d %v, want %v", on, status, got, want)
+		}
+	}
+	// Today (the tests' clock: 01/12/2026) when no day is given.
+	status, v := getJSON(t, ministry, srv.URL+"/api/v1/units", "")
+	if status != 200 || v["on"] != "2026-12-01" || count(v, "ward") != 3321 {
+		t.Errorf("today: %d %v %d", status, v["on"], count(v, "ward"))
+	}
+	for _, u := range v["units"].([]any) {
+		if m := u.(map[string]any); m["code"] == "09552" {
+			if m["name"] != "Phường Kiến Hưng" || m["type"] != "phuong" || m["parent_code"] != "01" || m["valid_from"] != "2025-07-01" || m["valid_to"] != nil {
+				t.Errorf("09552 today: %v", m)
+			}
+		}
+	}
+	status, v = getJSON(t, ministry, srv.URL+"/api/v1/units?code=09552", "")
+	if status != 200 {
+		t.Fatalf("history of 09552 = %d", status)
+	}
+	units := v["units"].([]any)
+	if len(units) != 2 {
+		t.Fatalf("09552 named %d units, want 2", len(units))
+	}
+	phuLa, kienHung := units[0].(map[string]any), units[1].(map[string]any)
+	if phuLa["name"] != "Phường Phú La" || phuLa["valid_to"] != "2025-06-30" || kienHung["name"] != "Phường Kiến Hưng" {
+		t.Errorf("history: %v", units)
+	}
+	var toDuongNoi bool
+	for _, s := range phuLa["successors"].([]any) {
+		m := s.(map[string]any)
+		toDuongNoi = toDuongNoi || m["code"] == "09886" && m["on"] == "2025-07-01" && m["share"] == "partial"
+	}
+	if !toDuongNoi || len(kienHung["predecessors"].([]any)) < 2 {
+		t.Errorf("links: Phú La → %v; Kiến Hưng ← %v", phuLa["successors"], kienHung["predecessors"])
+	}
+	if status, _ := getJSON(t, ministry, srv.URL+"/api/v1/units?code=99999", ""); status != 404 {
+		t.Errorf("unknown code = %d", status)
+	}
+	if status, v := getJSON(t, ministry, srv.URL+"/api/v1/units?on=01/07/2025", ""); status != 400 || v["error"] != "Ngày phải có dạng YYYY-MM-DD." {
+		t.Errorf("bad day = %d %v", status, v)
+	}
+	if status, _ := getJSON(t, signIn(t, srv, "hanoi"), srv.URL+"/api/v1/units", ""); status != 403 {
+		t.Errorf("a reviewer reads the tree = %d, want 403", status)
+	}
+	if status, _ := getJSON(t, nil, srv.URL+"/api/v1/units", ""); status != 401 {
+		t.Errorf("anonymous = %d, want 401", status)
+	}
+	// A token issued for the Ministry's user.
+	admin := signIn(t, srv, "admin")
+	r := post(t, admin, srv.URL+"/admin/tokens", url.Values{"name": {"Hệ thống danh mục"}, "username": {"bocongan"}})
+	m := regexp.MustCompile(`<code id="token">(mw_[A-Z2-7]+)</code>`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("issue = %d", r.status)
+	}
+	if status, v := getJSON(t, nil, srv.URL+"/api/v1/units?on=2025-07-01", m[1]); status != 200 || count(v, "province") != 34 {
+		t.Errorf("with a token: %d", status)
+	}
+}

@@ -88,6 +88,7 @@ func (s *Server) Handler() http.Handler {
 		r.Use(s.sessions.LoadAndSave)
 		r.Use(s.loadUser)
 		r.Use(s.apiAuth)
+		r.Get("/units", s.api(s.apiUnits))
 		r.Get("/{year}/units/{code}/summary", s.api(s.apiSummary))
 	})
 

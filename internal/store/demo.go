@@ -67,25 +67,18 @@ type Demo struct {
 func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		added := map[string]int{}
-		if err := ensureMinistry(ctx, tx); err != nil {
-			return err
-		}
 		tree, links, err := unitTree(ctx, tx)
 		if err != nil {
 			return err
 		}
-		lines, problems := units.ParseUnits(bytes.NewReader(d.UnitsCSV))
-		plan := units.PlanUnits(tree, lines, problems)
-		if !plan.OK() {
-			return fmt.Errorf("demo units: %d problems, the first at line %d: %s %s", len(plan.Problems),
-				plan.Problems[0].Line, plan.Problems[0].Key, plan.Problems[0].Arg)
+		plan, successors := units.PlanImport(tree, links, bytes.NewReader(d.UnitsCSV), bytes.NewReader(d.SuccessorsCSV))
+		for _, problems := range [][]units.Problem{plan.Problems, successors.Problems} {
+			if len(problems) > 0 {
+				return fmt.Errorf("demo tree: %d problems, the first at line %d: %s %s", len(problems),
+					problems[0].Line, problems[0].Key, problems[0].Arg)
+			}
 		}
-		successors := units.PlanSuccessors(bytes.NewReader(d.SuccessorsCSV), plan.Final, links)
-		if !successors.OK() {
-			return fmt.Errorf("demo successors: %d problems, the first at line %d: %s %s", len(successors.Problems),
-				successors.Problems[0].Line, successors.Problems[0].Key, successors.Problems[0].Arg)
-		}
-		counts, err := applyImport(ctx, tx, assess.Actor{Username: "seed"}, plan, &successors)
+		counts, err := applyImport(ctx, tx, assess.Actor{Username: "seed"}, plan, successors)
 		if err != nil {
 			return err
 		}

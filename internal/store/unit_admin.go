@@ -138,6 +138,11 @@ func applyUnits(ctx context.Context, tx pgx.Tx, actor assess.Actor, plan units.P
 	if plan.Empty() {
 		return ids, nil
 	}
+	// Provinces hang under the ministry, the root: an import into an empty
+	// database puts it there first.
+	if err := ensureMinistry(ctx, tx); err != nil {
+		return nil, err
+	}
 	// Changes first: a unit closed by the file frees its code for the
 	// unit the file opens after it.
 	for _, c := range plan.Changes {

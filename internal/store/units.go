@@ -165,3 +165,49 @@ func scanUnit(r pgx.CollectableRow) (Unit, error) {
 	err := r.Scan(&u.ID, &u.Code, &u.Kind, &u.Type, &u.Name, &u.ParentCode, &u.ValidFrom, &u.ValidTo)
 	return u, err
 }
+
+// UnitsOn lists every unit in force on day, the ministry left out, by
+// code: the tree as the official lists give it.
+func (s *Store) UnitsOn(ctx context.Context, day time.Time) ([]Unit, error) {
+	rows, err := s.read.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.span @> $1::date AND u.kind <> 'ministry' ORDER BY u.code`, day)
+	if err != nil {
+		return nil, fmt.Errorf("units on %s: %w", day.Format(time.DateOnly), err)
+	}
+	list, err := pgx.CollectRows(rows, scanUnit)
+	if err != nil {
+		return nil, fmt.Errorf("units on %s: %w", day.Format(time.DateOnly), err)
+	}
+	return list, nil
+}
+
+// Link is a successor link between two units, as the history of a code
+// shows it.
+type Link struct {
+	OldID, NewID     int64
+	OldCode, NewCode string
+	OldName, NewName string
+	On               time.Time
+	Share            string
+}
+
+// LinksOfCode lists every successor link into or out of a unit that has
+// carried code, by day.
+func (s *Store) LinksOfCode(ctx context.Context, code string) ([]Link, error) {
+	rows, err := s.read.Query(ctx, `
+		SELECT l.old_id, l.new_id, o.code, n.code, o.name, n.name, l."on", l.share
+		FROM unit_links l JOIN units o ON o.id = l.old_id JOIN units n ON n.id = l.new_id
+		WHERE o.code = $1 OR n.code = $1
+		ORDER BY l."on", o.code, n.code`, code)
+	if err != nil {
+		return nil, fmt.Errorf("links of %s: %w", code, err)
+	}
+	links, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Link, error) {
+		var l Link
+		err := r.Scan(&l.OldID, &l.NewID, &l.OldCode, &l.NewCode, &l.OldName, &l.NewName, &l.On, &l.Share)
+		return l, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("links of %s: %w", code, err)
+	}
+	return links, nil
+}

@@ -589,3 +589,21 @@ func lastEnded(final map[string][]Unit, code string) (Unit, bool) {
 	}
 	return last, found
 }
+
+// PlanImport plans an import of a units file and a successors file, either
+// of which may be nil, against the tree as it is: the successors are
+// resolved in the tree as the units file leaves it. The successor plan is
+// nil without a successors file.
+func PlanImport(tree []Unit, links []ExistingLink, unitsFile, successorsFile io.Reader) (Plan, *SuccessorPlan) {
+	var lines []Line
+	var problems []Problem
+	if unitsFile != nil {
+		lines, problems = ParseUnits(unitsFile)
+	}
+	plan := PlanUnits(tree, lines, problems)
+	if successorsFile == nil {
+		return plan, nil
+	}
+	successors := PlanSuccessors(successorsFile, plan.Final, links)
+	return plan, &successors
+}
