@@ -52,10 +52,26 @@ type Evidence struct {
 	SHA256  []byte
 }
 
-// Country is a generator of a synthetic country of n wards.
+// Country is a generator of a synthetic country of n wards, or of
+// assessments for the wards WardCodes names (the real tree's, say).
 type Country struct {
-	Wards int
-	Seed  uint64
+	Wards     int
+	Seed      uint64
+	WardCodes []string
+}
+
+// wardCodes lists the codes of the wards assessments are made for.
+func (c Country) wardCodes() []string {
+	if c.WardCodes != nil {
+		return c.WardCodes
+	}
+	var codes []string
+	for _, u := range c.Units() {
+		if u.Kind == "ward" {
+			codes = append(codes, u.Code)
+		}
+	}
+	return codes
 }
 
 // Units lists the provinces, districts and wards, parents first, wards
@@ -142,10 +158,7 @@ func (c Country) Assessments(years []int, catalogue []assess.Criterion, fn func(
 			pools[k.Number] = valuePools(k)
 		}
 	}
-	for _, u := range c.Units() {
-		if u.Kind != "ward" {
-			continue
-		}
+	for _, code := range c.wardCodes() {
 		// Some wards are better than others, year after year.
 		quality := 0.7 + 0.3*rng.Float64()
 		for _, year := range years {
@@ -153,7 +166,7 @@ func (c Country) Assessments(years []int, catalogue []assess.Criterion, fn func(
 			if roll < 0.05 {
 				continue
 			}
-			a := Assessment{Ward: u.Code, Year: year}
+			a := Assessment{Ward: code, Year: year}
 			switch {
 			case roll < 0.40:
 				a.State = assess.Draft
@@ -186,7 +199,7 @@ func (c Country) Assessments(years []int, catalogue []assess.Criterion, fn func(
 				a.Results = append(a.Results, r)
 				if rng.IntN(10) == 0 {
 					dated := time.Date(year, time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
-					content := fmt.Appendf(nil, "%%PDF-1.4\n%% Minh chứng %s năm %d tiêu chí %d\n%%%%EOF\n", u.Code, year, k.Number)
+					content := fmt.Appendf(nil, "%%PDF-1.4\n%% Minh chứng %s năm %d tiêu chí %d\n%%%%EOF\n", code, year, k.Number)
 					sum := sha256.Sum256(content)
 					a.Evidence = append(a.Evidence, Evidence{Number: k.Number, Title: fmt.Sprintf("Biên bản kiểm tra tiêu chí %d", k.Number),
 						Dated: dated, Content: content, SHA256: sum[:]})

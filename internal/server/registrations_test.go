@@ -125,4 +125,9 @@ func TestUnregisteredYear(t *testing.T) {
 	}
 	mustContain(t, "Kiến Hưng 2026", get(t, officer, srv.URL+"/2026/wards/09552").body, "Đăng ký cấp Bộ.", "đạt 12/20 tiêu chí")
 	mustContain(t, "Dương Nội 2026", get(t, signIn(t, srv, "hanoi"), srv.URL+"/2026/wards/09886").body, "Đăng ký cấp thành phố.")
+	// Communes and special zones are named by their official type.
+	ministry := signIn(t, srv, "bocongan")
+	mustContain(t, "Xã Ba Chẽ", get(t, ministry, srv.URL+"/2026/wards/06978").body, "<h1>Xã Ba Chẽ</h1>")
+	mustContain(t, "Thị trấn Ba Chẽ", get(t, ministry, srv.URL+"/2024/wards/06970").body, "<h1>Thị trấn Ba Chẽ</h1>", "Huyện Ba Chẽ")
+	mustContain(t, "Đặc khu Côn Đảo", get(t, ministry, srv.URL+"/2026/wards/26732").body, "<h1>Đặc khu Côn Đảo</h1>", "Thành phố Hồ Chí Minh")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,32 +47,8 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 		if _, err := tx.Exec(ctx, rebuildParentsSQL); err != nil {
 			return fmt.Errorf("parent links: %w", err)
 		}
-		wardIDs := map[string]int64{}
-		idRows, err := tx.Query(ctx, `SELECT id, code FROM units WHERE kind = 'ward' AND code LIKE 'P%'`)
-		if err != nil {
+		if err := ensureCatalogues(ctx, tx, years, catalogue); err != nil {
 			return err
-		}
-		var wardID int64
-		var wardCode string
-		if _, err := pgx.ForEachRow(idRows, []any{&wardID, &wardCode}, func() error {
-			wardIDs[wardCode] = wardID
-			return nil
-		}); err != nil {
-			return err
-		}
-		for _, year := range years {
-			tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 0 {
-				continue
-			}
-			for _, k := range catalogue {
-				if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
-					return err
-				}
-			}
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO registrations (year, ward_id, level)
@@ -79,116 +56,199 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			WHERE u.kind = 'ward' AND u.code LIKE 'P%'`, years); err != nil {
 			return fmt.Errorf("registrations: %w", err)
 		}
-		// Each year's catalogue as stored (a year may have had one already):
-		// the stored standings are counted against it.
-		criteria := map[int][]assess.Criterion{}
-		for _, year := range years {
-			rows, err := tx.Query(ctx, criteriaSQL, year)
-			if err != nil {
-				return err
-			}
-			if criteria[year], err = pgx.CollectRows(rows, scanCriterion); err != nil {
+		wardIDs, err := wardIDsOf(ctx, tx, `SELECT id, code FROM units WHERE kind = 'ward' AND code LIKE 'P%'`)
+		if err != nil {
+			return err
+		}
+		return loadAssessments(ctx, tx, c, years, catalogue, wardIDs)
+	})
+}
+
+// LoadProgramme registers, at the Ministry's level, every ward of the tree
+// in force on 31 December of year and loads generated assessments for them
+// (a catalogue for the year is made from catalogue when it has none): the
+// benchmark's programme on the real tree. It returns how many wards.
+func (s *Store) LoadProgramme(ctx context.Context, seed uint64, year int, catalogue []assess.Criterion) (int, error) {
+	var n int
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		if err := ensureCatalogues(ctx, tx, []int{year}, catalogue); err != nil {
+			return err
+		}
+		var assessed bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assessments WHERE year = $1)`, year).Scan(&assessed); err != nil {
+			return err
+		}
+		if assessed {
+			return fmt.Errorf("%d has assessments already: %w", year, ErrExists)
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO registrations (year, ward_id, level)
+			SELECT $1, id, 'ministry' FROM units WHERE kind = 'ward' AND span @> make_date($1, 12, 31)
+			ON CONFLICT DO NOTHING`, year); err != nil {
+			return fmt.Errorf("registrations: %w", err)
+		}
+		wardIDs, err := wardIDsOf(ctx, tx, `SELECT w.id, w.code FROM registrations r JOIN units w ON w.id = r.ward_id WHERE r.year = $1`, year)
+		if err != nil {
+			return err
+		}
+		codes := make([]string, 0, len(wardIDs))
+		for code := range wardIDs {
+			codes = append(codes, code)
+		}
+		slices.Sort(codes)
+		n = len(codes)
+		return loadAssessments(ctx, tx, gen.Country{Seed: seed, WardCodes: codes}, []int{year}, catalogue, wardIDs)
+	})
+	return n, err
+}
+
+// wardIDsOf maps the codes a query lists to the ids it gives with them.
+func wardIDsOf(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[string]int64, error) {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	var id int64
+	var code string
+	_, err = pgx.ForEachRow(rows, []any{&id, &code}, func() error {
+		ids[code] = id
+		return nil
+	})
+	return ids, err
+}
+
+// ensureCatalogues gives each year without a catalogue a copy of catalogue.
+func ensureCatalogues(ctx context.Context, tx pgx.Tx, years []int, catalogue []assess.Criterion) error {
+	for _, year := range years {
+		tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			continue
+		}
+		for _, k := range catalogue {
+			if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
 				return err
 			}
 		}
-		// The generator is run twice: first for the assessments, then, with
-		// their ids known, for their results and evidence. Foreign keys are
-		// checked once for all rows, when they come back, instead of by a
-		// lookup for each row (a million results: 22 s against 1 s).
-		var assessments, results, evidence int
-		err = withoutForeignKeys(ctx, tx, []string{"assessments", "results", "evidence"}, func() error {
-			var rows [][]any
-			err := c.Assessments(years, catalogue, func(a gen.Assessment) error {
-				var submitted, decided any
-				if a.State != assess.Draft {
-					submitted = time.Date(a.Year, time.November, 20, 9, 0, 0, 0, time.UTC)
-				}
-				reason := ""
-				if a.State == assess.Returned {
-					reason = "Đề nghị bổ sung minh chứng."
-				}
-				if a.State == assess.Recognized {
-					decided = time.Date(a.Year+1, time.April, 22, 0, 0, 0, 0, time.UTC)
-				}
-				stored := make(map[int]assess.Status, len(a.Results))
-				for _, r := range a.Results {
-					stored[r.Number] = r.Status
-				}
-				standing, statuses := storedStanding(criteria[a.Year], stored)
-				rows = append(rows, []any{wardIDs[a.Ward], a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
-					standing.Met, standing.PendingYearEnd, statuses})
-				return nil
-			})
-			if err != nil {
-				return err
+	}
+	return nil
+}
+
+// loadAssessments writes, with COPY, every assessment c generates for the
+// wards of wardIDs (code → id) in years, with results and evidence.
+func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int, catalogue []assess.Criterion, wardIDs map[string]int64) error {
+	// Each year's catalogue as stored (a year may have had one already):
+	// the stored standings are counted against it.
+	criteria := map[int][]assess.Criterion{}
+	for _, year := range years {
+		rows, err := tx.Query(ctx, criteriaSQL, year)
+		if err != nil {
+			return err
+		}
+		if criteria[year], err = pgx.CollectRows(rows, scanCriterion); err != nil {
+			return err
+		}
+	}
+	// The generator is run twice: first for the assessments, then, with
+	// their ids known, for their results and evidence. Foreign keys are
+	// checked once for all rows, when they come back, instead of by a
+	// lookup for each row (a million results: 22 s against 1 s).
+	var assessments, results, evidence int
+	err := withoutForeignKeys(ctx, tx, []string{"assessments", "results", "evidence"}, func() error {
+		var rows [][]any
+		err := c.Assessments(years, catalogue, func(a gen.Assessment) error {
+			var submitted, decided any
+			if a.State != assess.Draft {
+				submitted = time.Date(a.Year, time.November, 20, 9, 0, 0, 0, time.UTC)
 			}
-			assessments = len(rows)
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"assessments"},
-				[]string{"ward_id", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses"},
-				pgx.CopyFromRows(rows)); err != nil {
-				return fmt.Errorf("copy assessments: %w", err)
+			reason := ""
+			if a.State == assess.Returned {
+				reason = "Đề nghị bổ sung minh chứng."
 			}
-			ids := map[string]int64{}
-			idRows, err := tx.Query(ctx, `SELECT a.id, w.code, a.year FROM assessments a JOIN units w ON w.id = a.ward_id WHERE w.code LIKE 'P%'`)
-			if err != nil {
-				return err
+			if a.State == assess.Recognized {
+				decided = time.Date(a.Year+1, time.April, 22, 0, 0, 0, 0, time.UTC)
 			}
-			var id int64
-			var ward string
-			var year int
-			if _, err := pgx.ForEachRow(idRows, []any{&id, &ward, &year}, func() error {
-				ids[fmt.Sprintf("%s/%d", ward, year)] = id
-				return nil
-			}); err != nil {
-				return err
+			stored := make(map[int]assess.Status, len(a.Results))
+			for _, r := range a.Results {
+				stored[r.Number] = r.Status
 			}
-			// Results stream from the generator into COPY as they are made (a
-			// million rows would not fit in memory comfortably); evidence rows
-			// are few and wait for their own COPY.
-			var evidenceRows [][]any
-			stream := produceRows(func(emit func([]any) error) error {
-				return c.Assessments(years, catalogue, func(a gen.Assessment) error {
-					aid := ids[fmt.Sprintf("%s/%d", a.Ward, a.Year)]
-					for _, r := range a.Results {
-						var value pgtype.Numeric
-						if r.Value != "" {
-							if err := value.Scan(r.Value); err != nil {
-								return err
-							}
-						}
-						if err := emit([]any{aid, a.Year, r.Number, string(r.Status), value, r.Note}); err != nil {
-							return err
-						}
-					}
-					for _, e := range a.Evidence {
-						evidenceRows = append(evidenceRows, []any{aid, a.Year, e.Number, e.Title, e.Dated, "bien-ban.pdf", assess.TypePDF, int64(len(e.Content)), e.SHA256, e.Content})
-					}
-					return nil
-				})
-			})
-			n, err := tx.CopyFrom(ctx, pgx.Identifier{"results"}, []string{"assessment_id", "year", "number", "status", "value", "note"}, stream)
-			stream.close()
-			if err != nil {
-				return fmt.Errorf("copy results: %w", err)
-			}
-			results, evidence = int(n), len(evidenceRows)
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"evidence"},
-				[]string{"assessment_id", "year", "number", "title", "dated", "filename", "content_type", "size", "sha256", "content"},
-				pgx.CopyFromRows(evidenceRows)); err != nil {
-				return fmt.Errorf("copy evidence: %w", err)
-			}
+			standing, statuses := storedStanding(criteria[a.Year], stored)
+			rows = append(rows, []any{wardIDs[a.Ward], a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
+				standing.Met, standing.PendingYearEnd, statuses})
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		after, _ := json.Marshal(map[string]any{"wards": c.Wards, "years": years, "seed": c.Seed,
-			"assessments": assessments, "results": results, "evidence": evidence})
-		if _, err := tx.Exec(ctx, `ANALYZE`); err != nil {
+		assessments = len(rows)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"assessments"},
+			[]string{"ward_id", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses"},
+			pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copy assessments: %w", err)
+		}
+		ids := map[string]int64{}
+		idRows, err := tx.Query(ctx, `SELECT a.id, w.code, a.year FROM assessments a JOIN units w ON w.id = a.ward_id WHERE a.year = ANY($1)`, years)
+		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{Actor: "gen", Action: "gen_country", Entity: "demo", After: after})
+		var id int64
+		var ward string
+		var year int
+		if _, err := pgx.ForEachRow(idRows, []any{&id, &ward, &year}, func() error {
+			ids[fmt.Sprintf("%s/%d", ward, year)] = id
+			return nil
+		}); err != nil {
+			return err
+		}
+		// Results stream from the generator into COPY as they are made (a
+		// million rows would not fit in memory comfortably); evidence rows
+		// are few and wait for their own COPY.
+		var evidenceRows [][]any
+		stream := produceRows(func(emit func([]any) error) error {
+			return c.Assessments(years, catalogue, func(a gen.Assessment) error {
+				aid := ids[fmt.Sprintf("%s/%d", a.Ward, a.Year)]
+				for _, r := range a.Results {
+					var value pgtype.Numeric
+					if r.Value != "" {
+						if err := value.Scan(r.Value); err != nil {
+							return err
+						}
+					}
+					if err := emit([]any{aid, a.Year, r.Number, string(r.Status), value, r.Note}); err != nil {
+						return err
+					}
+				}
+				for _, e := range a.Evidence {
+					evidenceRows = append(evidenceRows, []any{aid, a.Year, e.Number, e.Title, e.Dated, "bien-ban.pdf", assess.TypePDF, int64(len(e.Content)), e.SHA256, e.Content})
+				}
+				return nil
+			})
+		})
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{"results"}, []string{"assessment_id", "year", "number", "status", "value", "note"}, stream)
+		stream.close()
+		if err != nil {
+			return fmt.Errorf("copy results: %w", err)
+		}
+		results, evidence = int(n), len(evidenceRows)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"evidence"},
+			[]string{"assessment_id", "year", "number", "title", "dated", "filename", "content_type", "size", "sha256", "content"},
+			pgx.CopyFromRows(evidenceRows)); err != nil {
+			return fmt.Errorf("copy evidence: %w", err)
+		}
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	after, _ := json.Marshal(map[string]any{"wards": c.Wards, "years": years, "seed": c.Seed,
+		"assessments": assessments, "results": results, "evidence": evidence})
+	if _, err := tx.Exec(ctx, `ANALYZE`); err != nil {
+		return err
+	}
+	return audit(ctx, tx, auditEntry{Actor: "gen", Action: "gen_country", Entity: "demo", After: after})
 }
 
 // withoutForeignKeys runs load with the foreign keys of tables dropped, and
