@@ -131,3 +131,21 @@ func TestUnregisteredYear(t *testing.T) {
 	mustContain(t, "Thị trấn Ba Chẽ", get(t, ministry, srv.URL+"/2024/wards/06970").body, "<h1>Thị trấn Ba Chẽ</h1>", "Huyện Ba Chẽ")
 	mustContain(t, "Đặc khu Côn Đảo", get(t, ministry, srv.URL+"/2026/wards/26732").body, "<h1>Đặc khu Côn Đảo</h1>", "Thành phố Hồ Chí Minh")
 }
+
+// Each user's home opens the current year (the clock's, 2026) even when a
+// later catalogue exists, and an officer of a unit that has ended lands on
+// its last year, not on the unit its code names today.
+func TestHomeOpensTheCurrentYear(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	execSQL(t, dbURL, `INSERT INTO catalogues (year, year_end_opens) VALUES (2027, '2027-11-01')`)
+	for user, want := range map[string]string{"phula": "/2026/wards/09552", "hanoi": "/2026/units/01", "bocongan": "/2026/units/VN"} {
+		if r := get(t, signIn(t, srv, user), srv.URL+"/"); r.header.Get("Location") != want {
+			t.Errorf("%s's home: %s, want %s", user, r.header.Get("Location"), want)
+		}
+	}
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT 'cuphula', 'Công an phường Phú La', 'ward_officer', unit_in_year('09552', 2023), password_hash FROM users WHERE username = 'phula'`)
+	if r := get(t, signIn(t, srv, "cuphula"), srv.URL+"/"); r.header.Get("Location") != "/2024/wards/09552" {
+		t.Errorf("Phú La's officer's home: %s, want /2024/wards/09552", r.header.Get("Location"))
+	}
+}

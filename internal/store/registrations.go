@@ -84,8 +84,13 @@ func (s *Store) QuotaOf(ctx context.Context, year int, unit Unit) (*int, error) 
 // for registration.
 func (s *Store) WardsIn(ctx context.Context, year int, province int64) ([]Unit, error) {
 	rows, err := s.pool.Query(ctx, `
+		WITH RECURSIVE below AS (
+		    SELECT $2::bigint AS id
+		    UNION
+		    SELECT l.child_id FROM unit_parents l JOIN below ON l.parent_id = below.id
+		)
 		SELECT `+wardColumns+`
-		FROM units w`+placeWardSQL+`
+		FROM below JOIN units w ON w.id = below.id`+placeWardSQL+`
 		WHERE w.kind = 'ward' AND w.span && daterange(make_date($1, 1, 1), make_date($1, 12, 31), '[]')
 		  AND $2 = `+provinceIDSQL+`
 		ORDER BY w.code`, year, province)

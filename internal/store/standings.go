@@ -49,8 +49,21 @@ const shownStatusSQL = `
 // placed in the tree as it stood on the ward's day of the year (31
 // December, or its last day when it ended in the year).
 const wardStandingsSQL = `
-		WITH target AS (SELECT id, kind FROM units WHERE id = unit_in_year($2, $1)),
-		blank AS (
+		WITH RECURSIVE target AS MATERIALIZED (SELECT id, kind FROM units WHERE id = unit_in_year($2, $1)),
+		below AS (
+		    SELECT id FROM target WHERE kind <> 'ministry'
+		    UNION
+		    SELECT l.child_id FROM unit_parents l JOIN below ON l.parent_id = below.id
+		),
+		-- The year's registrations: all of them nationally, else those of
+		-- the units ever below the target (placement below picks the year's).
+		regs AS (
+		    SELECT r.* FROM registrations r, target WHERE r.year = $1 AND target.kind = 'ministry'
+		    UNION ALL
+		    SELECT r.* FROM registrations r JOIN below ON r.ward_id = below.id WHERE r.year = $1
+		),
+		-- Materialised: counted once, not for every ward.
+		blank AS MATERIALIZED (
 		    SELECT count(*) AS total,
 		           count(*) FILTER (WHERE year_end) AS pending,
 		           coalesce(array_agg(CASE WHEN year_end THEN 'pending_year_end' ELSE 'not_started' END ORDER BY number), '{}') AS statuses
@@ -60,12 +73,12 @@ const wardStandingsSQL = `
 		       w.code, w.name, coalesce(a.state, ''), a.submitted_at,
 		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses),
 		       r.level, coalesce(a.decision_no, ''), a.decision_date
-		FROM registrations r
+		FROM regs r
 		JOIN units w ON w.id = r.ward_id` + placeWardSQL + `
 		JOIN units p ON p.id = ` + provinceIDSQL + `
 		LEFT JOIN assessments a ON a.ward_id = w.id AND a.year = $1
 		CROSS JOIN blank CROSS JOIN target
-		WHERE r.year = $1 AND (target.kind = 'ministry' OR target.id IN (p.id, d.id, w.id))
+		WHERE target.kind = 'ministry' OR target.id IN (p.id, d.id, w.id)
 		ORDER BY p.code, d.code NULLS FIRST, w.code`
 
 // placeWardSQL places ward w in the tree as it stood on the ward's day of
