@@ -35,10 +35,19 @@ func (p RegistrationsPage) Over() int {
 
 // LevelWord is how the page names a level.
 func (p RegistrationsPage) LevelWord(level string) string {
+	return LevelWord(p.Lang, level, p.ProvinceType)
+}
+
+// LevelWord names a registration level for a province of provinceType
+// (tinh or thanh_pho): "cấp Bộ", "cấp tỉnh", "cấp thành phố".
+func LevelWord(l Lang, level, provinceType string) string {
 	if level == "city" {
-		return p.Lang.T("level.city." + p.ProvinceType)
+		if provinceType != "thanh_pho" {
+			provinceType = "tinh"
+		}
+		return l.T("level.city." + provinceType)
 	}
-	return p.Lang.T("level.ministry")
+	return l.T("level.ministry")
 }
 
 // RegistrationRow is one registered ward.

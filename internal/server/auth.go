@@ -96,10 +96,7 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 // authorize asks the access policy whether the signed-in user may do p to
 // the unit at the end of path; 403 when not.
 func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
-	ids := make([]int64, len(path))
-	for i, u := range path {
-		ids[i] = u.ID
-	}
+	ids := pathIDs(path)
 	u := userOf(r)
 	if !u.Actor().Can(p, ids) {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden",
@@ -108,15 +105,21 @@ func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
 	return nil
 }
 
-// authorizeRecognise asks the access policy whether the signed-in user
-// may record the recognition of the ward at the end of path, registered at
-// level; 403 when not.
-func authorizeRecognise(r *http.Request, level string, path []store.Unit) error {
+// pathIDs are the identities of a path's units, as the access policy
+// takes them.
+func pathIDs(path []store.Unit) []int64 {
 	ids := make([]int64, len(path))
 	for i, u := range path {
 		ids[i] = u.ID
 	}
-	if u := userOf(r); !u.Actor().CanRecognise(level, ids) {
+	return ids
+}
+
+// authorizeRecognise asks the access policy whether the signed-in user
+// may record the recognition of the ward at the end of path, registered at
+// level; 403 when not.
+func authorizeRecognise(r *http.Request, level string, path []store.Unit) error {
+	if u := userOf(r); !u.Actor().CanRecognise(level, pathIDs(path)) {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden",
 			Err: fmt.Errorf("%s (%s of %s) may not recognise %s at level %q", u.Username, u.Role, u.UnitCode, path[len(path)-1].Code, level)}
 	}

@@ -77,9 +77,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		// The city level is named by the province's type; nationally, by
 		// the generic word.
 		d.ProvinceType = unit.Type
-		if unit.Kind == "ministry" {
-			d.ProvinceType = "tinh"
-		}
 		if unit.Kind == "province" && authorize(r, assess.Register, path) == nil {
 			d.RegistrationsHref = registrationsHref(year, unit.Code)
 		}

@@ -66,7 +66,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
 		Editable:     canEdit(r, sc, v),
-		Level:        levelWord(l, v.Level, sc.Path),
+		Level:        levelOf(l, v.Level, sc.Path),
 		HistoryHref:  sc.href() + "/history",
 		DossierHref:  sc.href() + "/dossier.pdf",
 	}
@@ -162,16 +162,11 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 	return renderHTML(w, r, status, web.Ward(p))
 }
 
-// levelWord names a registration level for the ward's province ("cấp Bộ",
-// "cấp thành phố"); empty when the ward is not registered.
-func levelWord(l web.Lang, level string, path []store.Unit) string {
-	switch {
-	case level == "":
+// levelOf names the level the ward of path is registered at, empty when
+// it is not registered.
+func levelOf(l web.Lang, level string, path []store.Unit) string {
+	if level == "" || len(path) < 2 {
 		return ""
-	case level == store.LevelCity && len(path) > 1:
-		return l.T("level.city." + path[1].Type)
-	case level == store.LevelCity:
-		return l.T("level.city.tinh")
 	}
-	return l.T("level.ministry")
+	return web.LevelWord(l, level, path[1].Type)
 }
