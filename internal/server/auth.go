@@ -30,6 +30,10 @@ const (
 func (s *Server) loadUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		if resumed(r) { // the user is on it already
+			next.ServeHTTP(w, r)
+			return
+		}
 		id := s.sessions.GetInt64(ctx, sessionUserID)
 		if id == 0 {
 			next.ServeHTTP(w, r)
@@ -83,12 +87,32 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// A session cookie without a session: it ended while the page was open.
+		_, err := r.Cookie(s.sessions.Cookie.Name)
+		expired := err == nil
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			to := "/login?next=" + url.QueryEscape(r.URL.RequestURI())
+			if expired {
+				to += "&expired=1"
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		s.page(func(http.ResponseWriter, *http.Request) error {
-			return &Error{Status: http.StatusUnauthorized, Key: "err.signin"}
+		// A form: answer with the sign-in form, carrying what was typed.
+		s.page(func(w http.ResponseWriter, r *http.Request) error {
+			res, err := readResume(w, r)
+			if err != nil {
+				return err
+			}
+			if res == nil {
+				return &Error{Status: http.StatusUnauthorized, Key: "err.signin"}
+			}
+			next := r.Referer()
+			if u, err := url.Parse(next); err == nil && u.Host == r.Host {
+				next = u.RequestURI()
+			}
+			return s.renderLogin(w, r, http.StatusUnauthorized, web.LoginForm{
+				Next: localPath(next), Reason: "login.expired.form", Resume: res})
 		})(w, r)
 	})
 }
@@ -196,7 +220,15 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return nil
 	}
-	return s.renderLogin(w, r, http.StatusOK, web.LoginForm{Next: localPath(r.URL.Query().Get("next"))})
+	q := r.URL.Query()
+	f := web.LoginForm{Next: localPath(q.Get("next"))}
+	switch {
+	case q.Get("expired") == "1":
+		f.Reason = "login.expired"
+	case f.Next != "/":
+		f.Reason = "login.needed"
+	}
+	return s.renderLogin(w, r, http.StatusOK, f)
 }
 
 func (s *Server) renderLogin(w http.ResponseWriter, r *http.Request, status int, f web.LoginForm) error {
@@ -210,6 +242,8 @@ type loginInput struct {
 	Username string
 	Password string
 	Next     string
+	// Resume is a form sent after the session ended, to send once signed in.
+	Resume *web.Resume
 }
 
 func parseLogin(r *http.Request) (loginInput, error) {
@@ -220,6 +254,7 @@ func parseLogin(r *http.Request) (loginInput, error) {
 		Username: strings.TrimSpace(r.PostForm.Get("username")),
 		Password: r.PostForm.Get("password"),
 		Next:     localPath(r.PostForm.Get("next")),
+		Resume:   resumeOf(r.PostForm),
 	}, nil
 }
 
@@ -246,7 +281,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := web.LoginForm{Username: in.Username, Next: in.Next}
+	form := web.LoginForm{Username: in.Username, Next: in.Next, Resume: in.Resume}
+	if in.Resume != nil {
+		form.Reason = "login.expired.form"
+	}
 	if len(in.Username) > 200 {
 		form.Username = ""
 	}
@@ -289,6 +327,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.signIns.WithLabelValues("success").Inc()
+	if in.Resume != nil {
+		return s.resume(w, r, u, in.Resume)
+	}
 	next := in.Next
 	if next == "/login" || strings.HasPrefix(next, "/login?") {
 		next = "/"

@@ -453,3 +453,36 @@ func TestBrowserRegistersAWard(t *testing.T) {
 		t.Errorf("quota line %q", q)
 	}
 }
+
+// An officer's session ends while a criterion form is open; saving shows
+// the sign-in form with the typed note kept, and signing in saves it.
+func TestBrowserSessionEndsWhileTyping(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/13"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#f-value`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-value`), "91,5"),
+		chromedp.SendKeys(chromedp.CSS(`#f-note`), "Ghi chú dài gõ trên điện thoại"),
+	)
+	endSessions(t, dbURL)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#resume`)),
+	)
+	if kept := text(t, ctx, "#resume"); !strings.Contains(kept, "Ghi chú dài gõ trên điện thoại") || !strings.Contains(kept, "91,5") {
+		t.Errorf("the sign-in page does not show what is kept: %q", kept)
+	}
+	if why := text(t, ctx, "#signin-reason"); !strings.Contains(why, "Phiên làm việc đã hết hạn") {
+		t.Errorf("the sign-in page says %q", why)
+	}
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/2022/wards/09552#c13") {
+		t.Errorf("after the carried save the browser is on %s", loc)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM results WHERE note = 'Ghi chú dài gõ trên điện thoại' AND value = 91.5`); n != 1 {
+		t.Errorf("the note typed before the session ended was not saved (%d rows)", n)
+	}
+}

@@ -26,7 +26,7 @@ func (s *Server) Handler() http.Handler {
 	r.Get("/lang", s.switchLang)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave)
+		r.Use(s.loadSession)
 		r.Use(s.loadUser)
 
 		r.Get("/metrics", s.page(s.serveMetrics))
@@ -103,5 +103,6 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(s.page(func(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusForbidden, Key: "err.crossorigin"}
 	}))
-	return cop.Handler(r)
+	s.handler = cop.Handler(r)
+	return s.handler
 }

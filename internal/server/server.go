@@ -23,6 +23,8 @@ type Server struct {
 	demo    bool
 	now     func() time.Time
 	metrics *metrics
+	// handler is the whole router, kept to replay a form after sign-in.
+	handler http.Handler
 }
 
 // Config is what the server needs from its surroundings.
