@@ -37,6 +37,9 @@ type CriterionPage struct {
 	// CommentURL is where a comment is sent; empty when the user may not
 	// comment.
 	CommentURL string
+	// The comment as typed, when it comes back refused, and why.
+	CommentBody  string
+	CommentError string
 }
 
 // CommentRow is one comment in a criterion's thread.

@@ -37,6 +37,13 @@ type WardPage struct {
 	Review    *DecisionForm
 	Recognize *DecisionForm
 	Reopen    *DecisionForm
+	// NotJudged lists the criteria not yet judged ("13. Tỷ lệ…"), for the
+	// approve form; RecognizeBlocked says why a ward the user could
+	// recognise cannot be yet (a message key), instead of the form.
+	NotJudged        []string
+	RecognizeBlocked string
+	// Errors summarises at the top what is wrong with a refused form.
+	Errors []FieldError
 	// Changed says a decision was refused because the assessment changed
 	// after it was opened; Recent lists the latest changes.
 	Changed bool
@@ -52,6 +59,20 @@ type WardPage struct {
 type DecisionForm struct {
 	ActionURL string
 	Version   int
+	// As typed, when the form comes back refused, with its errors (message
+	// keys) by field name.
+	Decision string
+	Reason   string
+	No       string
+	Date     string
+	Errors   map[string]string
+}
+
+// FieldError is an error in a form on the page, linked from the summary
+// at the top to the field it concerns.
+type FieldError struct {
+	ID  string // the field's element id
+	Key string
 }
 
 // Due is what an officer still has to do for the year.

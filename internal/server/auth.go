@@ -328,7 +328,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.metrics.signIns.WithLabelValues("success").Inc()
 	if in.Resume != nil {
-		return s.resume(w, r, u, in.Resume)
+		return s.resume(w, r, u, in.Resume, in.Next)
 	}
 	next := in.Next
 	if next == "/login" || strings.HasPrefix(next, "/login?") {

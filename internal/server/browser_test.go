@@ -343,6 +343,24 @@ func TestBrowserRecognition(t *testing.T) {
 	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form.signout`)))
 
+	// A date before the year comes back on the ward page, the error beside
+	// the field and summarised at the top, the decision number kept.
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/2022/wards/00019"),
+		chromedp.WaitVisible(chromedp.CSS(`#recognize`)),
+		chromedp.SendKeys(chromedp.CSS(`#d-no`), "2878/QĐ-BCA"),
+		chromedp.SetValue(chromedp.CSS(`#d-date`), "2019-01-01"),
+		chromedp.Click(chromedp.CSS(`#recognize button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#d-date-error`)),
+	)
+	if msg := text(t, ctx, "#error-summary a"); !strings.HasPrefix(msg, "Ngày quyết định không hợp lệ") {
+		t.Errorf("summary of a bad date: %q", msg)
+	}
+	kept, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#d-no`)))
+	if err != nil || kept != "2878/QĐ-BCA" {
+		t.Errorf("decision number after a bad date: %q (%v)", kept, err)
+	}
+
 	recognise("00019")
 	if d := text(t, ctx, ".decision"); d != "Quyết định công nhận số 2878/QĐ-BCA, ngày 22/04/2023" {
 		t.Errorf("decision shown %q", d)
@@ -351,9 +369,14 @@ func TestBrowserRecognition(t *testing.T) {
 		t.Errorf("state %q", st)
 	}
 
-	recognise("20236")
-	if msg := text(t, ctx, "[role=alert]"); msg != "Không thể công nhận: hồ sơ chưa đạt đủ mọi tiêu chí." {
-		t.Errorf("refusal says %q", msg)
+	// A ward not fully met gets no form that cannot succeed, but the reason.
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/20236"), chromedp.WaitVisible(chromedp.CSS(`#recognize`)))
+	if msg := text(t, ctx, "#recognize .notice"); !strings.HasPrefix(msg, "Chưa thể công nhận: hồ sơ đạt ") {
+		t.Errorf("a ward not fully met says %q", msg)
+	}
+	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recognize form').length`))
+	if err != nil || forms != 0 {
+		t.Errorf("a ward not fully met has %d recognition forms (%v)", forms, err)
 	}
 }
 
@@ -484,5 +507,28 @@ func TestBrowserSessionEndsWhileTyping(t *testing.T) {
 	}
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM results WHERE note = 'Ghi chú dài gõ trên điện thoại' AND value = 91.5`); n != 1 {
 		t.Errorf("the note typed before the session ended was not saved (%d rows)", n)
+	}
+}
+
+// Going back to a form refused and shown again opens the page, without
+// the browser asking to send the form again.
+func TestBrowserBackAfterARefusedForm(t *testing.T) {
+	srv := newPortal(t)
+	ctx := newBrowser(t)
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+	do(t, ctx, chromedp.Navigate(crit))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#f-value`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-value`), "abc"),
+		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+		chromedp.Click(chromedp.CSS(`.subtitle a`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
+		chromedp.NavigateBack(),
+		chromedp.WaitVisible(chromedp.CSS(`#f-value`)),
+	)
+	if loc := location(t, ctx); loc != crit {
+		t.Errorf("back after a refused form is on %s, want %s", loc, crit)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -48,13 +50,21 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 		}
 		status, key := s.classifyAndLog(r, err)
 		l := langOf(r)
-		p := s.frame(r, l.T("err.title"), 0, nil, nil, nil)
-		message, elsewhere := l.T(key), []web.Crumb(nil)
-		var e *store.CodeElsewhereError
-		if errors.As(err, &e) {
-			message, elsewhere = l.T("err.codeelsewhere", e.Code, e.Year), codeElsewhere(l, r, e)
+		title := "err.title"
+		if status < 500 && r.Method == http.MethodPost {
+			title = "err.title.refused"
 		}
-		if err := renderHTML(w, r, status, web.ErrorPage(p, status, message, elsewhere)); err != nil {
+		year, path := s.errorPlace(r, status)
+		p := s.frame(r, l.T(title), year, nil, path, nil)
+		e := web.ErrorView{Status: status, Title: l.T(title), Message: l.T(key), Back: backLink(r)}
+		if len(path) > 0 && path[len(path)-1].Code == urlSegment(r, 2) {
+			e.Unit = path[len(path)-1].Name
+		}
+		var ce *store.CodeElsewhereError
+		if errors.As(err, &ce) {
+			e.Message, e.Elsewhere = l.T("err.codeelsewhere", ce.Code, ce.Year), codeElsewhere(l, r, ce)
+		}
+		if err := renderHTML(w, r, status, web.ErrorPage(p, e)); err != nil {
 			s.log.ErrorContext(r.Context(), "error page failed", "err", err)
 		}
 	}
@@ -140,4 +150,47 @@ func codeElsewhere(l web.Lang, r *http.Request, e *store.CodeElsewhereError) []w
 			Href: fmt.Sprintf("/%d/%s/%s", year, page, u.Code)})
 	}
 	return list
+}
+
+// errorPlace finds the unit a refused request was about, from its address
+// (/{year}/wards/{code}/… or /{year}/units/{code}/…), so that the error page
+// keeps the unit's breadcrumbs; none for failures, or when it cannot.
+func (s *Server) errorPlace(r *http.Request, status int) (int, []store.Unit) {
+	if status >= 500 || userOf(r).ID == 0 {
+		return 0, nil
+	}
+	if kind := urlSegment(r, 1); kind != "wards" && kind != "units" {
+		return 0, nil
+	}
+	year, err := strconv.Atoi(urlSegment(r, 0))
+	if err != nil || !yearPattern.MatchString(urlSegment(r, 0)) {
+		return 0, nil
+	}
+	path, err := s.store.UnitPath(r.Context(), year, urlSegment(r, 2))
+	if err != nil {
+		return 0, nil
+	}
+	return year, path
+}
+
+// urlSegment is the i-th segment of the request's path, empty when none.
+func urlSegment(r *http.Request, i int) string {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if i < len(parts) {
+		return parts[i]
+	}
+	return ""
+}
+
+// backLink is the page of this site the request came from, for the error
+// page's way back; empty when there is none to go back to.
+func backLink(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || ref.Path == r.URL.Path && r.Method == http.MethodGet {
+		return ""
+	}
+	if back := localPath(ref.RequestURI()); back != "/" {
+		return back
+	}
+	return ""
 }

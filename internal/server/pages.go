@@ -99,6 +99,11 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 		YearHref: yearHref,
 		Demo:     s.demo,
 	}
+	if r.Method == http.MethodPost {
+		if p.PageURL = backLink(r); p.PageURL == "" {
+			p.PageURL = r.URL.Path
+		}
+	}
 	u := userOf(r)
 	if u.ID != 0 {
 		p.User = &web.UserBar{Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role))}

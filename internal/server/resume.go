@@ -153,10 +153,10 @@ func resumeOf(f url.Values) *web.Resume {
 	return res
 }
 
-// resume replays the carried form as user u, through the whole router, so
+// resume replays the carried form as user u, sent from the page from, through the whole router, so
 // that it meets the same checks as if the session had never ended: the
 // access policy, validation, the version the user saw.
-func (s *Server) resume(w http.ResponseWriter, r *http.Request, u store.User, res *web.Resume) error {
+func (s *Server) resume(w http.ResponseWriter, r *http.Request, u store.User, res *web.Resume, from string) error {
 	var body bytes.Buffer
 	contentType := "application/x-www-form-urlencoded"
 	if res.Multipart {
@@ -187,6 +187,14 @@ func (s *Server) resume(w http.ResponseWriter, r *http.Request, u store.User, re
 	replay.Header = r.Header.Clone()
 	replay.Header.Set("Content-Type", contentType)
 	replay.Header.Del("Content-Length")
+	// The response is compressed once, by the sign-in request's own writer.
+	replay.Header.Del("Accept-Encoding")
+	// The form came from the page the sign-in returns to.
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	replay.Header.Set("Referer", scheme+"://"+r.Host+from)
 	replay.Host, replay.RemoteAddr, replay.TLS = r.Host, r.RemoteAddr, r.TLS
 	s.handler.ServeHTTP(w, replay)
 	return nil

@@ -36,32 +36,34 @@ func parseVersion(s string) (int, bool) {
 	return v, err == nil && v > 0
 }
 
-func (in reviewInput) validate() (assess.Action, int, *Error) {
-	var action assess.Action
+// validate returns the decision and version, or the field that is wrong
+// and why (a message key); a bad version is a broken form, not a field.
+func (in reviewInput) validate() (action assess.Action, version int, field, key string) {
 	switch in.Decision {
 	case "approve":
 		action = assess.Approve
 	case "return":
 		action = assess.Return
 	default:
-		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.decision"}
+		return "", 0, "decision", "review.err.decision"
 	}
 	if !checkText(in.Reason, 2000) {
-		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.reason.long"}
+		return "", 0, "reason", "review.err.reason.long"
 	}
 	if action == assess.Return && in.Reason == "" {
-		return "", 0, &Error{Status: http.StatusBadRequest, Key: "review.err.reason"}
+		return "", 0, "reason", "review.err.reason"
 	}
 	v, ok := parseVersion(in.Version)
 	if !ok {
-		return "", 0, &Error{Status: http.StatusBadRequest, Key: "err.form"}
+		return "", 0, "", "err.form"
 	}
-	return action, v, nil
+	return action, v, "", ""
 }
 
 // review approves a submitted assessment or returns it with a reason.
 // Approval freezes the assessment; if it changed after the reviewer opened
-// it, the decision is refused and the page shows what changed.
+// it, the decision is refused and the page shows what changed. A refused
+// form comes back on the ward page as typed.
 func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	sc, err := s.loadWard(r, assess.Review)
 	if err != nil {
@@ -71,9 +73,19 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	action, version, verr := in.validate()
-	if verr != nil {
-		return verr
+	action, version, field, key := in.validate()
+	if field != "" {
+		return s.refuseOnWard(w, r, sc, http.StatusBadRequest, func(p *web.WardPage) *web.DecisionForm {
+			if p.Review != nil {
+				p.Review.Decision, p.Review.Reason = in.Decision, in.Reason
+				p.Review.Errors = map[string]string{field: key}
+				p.Errors = []web.FieldError{{ID: "r-" + field, Key: key}}
+			}
+			return p.Review
+		}, key)
+	}
+	if key != "" {
+		return &Error{Status: http.StatusBadRequest, Key: key}
 	}
 	flash := "flash.returned"
 	if action == assess.Approve {
@@ -82,6 +94,25 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	return s.decide(w, r, sc, store.StateChange{
 		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version,
 	}, flash)
+}
+
+// refuseOnWard answers a refused decision with the ward page and status,
+// fill putting the form back as typed (and returning it). When the page
+// no longer offers that form (the state moved on), the refusal is the
+// message key's error page instead.
+func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc wardScope, status int, fill func(*web.WardPage) *web.DecisionForm, key string) error {
+	v, err := s.store.WardView(r.Context(), sc.Year, sc.Ward.Code)
+	if err != nil {
+		return err
+	}
+	p, err := s.wardPage(r, sc, v)
+	if err != nil {
+		return err
+	}
+	if fill(&p) == nil {
+		return &Error{Status: status, Key: key}
+	}
+	return renderHTML(w, r, status, web.Ward(p))
 }
 
 // decide takes a workflow step from the ward page and goes back to it. If
@@ -144,12 +175,23 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	no := strings.TrimSpace(r.PostForm.Get("decision_no"))
-	if no == "" || !checkText(no, 50) || strings.ContainsFunc(no, func(r rune) bool { return r < ' ' }) {
-		return &Error{Status: http.StatusBadRequest, Key: "recognize.err.no"}
+	typedDate := strings.TrimSpace(r.PostForm.Get("decision_date"))
+	refuse := func(status int, field, key string) error {
+		return s.refuseOnWard(w, r, sc, status, func(p *web.WardPage) *web.DecisionForm {
+			if p.Recognize != nil {
+				p.Recognize.No, p.Recognize.Date = no, typedDate
+				p.Recognize.Errors = map[string]string{field: key}
+				p.Errors = []web.FieldError{{ID: map[string]string{"decision_no": "d-no", "decision_date": "d-date"}[field], Key: key}}
+			}
+			return p.Recognize
+		}, key)
 	}
-	date, ok := parseDate(r.PostForm.Get("decision_date"))
+	if no == "" || !checkText(no, 50) || strings.ContainsFunc(no, func(r rune) bool { return r < ' ' }) {
+		return refuse(http.StatusBadRequest, "decision_no", "recognize.err.no")
+	}
+	date, ok := parseDate(typedDate)
 	if !ok || date.Year() < sc.Year || date.After(s.now()) {
-		return &Error{Status: http.StatusBadRequest, Key: "recognize.err.date"}
+		return refuse(http.StatusBadRequest, "decision_date", "recognize.err.date")
 	}
 	version, err := formVersion(r)
 	if err != nil {
@@ -157,15 +199,20 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	}
 	a := v.Assessment
 	// Say why it is refused; the store checks the same again, atomically.
+	// (The page offers no form in either case, and says why.)
 	if a.State != assess.Approved {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.state"}
 	}
 	if st := assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored()); !st.Full() {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.notfull"}
 	}
-	return s.decide(w, r, sc, store.StateChange{
+	err = s.decide(w, r, sc, store.StateChange{
 		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date, Version: version,
 	}, "flash.recognized")
+	if errors.Is(err, store.ErrDecisionBeforeApproval) {
+		return refuse(http.StatusBadRequest, "decision_date", "recognize.err.beforeapproval")
+	}
+	return err
 }
 
 // reopen takes an assessment in any state back to draft, with a reason;
@@ -179,11 +226,21 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	reason := strings.TrimSpace(r.PostForm.Get("reason"))
-	if reason == "" {
-		return &Error{Status: http.StatusBadRequest, Key: "reopen.err.reason"}
+	key := ""
+	switch {
+	case reason == "":
+		key = "reopen.err.reason"
+	case !checkText(reason, 2000):
+		key = "review.err.reason.long"
 	}
-	if !checkText(reason, 2000) {
-		return &Error{Status: http.StatusBadRequest, Key: "review.err.reason.long"}
+	if key != "" {
+		return s.refuseOnWard(w, r, sc, http.StatusBadRequest, func(p *web.WardPage) *web.DecisionForm {
+			if p.Reopen != nil {
+				p.Reopen.Reason, p.Reopen.Errors = reason, map[string]string{"reason": key}
+				p.Errors = []web.FieldError{{ID: "o-reason", Key: key}}
+			}
+			return p.Reopen
+		}, key)
 	}
 	version, err := formVersion(r)
 	if err != nil {
@@ -205,7 +262,15 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
 	}
 	body := strings.TrimSpace(r.PostForm.Get("body"))
 	if body == "" || !checkText(body, 4000) {
-		return &Error{Status: http.StatusBadRequest, Key: "comment.err.body"}
+		p, err := s.criterionView(r, sc, c)
+		if err != nil {
+			return err
+		}
+		if p.CommentURL == "" {
+			return &Error{Status: http.StatusConflict, Key: "comment.err.none"}
+		}
+		p.CommentBody, p.CommentError = body, "comment.err.body"
+		return renderHTML(w, r, http.StatusBadRequest, web.Criterion(p))
 	}
 	err = s.store.AddComment(r.Context(), userOf(r).Actor(), sc.Ward.Code, sc.Year, c.Number, body)
 	if errors.Is(err, store.ErrNotFound) {

@@ -16,13 +16,18 @@ func (s *Server) Handler() http.Handler {
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
 	r.Use(securityHeaders)
+	// For slow connections: pages, styles, scripts and data compressed.
+	r.Use(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml"))
 	r.Use(limitBody)
 	r.Use(withLang)
 	r.Use(s.textQuery)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Handle("/static/*", http.FileServerFS(web.Static))
+	r.Handle("/static/*", staticFiles())
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, web.Asset("favicon.svg"), http.StatusMovedPermanently)
+	})
 	r.Get("/lang", s.switchLang)
 
 	r.Group(func(r chi.Router) {

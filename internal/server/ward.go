@@ -46,7 +46,23 @@ func (s *Server) loadWardView(r *http.Request) (wardScope, store.WardView, error
 // renderWard builds the ward page from its view and writes it with status,
 // after adjust.
 func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope, v store.WardView, status int, adjust func(*web.WardPage)) error {
-	ctx := r.Context()
+	p, err := s.wardPage(r, sc, v)
+	if err != nil {
+		return err
+	}
+	adjust(&p)
+	if p.Changed {
+		changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 20)
+		if err != nil {
+			return err
+		}
+		p.Recent = historyRows(langOf(r), sc.Catalogue, changes)
+	}
+	return renderHTML(w, r, status, web.Ward(p))
+}
+
+// wardPage builds the ward page from its view.
+func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.WardPage, error) {
 	years, a, evidence, comments := v.Years, v.Assessment, v.Evidence, v.Comments
 	l := langOf(r)
 	cat := sc.Catalogue
@@ -98,9 +114,15 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 	// The decisions this user may take now.
 	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {
 		p.Review = &web.DecisionForm{ActionURL: sc.href() + "/review", Version: a.Version}
+		p.NotJudged = notJudged(l, cat, a)
 	}
+	// A recognition form only where a recognition can succeed.
 	if a.State == assess.Approved && authorizeRecognise(r, v.Level, sc.Path) == nil {
-		p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
+		if standing.Full() {
+			p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
+		} else {
+			p.RecognizeBlocked = "recognize.blocked"
+		}
 	}
 	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
 		p.Reopen = &web.DecisionForm{ActionURL: sc.href() + "/reopen", Version: a.Version}
@@ -151,15 +173,21 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 	for _, y := range v.Registered {
 		p.RegisteredYears = append(p.RegisteredYears, web.Crumb{Name: fmt.Sprint(y), Href: fmt.Sprintf("/%d/wards/%s", y, sc.Ward.Code)})
 	}
-	adjust(&p)
-	if p.Changed {
-		changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, 0, 20)
-		if err != nil {
-			return err
+	return p, nil
+}
+
+// notJudged names the criteria of a's catalogue not yet judged met or not
+// met ("13. Tỷ lệ…"), a pending year-end one included.
+func notJudged(l web.Lang, cat store.Catalogue, a store.Assessment) []string {
+	var out []string
+	for _, c := range cat.Criteria {
+		switch a.Results[c.Number].Status {
+		case assess.Met, assess.NotMet:
+		default:
+			out = append(out, fmt.Sprintf("%d. %s", c.Number, pick(l, c.TitleVI, c.TitleEN)))
 		}
-		p.Recent = historyRows(l, cat, changes)
 	}
-	return renderHTML(w, r, status, web.Ward(p))
+	return out
 }
 
 // levelOf names the level the ward of path is registered at, empty when
