@@ -13,6 +13,8 @@ type AdminUsersPage struct {
 	FlashArgs []any
 	Secret    string // a password just set, shown once
 	SecretFor string
+	// Self is the signed-in admin, whose own row offers no "disable".
+	Self string
 }
 
 // UserFilter is the list's filters as the admin set them.

@@ -38,8 +38,11 @@ type CataloguePage struct {
 	RemoveURL  func(n int) string
 	NewHref    string
 	YearEndURL string
-	Flash      string
-	FlashArgs  []any
+	// The year-end date as typed (as stored at first), and what is wrong.
+	YearEndOpens string
+	YearEndError string
+	Flash        string
+	FlashArgs    []any
 }
 
 // CriterionEditPage edits or adds one criterion of a catalogue.

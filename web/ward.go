@@ -130,3 +130,15 @@ func (l Lang) WithUnit(decimal, unit string) string {
 	}
 	return l.Decimal(decimal) + " " + l.Unit(unit)
 }
+
+// orderedErrors puts a form's errors by field in page order: fields pairs
+// each field's name with its input's id.
+func orderedErrors(errs map[string]string, fields ...string) []FieldError {
+	var out []FieldError
+	for i := 0; i+1 < len(fields); i += 2 {
+		if k, ok := errs[fields[i]]; ok {
+			out = append(out, FieldError{ID: fields[i+1], Key: k})
+		}
+	}
+	return out
+}

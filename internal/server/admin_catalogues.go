@@ -102,6 +102,13 @@ func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.renderCatalogue(w, r, info, http.StatusOK, func(p *web.CataloguePage) {
+		p.Flash, p.FlashArgs = s.popFlash(r)
+	})
+}
+
+// renderCatalogue shows a year's catalogue with status, after adjust.
+func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, info store.CatalogueInfo, status int, adjust func(*web.CataloguePage)) error {
 	cat, err := s.store.Catalogue(r.Context(), info.Year)
 	if err != nil {
 		return err
@@ -116,7 +123,8 @@ func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request) error {
 		NewHref:    base + "/criteria/new",
 		YearEndURL: base + "/year-end",
 	}
-	p.Flash, p.FlashArgs = s.popFlash(r)
+	p.YearEndOpens = info.YearEndOpens.Format(time.DateOnly)
+	adjust(&p)
 	for _, c := range cat.Criteria {
 		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Kind: c.Kind, YearEnd: c.YearEnd}
 		if c.Kind == assess.Measure {
@@ -124,7 +132,7 @@ func (s *Server) adminCatalogue(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Criteria = append(p.Criteria, row)
 	}
-	return renderHTML(w, r, http.StatusOK, web.Catalogue(p))
+	return renderHTML(w, r, status, web.Catalogue(p))
 }
 
 // catalogueError turns the store's refusals of a catalogue change into
@@ -147,9 +155,12 @@ func (s *Server) adminSetYearEnd(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	d, ok := parseDate(r.PostForm.Get("year_end_opens"))
+	typed := r.PostForm.Get("year_end_opens")
+	d, ok := parseDate(typed)
 	if !ok || d.Year() != info.Year {
-		return &Error{Status: http.StatusBadRequest, Key: "cat.err.date"}
+		return s.renderCatalogue(w, r, info, http.StatusBadRequest, func(p *web.CataloguePage) {
+			p.YearEndOpens, p.YearEndError = typed, "cat.err.date"
+		})
 	}
 	if err := s.store.SetYearEndOpens(r.Context(), userOf(r).Actor(), info.Year, d, r.PostForm.Get("revision") == "1"); err != nil {
 		return catalogueError(err)

@@ -62,6 +62,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	}
 	l := langOf(r)
 	p.Page = s.frame(r, l.T("admin.users"), 0, nil, nil, nil)
+	p.Self = userOf(r).Username
 	return renderHTML(w, r, status, web.AdminUsers(p))
 }
 

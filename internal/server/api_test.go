@@ -111,7 +111,7 @@ func TestAPITokens(t *testing.T) {
 	if r := post(t, admin, srv.URL+"/admin/tokens/"+strconv.Itoa(id)+"/revoke", nil); r.status != 303 {
 		t.Fatalf("revoke = %d", r.status)
 	}
-	if status, v := getJSON(t, nil, srv.URL+"/api/v1/2023/units/01/summary", token); status != 401 || v["error"] != "Khóa API không hợp lệ hoặc đã bị thu hồi." {
+	if status, v := getJSON(t, nil, srv.URL+"/api/v1/2023/units/01/summary", token); status != 401 || v["error"] != "Mã truy cập API không hợp lệ hoặc đã bị thu hồi." {
 		t.Errorf("revoked token: %d %v", status, v)
 	}
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action IN ('token_create', 'token_revoke')`); n != 2 {

@@ -532,3 +532,33 @@ func TestBrowserBackAfterARefusedForm(t *testing.T) {
 		t.Errorf("back after a refused form is on %s, want %s", loc, crit)
 	}
 }
+
+// An admin disables a user through the confirmation page, and cancels a
+// password reset from its own.
+func TestBrowserAdminConfirmsBeforeDisabling(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/users"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a[href="/admin/users/phula/password"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm`)),
+		chromedp.Click(chromedp.CSS(`form.confirm a.button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/users/phula/disable"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/admin/users/phula/disable"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm button.danger`)),
+	)
+	if h := text(t, ctx, "h1"); h != "Khóa tài khoản phula?" {
+		t.Errorf("confirmation asks %q", h)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.confirm button.danger`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM users WHERE username = 'phula' AND active`); n != 0 {
+		t.Error("phula is still active after the confirmed disable")
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'user_password'`); n != 0 {
+		t.Error("the cancelled password reset changed the password")
+	}
+}

@@ -39,6 +39,8 @@ func TestRefusedFormsComeBackAsTyped(t *testing.T) {
 			[]string{`id="d-no-error"`, `value="2023-04-22"`}},
 		"reopen without a reason": {admin, "/2022/wards/26776/reopen", url.Values{"reason": {""}},
 			[]string{`id="o-reason-error"`, "Hãy nêu lý do mở lại hồ sơ."}},
+		"a year-end date outside the year": {admin, "/admin/catalogues/2022/year-end", url.Values{"year_end_opens": {"2019-11-01"}},
+			[]string{"<h1>Bộ tiêu chí năm 2022</h1>", `href="#opens"`, `value="2019-11-01"`}},
 		"an empty comment": {reviewer, "/2023/wards/09552/criteria/13/comments", url.Values{"body": {"  "}},
 			[]string{"Tiêu chí 13", `href="#c-body"`, `id="c-body-error"`}},
 		"a comment too long": {reviewer, "/2023/wards/09552/criteria/13/comments", url.Values{"body": {strings.Repeat("a", 4001)}},
