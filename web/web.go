@@ -39,9 +39,10 @@ type Page struct {
 
 // UserBar names the signed-in user in the top bar.
 type UserBar struct {
-	Name string
-	Role string
-	Unit string
+	Username string
+	Name     string
+	Role     string
+	Unit     string
 }
 
 // Crumb is one step of the breadcrumbs, following the unit tree; Href is

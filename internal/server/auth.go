@@ -360,9 +360,3 @@ func clientAddr(r *http.Request) string {
 	}
 	return host
 }
-
-// me is the user's own page; small on purpose, it is also the benchmark's
-// baseline for a signed-in page.
-func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	return renderHTML(w, r, http.StatusOK, web.Me(s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil)))
-}

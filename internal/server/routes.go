@@ -44,6 +44,7 @@ func (s *Server) Handler() http.Handler {
 
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))
+			r.Post("/me/password", s.page(s.changePassword))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
 			r.Get("/{year}/units/{code}/registrations", s.page(s.registrations))
 			r.Post("/{year}/units/{code}/registrations", s.page(s.register))

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// me is the user's own page: who they are, and the form to change their
+// password. Small on purpose, it is also the benchmark's baseline for a
+// signed-in page.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil)}
+	p.Flash, _ = s.popFlash(r)
+	return renderHTML(w, r, http.StatusOK, web.Me(p))
+}
+
+// passwordInput is the change-password form as typed.
+type passwordInput struct {
+	Current, New, Again string
+}
+
+func parsePasswordChange(r *http.Request) (passwordInput, error) {
+	if err := parseForm(r); err != nil {
+		return passwordInput{}, err
+	}
+	f := r.PostForm
+	return passwordInput{Current: f.Get("current_password"), New: f.Get("new_password"), Again: f.Get("new_password_again")}, nil
+}
+
+// validate checks the new password against the rules, by field; the
+// current one is checked against the stored hash by the handler.
+func (in passwordInput) validate() map[string]string {
+	errs := map[string]string{}
+	if in.Current == "" {
+		errs["current_password"] = "me.err.current"
+	}
+	switch {
+	case utf8.RuneCountInString(in.New) < assess.MinPasswordLen || len(in.New) > 72:
+		errs["new_password"] = "me.err.new"
+	case in.New == in.Current:
+		errs["new_password"] = "me.err.same"
+	case in.New != in.Again:
+		errs["new_password_again"] = "me.err.again"
+	}
+	return errs
+}
+
+// changePassword lets a user change their own password: the current one,
+// then the new one twice. A wrong current password counts as a failed
+// sign-in, so that a session left open cannot be used to guess it.
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	in, err := parsePasswordChange(r)
+	if err != nil {
+		return err
+	}
+	u := userOf(r)
+	refuse := func(status int, errs map[string]string) error {
+		return renderHTML(w, r, status, web.Me(web.MePage{
+			Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil), Errors: errs}))
+	}
+	errs := in.validate()
+	if len(errs) > 0 {
+		return refuse(http.StatusBadRequest, errs)
+	}
+	addr := clientAddr(r)
+	byUser, byAddr, err := s.store.RecentFailures(ctx, u.Username, addr, s.now().Add(-signInWindow))
+	if err != nil {
+		return err
+	}
+	if byUser >= maxFailuresByUser || byAddr >= maxFailuresByAddr {
+		w.Header().Set("Retry-After", fmt.Sprint(int(signInWindow.Seconds())))
+		return refuse(http.StatusTooManyRequests, map[string]string{"current_password": "login.err.limited"})
+	}
+	if !assess.PasswordMatches(u.PasswordHash, in.Current) {
+		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
+			return err
+		}
+		return refuse(http.StatusBadRequest, map[string]string{"current_password": "me.err.wrong"})
+	}
+	hash, err := assess.HashPassword(in.New)
+	if errors.Is(err, assess.ErrPassword) {
+		return refuse(http.StatusBadRequest, map[string]string{"new_password": "me.err.new"})
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetPassword(ctx, u.Actor(), u.Username, hash); err != nil {
+		return err
+	}
+	s.flash(r, "me.flash.password")
+	http.Redirect(w, r, "/me", http.StatusSeeOther)
+	return nil
+}
