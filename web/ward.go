@@ -19,16 +19,21 @@ type WardPage struct {
 	DecisionNo   string
 	DecisionDate *time.Time
 	YearEndOpens time.Time
-	DashHref     string
-	Groups       []CriteriaGroup
+	// YearEndOpen says the year-end window has opened (today or before).
+	YearEndOpen bool
+	DashHref    string
+	Groups      []CriteriaGroup
 	// Level names the level the ward is registered at for the year, empty
 	// when it is not registered; RegisteredYears links the years it is.
 	Level           string
 	RegisteredYears []Crumb
 	// Editable is set for the ward's officer while the assessment is open.
-	Editable    bool
-	Flash       string // a message key
-	FlashArgs   []any
+	Editable  bool
+	Flash     string // a message key
+	FlashArgs []any
+	// SavedNumber is the criterion just saved: its confirmation is shown
+	// beside it, where the eye is, not at the top of the page.
+	SavedNumber int
 	Due         *Due
 	SubmitHref  string
 	HistoryHref string

@@ -157,7 +157,7 @@ func TestBrowserDashboardToWard(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#wards ~ table tbody tr:first-child th a`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
 	)
-	if standing := text(t, ctx, ".standing"); standing != "đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+	if standing := text(t, ctx, ".standing"); standing != "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
 		t.Errorf("%s: standing %q", text(t, ctx, "h1"), standing)
 	}
 	pending, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.st-pending_year_end').length`))
@@ -191,7 +191,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552"))
 	signInBrowser(t, ctx, "phula", seed.DemoPassword)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.standing`)))
-	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
 		t.Errorf("standing before: %q", st)
 	}
 
@@ -204,13 +204,17 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
-	if f := text(t, ctx, ".flash"); f != "Đã lưu tiêu chí 13: đạt." {
-		t.Errorf("flash %q", f)
+	// The confirmation is beside the saved criterion, where the page opens.
+	if f := text(t, ctx, "#c13 .flash"); f != "Đã lưu tiêu chí 13: đạt." {
+		t.Errorf("flash beside criterion 13: %q", f)
+	}
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "#c13") {
+		t.Errorf("after saving, the page opens at %s, not at the criterion", loc)
 	}
 	if st := text(t, ctx, "#c13 .status"); !strings.Contains(st, "đạt") {
 		t.Errorf("criterion 13 status %q", st)
 	}
-	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí, 3 chờ đánh giá cuối năm" {
+	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
 		t.Errorf("standing after: %q", st)
 	}
 

@@ -59,7 +59,7 @@ func TestOfficerRecordsResults(t *testing.T) {
 	}
 	r = get(t, c, base)
 	mustContain(t, "ward after save", r.body, "Đã lưu tiêu chí 13: đạt.", "91,5 %", "Số liệu quý III",
-		"đạt 1/22 tiêu chí, 3 chờ đánh giá cuối năm", "Việc cần làm", "18 tiêu chí chưa đánh giá")
+		"đạt 1/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm", "Việc cần làm", "18 tiêu chí chưa đánh giá")
 	// The flash is shown once.
 	if r := get(t, c, base); strings.Contains(r.body, "Đã lưu tiêu chí 13") {
 		t.Error("the flash message is shown twice")

@@ -277,11 +277,19 @@ func TestWardPage(t *testing.T) {
 		t.Fatalf("ward page = %d", r.status)
 	}
 	mustContain(t, "Phú La 2023", r.body,
-		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm",
+		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm",
 		"Nhóm A. Xây dựng Đảng và chính quyền", "Nhóm G. Phong trào quần chúng và phục vụ nhân dân",
 		"Tỷ lệ khám phá án phạm pháp hình sự", "≥ 90 %", "91 %", "100 %", "-8 %",
-		"chờ đánh giá cuối năm", "01/11/2023", "đã gửi duyệt", "Gửi duyệt ngày 20/11/2023",
-		`href="/2023/units/268"`, `href="/2022/wards/09552"`)
+		"chờ đánh giá cuối năm", "đã gửi duyệt", "Gửi duyệt ngày 20/11/2023",
+		`href="/2023/units/268"`, `href="/2022/wards/09552"`, "Kết quả:")
+	// One table, fixed columns across the groups; the year-end window of a
+	// year long past is not announced.
+	if n := strings.Count(r.body, `<table class="cards criteria"`); n != 1 {
+		t.Errorf("%d criteria tables, want one", n)
+	}
+	if strings.Contains(r.body, "01/11/2023") {
+		t.Error("the ward page of 2023 still says when the 2023 year-end window opens")
+	}
 	for n := 1; n <= 22; n++ {
 		if !strings.Contains(r.body, `id="c`+itoa(n)+`"`) {
 			t.Errorf("criterion %d is missing", n)
@@ -296,7 +304,7 @@ func TestWardPage(t *testing.T) {
 		"Quyết định công nhận số 1523, ngày 14/04/2023")
 
 	r = get(t, c, srv.URL+"/2022/wards/09552")
-	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí, 3 chờ đánh giá cuối năm")
+	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm")
 }
 
 // signInLang signs in and chooses a language.

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -22,6 +23,9 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.renderWard(w, r, sc, v, http.StatusOK, func(p *web.WardPage) {
 		p.Flash, p.FlashArgs = s.popFlash(r)
+		if p.Flash == "flash.saved" && len(p.FlashArgs) > 0 {
+			p.SavedNumber, _ = strconv.Atoi(fmt.Sprint(p.FlashArgs[0]))
+		}
 	})
 }
 
@@ -81,6 +85,7 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		DecisionNo:   a.DecisionNo,
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
+		YearEndOpen:  s.yearEndOpen(cat),
 		Editable:     canEdit(r, sc, v),
 		Level:        levelOf(l, v.Level, sc.Path),
 		HistoryHref:  sc.href() + "/history",
@@ -97,7 +102,10 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		commentCount[c.Number]++
 	}
 	if p.Editable {
-		due := &web.Due{YearEndOpens: l.Date(cat.YearEndOpens)}
+		due := &web.Due{}
+		if !s.yearEndOpen(cat) {
+			due.YearEndOpens = l.Date(cat.YearEndOpens)
+		}
 		for _, c := range cat.Criteria {
 			switch c.Shown(a.Results[c.Number].Status) {
 			case assess.NotStarted:
