@@ -2,6 +2,7 @@ package web
 
 import (
 	"html"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -173,7 +174,7 @@ const (
 	chartGap    = 10
 	chartHeight = 160
 	chartLeft   = 36
-	chartTop    = 20
+	chartTop    = 36 // room for the y axis's title above the tallest bar
 	chartBottom = 44
 )
 
@@ -204,18 +205,24 @@ func (d DashboardPage) barClass(b StandingBar) string {
 	return "bar"
 }
 
-// heatCells writes a heat map row's cells. A cell is one of a few
-// strings per language, built once from the status words (escaped there):
-// a province's map has thousands of cells.
-func heatCells(l Lang, statuses []assess.Status) string {
+// heatCells writes a heat map row's cells, each with its criterion's
+// number (shown beside the mark on a phone, where the grid becomes a card
+// per ward). A cell is one of a few strings per language, built once from
+// the status words (escaped there): a province's map has thousands of cells.
+func heatCells(l Lang, numbers []int, statuses []assess.Status) string {
 	cells := heatCellHTML()[l]
 	var b strings.Builder
-	b.Grow(len(statuses) * 48)
-	for _, st := range statuses {
+	b.Grow(len(statuses) * 60)
+	for i, st := range statuses {
+		b.WriteString(`<td data-n="`)
+		if i < len(numbers) {
+			b.WriteString(strconv.Itoa(numbers[i]))
+		}
+		b.WriteString(`"`)
 		if c, ok := cells[st]; ok {
 			b.WriteString(c)
 		} else {
-			b.WriteString("<td></td>")
+			b.WriteString("></td>")
 		}
 	}
 	return b.String()
@@ -226,7 +233,7 @@ var heatCellHTML = sync.OnceValue(func() map[Lang]map[assess.Status]string {
 	for _, l := range []Lang{VI, EN} {
 		all[l] = map[assess.Status]string{}
 		for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
-			all[l][st] = `<td class="c-` + html.EscapeString(string(st)) + `" title="` + html.EscapeString(l.Status(st)) + `">` +
+			all[l][st] = ` class="c-` + html.EscapeString(string(st)) + `" title="` + html.EscapeString(l.Status(st)) + `">` +
 				html.EscapeString(StatusMark(st)) + `</td>`
 		}
 	}
@@ -244,7 +251,7 @@ func truncate(s string, n int) string {
 
 // bars of the criteria-not-met and district charts
 const (
-	hbarLeft  = 220
+	hbarLeft  = 280
 	hbarWidth = 300
 	hbarRow   = 22
 )
@@ -269,3 +276,54 @@ func (d DashboardPage) districtLen(b DistrictBar) int {
 func hbarY(i int) int { return 8 + i*hbarRow }
 
 func hbarHeight(n int) int { return 16 + n*hbarRow }
+
+// PhoneBar is one bar of a chart drawn for a narrow screen: its label on
+// a line of its own, the bar and its value below, so that text stays at
+// its size instead of the desktop chart being scaled down.
+type PhoneBar struct {
+	Label string
+	Value string
+	Class string
+	Len   int // 0..phoneBarMax
+}
+
+const (
+	phoneWidth  = 320
+	phoneBarMax = 220
+	phoneRow    = 38
+)
+
+func phoneBarsHeight(n int) int { return 4 + n*phoneRow }
+
+func phoneY(i, offset int) int { return i*phoneRow + offset }
+
+func (d DashboardPage) distributionPhone() []PhoneBar {
+	bars := make([]PhoneBar, 0, len(d.Distribution))
+	for _, b := range d.Distribution {
+		bars = append(bars, PhoneBar{Label: d.Lang.T("standing.short", b.Met, d.Total), Value: itoa(b.Wards),
+			Class: d.barClass(b), Len: b.Wards * phoneBarMax / d.chartMax()})
+	}
+	return bars
+}
+
+func (d DashboardPage) notMetPhone() []PhoneBar {
+	bars := make([]PhoneBar, 0, len(d.NotMet))
+	for _, b := range d.NotMet {
+		bars = append(bars, PhoneBar{Label: itoa(b.Number) + ". " + truncate(b.Title, 40), Value: itoa(b.Wards),
+			Class: "bar bar-notmet", Len: b.Wards * phoneBarMax / d.notMetMax()})
+	}
+	return bars
+}
+
+func (d DashboardPage) districtPhone() []PhoneBar {
+	bars := make([]PhoneBar, 0, len(d.DistrictBars))
+	for _, b := range d.DistrictBars {
+		n := 0
+		if d.Total > 0 {
+			n = int(b.Average * phoneBarMax / float64(d.Total))
+		}
+		bars = append(bars, PhoneBar{Label: truncate(b.Name, 40), Value: d.Lang.Fixed1(b.Average) + "/" + itoa(d.Total) + " (" + itoa(b.Wards) + ")",
+			Class: "bar", Len: n})
+	}
+	return bars
+}

@@ -238,7 +238,7 @@ func TestDashboard(t *testing.T) {
 		t.Errorf("heat map has %d rows and %d cells, want 26 and %d", rows, cells, 26*22)
 	}
 	mustContain(t, "heat map", heat, `<th scope="row"><a href="/2023/wards/09552">Phường Phú La</a></th>`,
-		`<td class="c-met" title="đạt">✓</td>`, `<td class="c-pending_year_end" title="chờ đánh giá cuối năm">`)
+		`class="c-met" title="đạt">✓</td>`, `<td data-n="22" class="c-`, `class="c-pending_year_end" title="chờ đánh giá cuối năm">`)
 
 	// Sorted by standing, the three wards at 19/22 come first.
 	r = get(t, c, srv.URL+"/2023/units/01?sort=standing.desc")

@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"modelward/internal/seed"
+)
+
+// overflowJS measures how far a page reaches past the viewport's width,
+// and names the element that reaches furthest, to say what to fix.
+const overflowJS = `(() => {
+  const width = document.documentElement.clientWidth;
+  let worst = null, right = width;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > right + 0.5) { right = r.right; worst = el; }
+  }
+  const over = Math.max(document.documentElement.scrollWidth - width, Math.ceil(right - width));
+  if (over <= 0) return "";
+  const name = worst ? worst.tagName.toLowerCase() + (worst.id ? "#" + worst.id : "") + (worst.className && typeof worst.className === "string" ? "." + worst.className.split(" ").join(".") : "") : "?";
+  return over + "px too wide, by " + name + ": " + (worst ? worst.textContent.trim().slice(0, 60) : "");
+})()`
+
+// chartTextJS finds the text of a visible chart that renders smaller than
+// 11 px, or reaches outside its drawing (a clipped label).
+const chartTextJS = `(() => {
+  const bad = [];
+  for (const svg of document.querySelectorAll('figure svg')) {
+    if (svg.getBoundingClientRect().width === 0) continue;
+    const vb = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll('text')) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * svg.getScreenCTM().a;
+      const b = t.getBBox();
+      if (px < 10.95) bad.push(t.textContent.slice(0, 30) + " at " + px.toFixed(1) + "px");
+      else if (b.x < vb.x - 0.5 || b.x + b.width > vb.x + vb.width + 0.5) bad.push(t.textContent.slice(0, 30) + " clipped (" + b.x.toFixed(1) + "+" + b.width.toFixed(1) + " in " + vb.width + ")");
+      if (bad.length > 3) return bad.join("; ");
+    }
+  }
+  return bad.join("; ");
+})()`
+
+// Every page of every role fits a 360 px phone and a 1366 px laptop:
+// nothing reaches past the screen's width, so nothing scrolls sideways.
+func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	// A file in the history puts a SHA-256 on the criterion and history pages.
+	officer := signIn(t, srv, "phula")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	_ = mw.WriteField("title", "Báo cáo tổng hợp số liệu phạm pháp hình sự quý III năm 2022 của Công an phường")
+	_ = mw.WriteField("dated", "2022-09-30")
+	fw, _ := mw.CreateFormFile("file", "bao-cao.pdf")
+	_, _ = fw.Write(samplePDF)
+	_ = mw.Close()
+	res, err := officer.Post(srv.URL+"/2022/wards/09552/criteria/13/evidence", mw.FormDataContentType(), &body)
+	if err != nil || res.StatusCode != 303 {
+		t.Fatalf("upload: %v %v", err, res)
+	}
+	res.Body.Close()
+	r := post(t, signIn(t, srv, "admin"), srv.URL+"/admin/tokens", map[string][]string{"name": {"Hệ thống báo cáo thống kê của Bộ"}, "username": {"bocongan"}})
+	if r.status != 200 {
+		t.Fatalf("token = %d", r.status)
+	}
+	token := queryInt(t, dbURL, `SELECT max(id) FROM api_tokens`)
+
+	pages := map[string][]string{
+		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1"},
+		"phula": {"/2022/wards/09552", "/2022/wards/09552/criteria/13", "/2022/wards/09552/criteria/2",
+			"/2022/wards/09552/history", "/2022/wards/09552/submit", "/me", "/2022/wards/99999"},
+		"hanoi": {"/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
+			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01"},
+		"bocongan": {"/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations"},
+		"admin": {"/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
+			"/admin/catalogues/2023/criteria/13", "/admin/catalogues/2023/criteria/new", "/admin/users/phula/disable",
+			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove"},
+	}
+	for user, paths := range pages {
+		ctx := newBrowser(t)
+		if user != "" {
+			do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+			signInBrowser(t, ctx, user, seed.DemoPassword)
+		}
+		for _, width := range []int64{360, 1366} {
+			do(t, ctx, chromedp.EmulateViewport(width, 800))
+			for _, path := range paths {
+				do(t, ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitReady(chromedp.CSS(`footer`)))
+				over, err := chromedp.Run(ctx, chromedp.Evaluate[string](overflowJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if over != "" {
+					t.Errorf("%s at %d px, as %q: %s", path, width, user, over)
+				}
+				small, err := chromedp.Run(ctx, chromedp.Evaluate[string](chartTextJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if small != "" {
+					t.Errorf("%s at %d px, as %q: chart text %s", path, width, user, small)
+				}
+			}
+		}
+	}
+}
