@@ -38,7 +38,7 @@ func TestWordsForEveryStatusAndState(t *testing.T) {
 func TestFormats(t *testing.T) {
 	st := assess.Standing{Met: 19, Total: 22, PendingYearEnd: 3}
 	for _, tt := range []struct{ got, want string }{
-		{VI.Standing(st), "đạt 19/22 tiêu chí, 3 chờ đánh giá cuối năm"},
+		{VI.Standing(st), "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm"},
 		{EN.Standing(st), "19/22 met, 3 pending year end"},
 		{EN.Standing(assess.Standing{Met: 22, Total: 22}), "22/22 met"},
 		{VI.Decimal("91.5"), "91,5"},
