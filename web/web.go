@@ -43,6 +43,8 @@ type UserBar struct {
 	Name     string
 	Role     string
 	Unit     string
+	// Line says who is signed in, once: name, role and unit.
+	Line string
 }
 
 // Crumb is one step of the breadcrumbs, following the unit tree; Href is

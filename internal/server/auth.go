@@ -169,44 +169,6 @@ func (s *Server) authorizeRead(r *http.Request, path []store.Unit) error {
 	return err
 }
 
-// home takes each user to where their work is.
-func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	u := userOf(r)
-	if u.Role == assess.Admin {
-		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
-		return nil
-	}
-	years, err := s.store.Years(r.Context())
-	if err != nil {
-		return err
-	}
-	if len(years) == 0 {
-		return errNotFound
-	}
-	// The current year, or the last one whose address still names the
-	// user's unit when it has ended (its code may name another unit now);
-	// then the latest year with a catalogue up to it.
-	want := s.now().In(web.HoChiMinh).Year()
-	units, err := s.store.UnitsWithCode(r.Context(), u.UnitCode)
-	if err != nil {
-		return err
-	}
-	for _, unit := range units {
-		if unit.ID == u.UnitID && unit.Year != 0 && unit.Year < want {
-			want = unit.Year
-		}
-	}
-	year := years[len(years)-1]
-	for _, y := range years { // newest first
-		if y <= want {
-			year = y
-			break
-		}
-	}
-	http.Redirect(w, r, unitHref(year, store.Unit{Code: u.UnitCode, Kind: u.UnitKind}), http.StatusSeeOther)
-	return nil
-}
-
 // Sign-in attempts allowed in signInWindow, per username and per client
 // address, before further attempts are refused with 429.
 const (

@@ -418,8 +418,8 @@ func TestAdminManagesUsers(t *testing.T) {
 	if r := post(t, c, srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 303 {
 		t.Fatalf("new user signs in = %d", r.status)
 	}
-	if r := get(t, c, srv.URL+"/"); r.header.Get("Location") != "/2026/wards/09886" {
-		t.Errorf("new officer's home: %s", r.header.Get("Location"))
+	if home := homeLink(t, c, srv.URL); home != "/2026/wards/09886" {
+		t.Errorf("new officer's home: %s", home)
 	}
 
 	r = post(t, admin, srv.URL+"/admin/users/molao/password", nil)

@@ -70,11 +70,11 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 
 	pages := map[string][]string{
 		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1"},
-		"phula": {"/2022/wards/09552", "/2022/wards/09552/criteria/13", "/2022/wards/09552/criteria/2",
+		"phula": {"/", "/2022/wards/09552", "/2022/wards/09552/criteria/13", "/2022/wards/09552/criteria/2",
 			"/2022/wards/09552/history", "/2022/wards/09552/submit", "/me", "/2022/wards/99999"},
-		"hanoi": {"/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
+		"hanoi": {"/", "/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
 			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01"},
-		"bocongan": {"/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations"},
+		"bocongan": {"/", "/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations"},
 		"admin": {"/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
 			"/admin/catalogues/2023/criteria/13", "/admin/catalogues/2023/criteria/new", "/admin/users/phula/disable",
 			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove"},

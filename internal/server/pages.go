@@ -106,7 +106,8 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 	}
 	u := userOf(r)
 	if u.ID != 0 {
-		p.User = &web.UserBar{Username: u.Username, Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role))}
+		p.User = &web.UserBar{Username: u.Username, Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role)),
+			Line: whoLine(l, u)}
 	}
 	// Ancestors outside the user's scope are named but not linked.
 	ids := make([]int64, 0, len(path))
@@ -181,4 +182,24 @@ func showControls(page []byte) []byte {
 		}
 		return r
 	}, page)
+}
+
+// whoLine names the signed-in user once in the top bar: "Nguyễn Văn A ·
+// cán bộ Công an phường Kiến Hưng"; an account named after its unit is not
+// followed by the unit's name again.
+func whoLine(l web.Lang, u store.User) string {
+	named := strings.Contains(fold(u.FullName), fold(u.UnitName))
+	if named && u.Role == assess.WardOfficer {
+		return u.FullName
+	}
+	if named || u.Role == assess.Admin || u.UnitKind == "ministry" {
+		return u.FullName + " · " + l.T("role."+string(u.Role))
+	}
+	unit := u.UnitName
+	if u.UnitKind == "ward" && l == web.VI {
+		// "Phường Kiến Hưng" → "Công an phường Kiến Hưng"
+		r := []rune(unit)
+		unit = strings.ToLower(string(r[:1])) + string(r[1:])
+	}
+	return u.FullName + " · " + l.T("who."+string(u.Role), unit)
 }

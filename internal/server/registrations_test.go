@@ -139,13 +139,13 @@ func TestHomeOpensTheCurrentYear(t *testing.T) {
 	srv, dbURL := newPortalDemo(t)
 	execSQL(t, dbURL, `INSERT INTO catalogues (year, year_end_opens) VALUES (2027, '2027-11-01')`)
 	for user, want := range map[string]string{"phula": "/2026/wards/09552", "hanoi": "/2026/units/01", "bocongan": "/2026/units/VN"} {
-		if r := get(t, signIn(t, srv, user), srv.URL+"/"); r.header.Get("Location") != want {
-			t.Errorf("%s's home: %s, want %s", user, r.header.Get("Location"), want)
+		if home := homeLink(t, signIn(t, srv, user), srv.URL); home != want {
+			t.Errorf("%s's home: %s, want %s", user, home, want)
 		}
 	}
 	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
 		SELECT 'cuphula', 'Công an phường Phú La', 'ward_officer', unit_in_year('09552', 2023), password_hash FROM users WHERE username = 'phula'`)
-	if r := get(t, signIn(t, srv, "cuphula"), srv.URL+"/"); r.header.Get("Location") != "/2024/wards/09552" {
-		t.Errorf("Phú La's officer's home: %s, want /2024/wards/09552", r.header.Get("Location"))
+	if home := homeLink(t, signIn(t, srv, "cuphula"), srv.URL); home != "/2024/wards/09552" {
+		t.Errorf("Phú La's officer's home: %s, want /2024/wards/09552", home)
 	}
 }

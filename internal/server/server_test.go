@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -383,8 +384,8 @@ func TestBadAddresses(t *testing.T) {
 	if r := get(t, c, srv.URL+"/2023/wards/01"); r.status != 303 || r.header.Get("Location") != "/2023/units/01" {
 		t.Errorf("unit as ward: %d %s", r.status, r.header.Get("Location"))
 	}
-	if r := get(t, c, srv.URL+"/"); r.status != 303 || r.header.Get("Location") != "/2026/units/VN" {
-		t.Errorf("home: %d %s", r.status, r.header.Get("Location"))
+	if home := homeLink(t, c, srv.URL); home != "/2026/units/VN" {
+		t.Errorf("home links %q", home)
 	}
 }
 
@@ -502,4 +503,20 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+var homeButton = regexp.MustCompile(`<a class="button primary" href="([^"]+)">`)
+
+// homeLink is where the home page's button to the user's own unit leads.
+func homeLink(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	r := get(t, c, base+"/")
+	if r.status != 200 {
+		t.Fatalf("home = %d", r.status)
+	}
+	m := homeButton.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("the home page has no link to the user's unit")
+	}
+	return m[1]
 }
