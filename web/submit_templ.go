@@ -326,7 +326,7 @@ func History(p HistoryPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = HistoryTable(p.Lang, p.Rows).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = HistoryTable(p.Lang, p.PrintTitle, p.Rows).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -31,6 +31,8 @@ type Page struct {
 	Demo     bool
 	// User is the signed-in user, nil on the sign-in page.
 	User *UserBar
+	// PrintTitle heads every printed page: the unit and the year.
+	PrintTitle string
 	// PageURL is, on a page that answers a form, the address of the page
 	// the form came from: the history entry becomes that address, so that
 	// Back does not send the form again (static/app.js).

@@ -113,7 +113,7 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 	o := &web.OpenYear{Year: year, Href: sc.href(), StateWord: l.State(a.State),
 		Standing:    l.Standing(assess.ComputeStanding(v.Catalogue.Criteria, a.Stored())),
 		YearEndOpen: s.yearEndOpen(v.Catalogue), YearEndFrom: l.Date(v.Catalogue.YearEndOpens),
-		Submitted:   a.Exists && !a.State.Editable()}
+		Submitted: a.Exists && !a.State.Editable()}
 	if !a.Exists {
 		o.StateWord = l.T("due.start")
 	}

@@ -99,6 +99,9 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 		YearHref: yearHref,
 		Demo:     s.demo,
 	}
+	if year != 0 {
+		p.PrintTitle = title + " · " + l.T("print.year", year)
+	}
 	if r.Method == http.MethodPost {
 		if p.PageURL = backLink(r); p.PageURL == "" {
 			p.PageURL = r.URL.Path
