@@ -222,6 +222,7 @@ var messages = map[Lang]map[string]string{
 		"kind.measure":                 "chỉ số",
 		"unit.vụ":                      "vụ",
 		"unit.mô hình":                 "mô hình",
+		"unit.người":                   "người",
 		"err.title":                    "Không thể hiển thị trang",
 		"err.notfound":                 "Không tìm thấy trang hoặc đơn vị này. Hãy kiểm tra lại địa chỉ.",
 		"err.badyear":                  "Năm phải là số có bốn chữ số, ví dụ 2023.",
@@ -470,6 +471,7 @@ var messages = map[Lang]map[string]string{
 		"err.token":                    "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
 		"crit.heading":                 "Tiêu chí %d",
 		"crit.updated":                 "Cập nhật bởi %s lúc %s",
+		"crit.updated.at":              "Cập nhật lúc %s",
 		"crit.yearend.closed":          "Tiêu chí cuối năm: được đánh giá (đạt/chưa đạt) từ ngày %s. Trước ngày đó có thể ghi chú và số liệu.",
 		"crit.stale":                   "Người khác vừa lưu tiêu chí này trong lúc bạn sửa. Chưa có gì bị ghi đè.",
 		"crit.stale.theirs":            "Giá trị %s đã lưu",
@@ -720,6 +722,7 @@ var messages = map[Lang]map[string]string{
 		"kind.measure":                 "measure",
 		"unit.vụ":                      "cases",
 		"unit.mô hình":                 "models",
+		"unit.người":                   "people",
 		"err.title":                    "This page cannot be shown",
 		"err.notfound":                 "This page or unit does not exist. Please check the address.",
 		"err.badyear":                  "The year must be four digits, for example 2023.",
@@ -968,6 +971,7 @@ var messages = map[Lang]map[string]string{
 		"err.token":                    "The API token is not valid or has been revoked.",
 		"crit.heading":                 "Criterion %d",
 		"crit.updated":                 "Updated by %s at %s",
+		"crit.updated.at":              "Updated at %s",
 		"crit.yearend.closed":          "Year-end criterion: judged (met or not met) from %s. Until then notes and figures may be recorded.",
 		"crit.stale":                   "Someone else saved this criterion while you were editing it. Nothing was overwritten.",
 		"crit.stale.theirs":            "What %s saved",
@@ -1109,7 +1113,7 @@ func (l Lang) Size(n int64) string {
 	case n >= 1<<20:
 		return l.Decimal(fmt.Sprintf("%.1f", float64(n)/(1<<20))) + " MB"
 	case n >= 1<<10:
-		return l.Decimal(fmt.Sprintf("%.0f", float64(n)/(1<<10))) + " kB"
+		return l.Decimal(fmt.Sprintf("%.0f", float64(n)/(1<<10))) + " KB"
 	}
 	return fmt.Sprintf("%d B", n)
 }

@@ -5,6 +5,8 @@
 package bench
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -136,6 +138,36 @@ func fetch(c *http.Client, method, u string, form url.Values) (int, int64, error
 	n, err := io.Copy(io.Discard, res.Body)
 	res.Body.Close()
 	return res.StatusCode, n, err
+}
+
+// compressedSize fetches u as a browser does, accepting gzip, and returns
+// the bytes on the wire and the page's own size.
+func compressedSize(c *http.Client, u string) (wire, plain int64, err error) {
+	raw := &http.Client{Jar: c.Jar, Timeout: c.Timeout, CheckRedirect: c.CheckRedirect,
+		Transport: &http.Transport{DisableCompression: true}}
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := raw.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return 0, 0, err
+	}
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Encoding") != "gzip" {
+		return 0, 0, fmt.Errorf("%s: %d, Content-Encoding %q", u, res.StatusCode, res.Header.Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(body))
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := io.Copy(io.Discard, zr)
+	return int64(len(body)), n, err
 }
 
 // load is the outcome of a throughput run.
@@ -398,6 +430,24 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		}
 		queries[d.name] = float64(big.queries.n.Load())
 	}
+	// Light on the wire: the bytes a browser receives, compressed.
+	for _, pg := range []struct {
+		name   string
+		client *http.Client
+		url    string
+		limit  int64
+	}{
+		{"ward_page_size", officers[0], wardURL, 20 << 10},
+		{"province_dashboard_size", reviewer, big.srv.URL + "/" + y + "/units/P01", 60 << 10},
+	} {
+		wire, plain, err := compressedSize(pg.client, pg.url)
+		if err != nil {
+			return nil, err
+		}
+		add(Result{Name: pg.name, Value: float64(wire) / 1024, Unit: "KB", Baseline: float64(plain) / 1024,
+			Ratio: ratio(float64(wire), float64(plain)), Target: fmt.Sprintf("< %d KB gzip", pg.limit>>10), OK: wire < pg.limit})
+	}
+
 	// A dashboard costs the same number of queries whatever its size.
 	pq, nq := queries["province_dashboard"], queries["national_dashboard"]
 	add(Result{Name: "dashboard_queries", Value: nq, Unit: "queries", Baseline: pq, Ratio: ratio(nq, pq),

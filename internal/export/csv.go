@@ -52,23 +52,6 @@ func CSVHeader(criteria []assess.Criterion) []string {
 	return append(h, "level", "decision_no", "decision_date")
 }
 
-// decisionDate is the decision_date column: YYYY-MM-DD, or empty.
-func decisionDate(w store.WardStanding) string {
-	if w.DecisionDate == nil {
-		return ""
-	}
-	return w.DecisionDate.Format(time.DateOnly)
-}
-
-// wardState is the status column: the workflow state, or not_started for a
-// ward without an assessment.
-func wardState(w store.WardStanding) string {
-	if w.State == "" {
-		return string(assess.NotStarted)
-	}
-	return string(w.State)
-}
-
 // WriteCSVHeader starts a summary CSV: a byte-order mark (so that
 // spreadsheet programs read Vietnamese correctly) and the contract's header.
 func WriteCSVHeader(w io.Writer, criteria []assess.Criterion) error {

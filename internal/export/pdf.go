@@ -39,8 +39,8 @@ var summaryColumns = []struct {
 	title string
 	width float64
 }{
-	{"Mã", 12}, {"Phường", 38}, {"Quận/huyện", 28}, {"Trạng thái", 22}, {"Đạt", 11}, {"Chờ CN", 11},
-	{"Cấp", 9}, {"Quyết định", 24},
+	{"Mã", 12}, {"Phường", 38}, {"Quận/huyện", 27}, {"Trạng thái", 22}, {"Đạt", 11}, {"Cuối năm", 15},
+	{"Cấp", 9}, {"Quyết định", 21},
 }
 
 // WritePDF writes the summary on A4 landscape pages: who made it and when,

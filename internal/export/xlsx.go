@@ -5,9 +5,11 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"modelward/internal/assess"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -47,7 +49,8 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {
 		return err
 	}
@@ -56,6 +59,14 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	}
 	if _, err := f.NewSheet(SheetDistribution); err != nil {
 		return err
+	}
+	// Printed on A4 landscape, the width fitted to one page, the header
+	// repeated on every page. Set before streaming: the stream writer
+	// writes the sheet's settings as they stand.
+	for _, sheet := range []string{SheetSummary, SheetCriteria, SheetDistribution} {
+		if err := printOnA4(f, sheet); err != nil {
+			return err
+		}
 	}
 	sw, err := f.NewStreamWriter(SheetSummary)
 	if err != nil {
@@ -70,28 +81,40 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 		return err
 	}
 
-	// Summary sheet's header.
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	// Summary sheet's header: each column as wide as its header or its
+	// names, frozen; the header wraps.
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 6, YSplit: 1, TopLeftCell: "G2", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	_ = sw.SetColWidth(2, 2, 20)
-	_ = sw.SetColWidth(4, 4, 20)
-	_ = sw.SetColWidth(6, 6, 24)
-	_ = sw.SetColWidth(7, 7, 14)
 	header := xlsxHeader(s)
-	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold}); err != nil {
+	for i, h := range header {
+		width := float64(utf8.RuneCountInString(fmt.Sprint(h))) + 2
+		switch i {
+		case 1, 3:
+			width = 22
+		case 5:
+			width = 26
+		}
+		if width > 30 {
+			width = 16 // long headers wrap
+		}
+		_ = sw.SetColWidth(i+1, i+1, max(width, 6))
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{StyleID: bold, Height: 45}); err != nil {
 		return err
 	}
 	// Criteria sheet's header.
 	if err := cw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 2, YSplit: 1, TopLeftCell: "C2", ActivePane: "bottomRight"}); err != nil {
 		return err
 	}
-	_ = cw.SetColWidth(2, 2, 24)
+	_ = cw.SetColWidth(1, 1, 11)
+	_ = cw.SetColWidth(2, 2, 26)
+	_ = cw.SetColWidth(3, 2+len(s.Criteria), 18)
 	h := []any{"Mã phường", "Phường"}
 	for _, c := range s.Criteria {
 		h = append(h, fmt.Sprintf("%d. %s", c.Number, c.TitleVI))
 	}
-	if err := cw.SetRow("A1", h, excelize.RowOpts{StyleID: bold}); err != nil {
+	if err := cw.SetRow("A1", h, excelize.RowOpts{StyleID: bold, Height: 90}); err != nil {
 		return err
 	}
 
@@ -126,11 +149,11 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	row := make([]any, 0, 10+len(s.Criteria))
 	err = s.Each(func(ws store.WardStanding) error {
 		row = append(row[:0], ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
-			wardState(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd)
+			stateWord(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd)
 		for _, st := range ws.Statuses {
-			row = append(row, string(st))
+			row = append(row, web.VI.Status(st))
 		}
-		row = append(row, ws.Level, ws.DecisionNo, decisionDate(ws))
+		row = append(row, levelWord(ws.Level), ws.DecisionNo, decisionDateVI(ws))
 		wards++
 		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
 			distribution[ws.Standing.Met]++
@@ -185,6 +208,44 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	f.SetDocProps(&excelize.DocProperties{Creator: s.GeneratedBy, Title: fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName)})
 	_, err = f.WriteTo(w)
 	return err
+}
+
+// printOnA4 sets a sheet to print on A4 landscape, one page wide, with
+// its first row repeated at the top of every page.
+func printOnA4(f *excelize.File, sheet string) error {
+	size, landscape, wide, tall, fit := 9, "landscape", 1, 0, true // 9 is A4
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// stateWord is the status column in words: the workflow state, or "chưa
+// đánh giá" for a ward without an assessment.
+func stateWord(w store.WardStanding) string {
+	if w.State == "" {
+		return web.VI.Status(assess.NotStarted)
+	}
+	return web.VI.State(w.State)
+}
+
+// levelWord names a registration level in words.
+func levelWord(level string) string {
+	if level == "" {
+		return ""
+	}
+	return web.LevelWord(web.VI, level, "")
+}
+
+// decisionDateVI writes the decision's date as people write it.
+func decisionDateVI(w store.WardStanding) string {
+	if w.DecisionDate == nil {
+		return ""
+	}
+	return web.VI.Date(*w.DecisionDate)
 }
 
 // fastZip is a zip writer that deflates at the fastest level.

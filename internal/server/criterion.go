@@ -118,7 +118,7 @@ func evidenceRow(l web.Lang, sc wardScope, e store.Evidence) web.EvidenceRow {
 	return web.EvidenceRow{
 		ID: e.ID, Href: fmt.Sprintf("/evidence/%d", e.ID),
 		RemoveURL: fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
-		Title:     e.Title, Dated: e.Dated, Type: strings.TrimPrefix(assess.FileExtension(e.ContentType), "."),
+		Title:     e.Title, Dated: e.Dated, Type: strings.ToUpper(strings.TrimPrefix(assess.FileExtension(e.ContentType), ".")),
 		Size: l.Size(e.Size), SHA256: hex.EncodeToString(e.SHA256),
 		UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt, RemovedBy: e.RemovedBy, RemovedAt: e.RemovedAt,
 	}

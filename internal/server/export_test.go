@@ -8,10 +8,13 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"modelward/internal/assess"
 	"modelward/internal/export"
+	"modelward/web"
 )
 
 // pdfText extracts a PDF's text with poppler's pdftotext.
@@ -71,15 +74,58 @@ func TestExportsReconcile(t *testing.T) {
 	if rows[0][0] != "Mã tỉnh/TP" || rows[0][5] != "Phường" || rows[0][9] != "Chờ đánh giá cuối năm" || rows[0][10] != "TC01" {
 		t.Errorf("xlsx header %v", rows[0])
 	}
+	// The same rows, in words: statuses, states and levels as people say
+	// them, dates as they write them.
+	n := len(recs[0]) - 13
+	inWords := func(j int, v string) string {
+		switch {
+		case v == "":
+			return ""
+		case j == 6 && v == "not_started":
+			return web.VI.Status(assess.NotStarted)
+		case j == 6:
+			return web.VI.State(assess.State(v))
+		case j >= 10 && j < 10+n:
+			return web.VI.Status(assess.Status(v))
+		case j == 10+n:
+			return web.LevelWord(web.VI, v, "")
+		case j == 12+n:
+			d, _ := time.Parse(time.DateOnly, v)
+			return web.VI.Date(d)
+		}
+		return v
+	}
 	for i := 1; i < len(recs); i++ {
 		for j := range recs[i] {
 			got := "" // a row's empty cells at the end are not stored
 			if j < len(rows[i]) {
 				got = rows[i][j]
 			}
-			if got != recs[i][j] {
-				t.Errorf("row %d col %d: xlsx %q, csv %q", i, j, got, recs[i][j])
+			if want := inWords(j, recs[i][j]); got != want {
+				t.Errorf("row %d col %d: xlsx %q, csv %q (%q)", i, j, got, recs[i][j], want)
 			}
+		}
+	}
+	if cd := r.header.Get("Content-Disposition"); !strings.Contains(cd, "bao-cao-tong-hop-2023-01.xlsx") {
+		t.Errorf("xlsx file name: %q", cd)
+	}
+	// It prints on A4 landscape, one page wide.
+	for _, sheet := range f.GetSheetList() {
+		layout, err := f.GetPageLayout(sheet)
+		if err != nil || layout.Size == nil || *layout.Size != 9 || layout.Orientation == nil || *layout.Orientation != "landscape" ||
+			layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+			t.Errorf("%s does not print on A4 landscape one page wide: %+v %v", sheet, layout, err)
+		}
+		props, err := f.GetSheetProps(sheet)
+		if err != nil || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s is not fitted to the page: %v", sheet, err)
+		}
+	}
+	// Columns are wide enough for their headers.
+	for j, h := range rows[0] {
+		col, _ := excelize.ColumnNumberToName(j + 1)
+		if w, _ := f.GetColWidth(export.SheetSummary, col); w < 6 || (len([]rune(h)) <= 28 && w < float64(len([]rune(h)))) {
+			t.Errorf("column %s (%q) is %.0f wide", col, h, w)
 		}
 	}
 	for _, col := range []string{"H", "I", "J"} {

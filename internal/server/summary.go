@@ -33,7 +33,7 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.exports.WithLabelValues("csv").Inc()
-	name := fmt.Sprintf("summary-%d-%s.csv", sc.Year, sc.Ward.Code)
+	name := fmt.Sprintf("bao-cao-tong-hop-%d-%s.csv", sc.Year, sc.Ward.Code)
 	return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error {
 		if err := export.WriteCSVHeader(out, sc.Catalogue.Criteria); err != nil {
 			return err
@@ -58,7 +58,7 @@ func (s *Server) summary(f summaryFormat) handlerFunc {
 				return s.store.EachWardStanding(ctx, year, unit.Code, fn)
 			},
 			GeneratedBy: userOf(r).FullName, GeneratedAt: s.now()}
-		return s.sendFile(w, r, f.contentType, fmt.Sprintf("summary-%d-%s.%s", year, unit.Code, f.ext), func(b io.Writer) error {
+		return s.sendFile(w, r, f.contentType, fmt.Sprintf("bao-cao-tong-hop-%d-%s.%s", year, unit.Code, f.ext), func(b io.Writer) error {
 			return f.write(b, sum)
 		})
 	}
