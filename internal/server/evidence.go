@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"modelward/internal/assess"
@@ -117,8 +116,8 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 	if up.Title == "" || !checkText(up.Title, 300) {
 		errs["title"] = "evidence.err.title"
 	}
-	dated, err := time.Parse(time.DateOnly, up.Dated)
-	if err != nil || assess.CheckEvidenceDate(dated, year) != nil {
+	dated, ok := parseDate(up.Dated)
+	if !ok || assess.CheckEvidenceDate(dated, year) != nil {
 		errs["dated"] = "evidence.err.date"
 	}
 	e.Dated = dated

@@ -282,7 +282,7 @@ func TestEvidence(t *testing.T) {
 		{"cut short", "half.pdf", samplePDF[:len(samplePDF)-10], "x", "2022-03-01", 400, "Tệp bị thiếu phần cuối"},
 		{"title not UTF-8", "a.pdf", samplePDF, "\xff\xfe", "2022-03-01", 400, "Biểu mẫu có ký tự không hợp lệ"},
 		{"outside the year", "a.pdf", samplePDF, "x", "2023-12-31", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
-		{"bad date", "a.pdf", samplePDF, "x", "31/12/2022", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
+		{"bad date", "a.pdf", samplePDF, "x", "31.12.2022", 400, "Ngày của minh chứng phải nằm trong năm đánh giá."},
 		{"no title", "a.pdf", samplePDF, "", "2022-03-01", 400, "Hãy nhập tên minh chứng"},
 		{"no file", "", nil, "x", "2022-03-01", 400, "Hãy chọn một tệp không rỗng."},
 		{"empty file", "a.pdf", []byte{}, "x", "2022-03-01", 400, "Hãy chọn một tệp không rỗng."},
