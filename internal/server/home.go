@@ -129,10 +129,6 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 			o.NotJudged = append(o.NotJudged, item)
 		}
 	}
-	if a.State == assess.Returned {
-		// Listed first, with its reason, among the returned ones.
-		o.Submitted = false
-	}
 	p.Open = o
 	return nil
 }
