@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"modelward/web"
@@ -45,10 +46,20 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 }
 
 // localPath returns next when it is a path on this site, "/" otherwise, so
-// that the switch cannot send anyone elsewhere.
+// that no redirect can send anyone elsewhere. It judges next as a browser
+// reads it: tabs and line breaks dropped, a backslash taken for a slash
+// (a tab in "/<tab>/evil.example" and the backslash of "/\evil.example" both make
+// it //evil.example).
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
-	return next
+	read := strings.ReplaceAll(next, "\\", "/")
+	if !strings.HasPrefix(read, "/") || strings.HasPrefix(read, "//") {
+		return "/"
+	}
+	if u, err := url.Parse(read); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return "/"
+	}
+	return read
 }
