@@ -87,7 +87,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, cli, args[1], hash); err != nil {
+		if err := st.SetPassword(ctx, cli, args[1], hash, ""); err != nil {
 			return fmt.Errorf("user passwd: %w", err)
 		}
 		fmt.Fprintf(stdout, "password of %s changed\n", args[1])

@@ -188,7 +188,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(r.Context(), userOf(r).Actor(), username, hash); err != nil {
+	if err := s.store.SetPassword(r.Context(), userOf(r).Actor(), username, hash, ""); err != nil {
 		return err
 	}
 	return s.renderAdminUsers(w, r, http.StatusOK, web.AdminUsersPage{

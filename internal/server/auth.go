@@ -40,9 +40,10 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 			return
 		}
 		now := s.now()
+		token := s.sessions.Token(ctx)
 		idle := now.Sub(time.Unix(s.sessions.GetInt64(ctx, sessionSeen), 0))
 		if idle > sessionIdle {
-			if err := s.sessions.Destroy(ctx); err != nil {
+			if err := s.endSession(ctx); err != nil {
 				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 				return
 			}
@@ -51,11 +52,18 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		}
 		if idle >= sessionTouch {
 			s.sessions.Put(ctx, sessionSeen, now.Unix())
+			if err := s.store.TouchSession(ctx, token, now); err != nil {
+				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
+				return
+			}
 		}
-		u, err := s.store.UserByID(ctx, id)
+		// The user is read through the session's own record: a session
+		// ended elsewhere (a new password, a disable, "end this session")
+		// has none, and is over at once.
+		u, err := s.store.UserBySession(ctx, token)
 		switch {
-		case errors.Is(err, store.ErrNotFound) || err == nil && !u.Active:
-			if err := s.sessions.Destroy(r.Context()); err != nil {
+		case errors.Is(err, store.ErrNotFound) || err == nil && (!u.Active || u.ID != id):
+			if err := s.endSession(r.Context()); err != nil {
 				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 				return
 			}
@@ -285,6 +293,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionSeen, s.now().Unix())
+	if err := s.store.StartSession(ctx, s.sessions.Token(ctx), u.ID, s.now(), addr, r.UserAgent()); err != nil {
+		return err
+	}
 	if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
 		return err
 	}
@@ -306,7 +317,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	if err := s.sessions.Destroy(r.Context()); err != nil {
+	if err := s.endSession(r.Context()); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -321,4 +332,14 @@ func clientAddr(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// endSession ends the request's session: its record and its data.
+func (s *Server) endSession(ctx context.Context) error {
+	if token := s.sessions.Token(ctx); token != "" {
+		if err := s.store.EndSession(ctx, token); err != nil {
+			return err
+		}
+	}
+	return s.sessions.Destroy(ctx)
 }

@@ -91,7 +91,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, u.Actor(), u.Username, hash); err != nil {
+	if err := s.store.SetPassword(ctx, u.Actor(), u.Username, hash, s.sessions.Token(ctx)); err != nil {
 		return err
 	}
 	s.flash(r, "me.flash.password")

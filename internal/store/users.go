@@ -148,18 +148,26 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 // ErrRoleUnit means a role does not fit the kind of unit it was given.
 var ErrRoleUnit = errors.New("role does not fit the unit")
 
-// SetPassword replaces a user's password hash, audited.
-func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, hash string) error {
+// SetPassword replaces a user's password hash, audited, and ends every
+// session of the user but keep (the session of a user changing their own
+// password; empty for none).
+func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, hash, keep string) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1`, username, hash)
+		var id int64
+		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, hash).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("user %s: %w", username, ErrNotFound)
+		}
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("user %s: %w", username, ErrNotFound)
+		// A new password ends every session of the user, on every device.
+		ended, err := endSessions(ctx, tx, id, 0, keep)
+		if err != nil {
+			return err
 		}
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_password",
-			Entity: "user", EntityKey: username})
+			Entity: "user", EntityKey: username, After: fmt.Appendf(nil, `{"sessions_ended": %d}`, ended)})
 	})
 }
 
@@ -167,8 +175,9 @@ func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, h
 // sessions stop working at their next request.
 func (s *Store) SetActive(ctx context.Context, actor assess.Actor, username string, active bool) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
+		var id int64
 		var before bool
-		err := tx.QueryRow(ctx, `SELECT active FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&before)
+		err := tx.QueryRow(ctx, `SELECT id, active FROM users WHERE username = $1 FOR UPDATE`, username).Scan(&id, &before)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %s: %w", username, ErrNotFound)
 		}
@@ -180,6 +189,13 @@ func (s *Store) SetActive(ctx context.Context, actor assess.Actor, username stri
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE username = $1`, username, active); err != nil {
 			return err
+		}
+		// A disable ends every session at once, so none comes back when
+		// the account is enabled again.
+		if !active {
+			if _, err := endSessions(ctx, tx, id, 0, ""); err != nil {
+				return err
+			}
 		}
 		action := "user_disable"
 		if active {
