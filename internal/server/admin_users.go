@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"modelward/internal/assess"
@@ -195,4 +196,22 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 		Form:   web.NewUserForm{Role: string(assess.WardOfficer)},
 		Secret: password, SecretFor: username,
 	})
+}
+
+// adminEndSessions ends every session of a user, on every device.
+func (s *Server) adminEndSessions(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	username := urlParam(r, "username")
+	n, err := s.store.EndUserSessions(r.Context(), userOf(r).Actor(), username, 0)
+	if err != nil {
+		return err
+	}
+	s.flash(r, "admin.flash.sessions", username, strconv.FormatInt(n, 10))
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"modelward/internal/assess"
@@ -15,9 +17,81 @@ import (
 // password. Small on purpose, it is also the benchmark's baseline for a
 // signed-in page.
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil)}
+	p, err := s.mePage(r)
+	if err != nil {
+		return err
+	}
 	p.Flash, _ = s.popFlash(r)
 	return renderHTML(w, r, http.StatusOK, web.Me(p))
+}
+
+// mePage is the user's own page with their open sessions.
+func (s *Server) mePage(r *http.Request) (web.MePage, error) {
+	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil)}
+	sessions, err := s.store.UserSessions(r.Context(), userOf(r).ID, s.sessions.Token(r.Context()))
+	if err != nil {
+		return p, err
+	}
+	for _, us := range sessions {
+		p.Sessions = append(p.Sessions, web.SessionRow{ID: us.ID, CreatedAt: us.CreatedAt, LastSeen: us.LastSeen,
+			Address: us.Address, Device: deviceName(us.Device), Current: us.Current,
+			EndURL: fmt.Sprintf("/me/sessions/%d/end", us.ID)})
+	}
+	return p, nil
+}
+
+// deviceName names a browser from its User-Agent, briefly: "Chrome trên
+// Android" says more to a person than the whole string.
+func deviceName(ua string) string {
+	browser, system := "", ""
+	for _, b := range []struct{ token, name string }{{"Edg/", "Edge"}, {"OPR/", "Opera"}, {"CocCoc", "Cốc Cốc"}, {"Firefox/", "Firefox"},
+		{"Chrome/", "Chrome"}, {"Safari/", "Safari"}} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	for _, o := range []struct{ token, name string }{{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"},
+		{"Windows", "Windows"}, {"Mac OS X", "macOS"}, {"Linux", "Linux"}} {
+		if strings.Contains(ua, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " · " + system
+	case browser != "" || system != "":
+		return browser + system
+	case len(ua) > 60:
+		return ua[:60] + "…"
+	}
+	return ua
+}
+
+// endMySession ends one of the user's own sessions ({id}), or all the
+// others than this one ({id} = "others").
+func (s *Server) endMySession(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	u := userOf(r)
+	var err error
+	if urlParam(r, "id") == "others" {
+		err = s.store.EndOtherSessions(r.Context(), u.Actor(), u.ID, s.sessions.Token(r.Context()))
+	} else {
+		id, perr := strconv.ParseInt(urlParam(r, "id"), 10, 64)
+		if perr != nil || id <= 0 {
+			return errNotFound
+		}
+		_, err = s.store.EndUserSessions(r.Context(), u.Actor(), u.Username, id)
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "me.flash.ended")
+	http.Redirect(w, r, "/me#sessions", http.StatusSeeOther)
+	return nil
 }
 
 // passwordInput is the change-password form as typed.
@@ -62,8 +136,12 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := userOf(r)
 	refuse := func(status int, errs map[string]string) error {
-		return renderHTML(w, r, status, web.Me(web.MePage{
-			Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil), Errors: errs}))
+		p, err := s.mePage(r)
+		if err != nil {
+			return err
+		}
+		p.Errors = errs
+		return renderHTML(w, r, status, web.Me(p))
 	}
 	errs := in.validate()
 	if len(errs) > 0 {

@@ -45,6 +45,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))
 			r.Post("/me/password", s.page(s.changePassword))
+			r.Post("/me/sessions/{id}/end", s.page(s.endMySession))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
 			r.Get("/{year}/units/{code}/registrations", s.page(s.registrations))
 			r.Post("/{year}/units/{code}/registrations", s.page(s.register))
@@ -90,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/users/{username}/active", s.page(s.adminSetActive))
 			r.Get("/admin/users/{username}/password", s.page(s.adminConfirmReset))
 			r.Post("/admin/users/{username}/password", s.page(s.adminResetPassword))
+			r.Post("/admin/users/{username}/sessions/end", s.page(s.adminEndSessions))
 		})
 	})
 

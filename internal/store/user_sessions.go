@@ -118,3 +118,16 @@ func (s *Store) EndUserSessions(ctx context.Context, actor assess.Actor, usernam
 	})
 	return n, err
 }
+
+// EndOtherSessions ends every session of user but the one with token keep,
+// audited.
+func (s *Store) EndOtherSessions(ctx context.Context, actor assess.Actor, user int64, keep string) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		n, err := endSessions(ctx, tx, user, 0, keep)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "sessions_end",
+			Entity: "user", EntityKey: actorName(actor), After: fmt.Appendf(nil, `{"ended": %d, "kept": "current"}`, n)})
+	})
+}
