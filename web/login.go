@@ -14,6 +14,8 @@ type LoginForm struct {
 	// empty for the form as a whole; Error is the message key.
 	Field string
 	Error string
+	// Until is when a throttled sign-in may try again, in words.
+	Until string
 	// Reason is why sign-in is asked (a message key), empty when the user
 	// came to sign in; Resume is the form to send after it, if any.
 	Reason string

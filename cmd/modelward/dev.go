@@ -65,7 +65,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	fmt.Fprint(stdout, banner(l.Addr(), where))
-	return serve(ctx, l, st, log, getenv("SECURE_COOKIES") == "true")
+	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true"})
 }
 
 // createDatabase creates database name unless it exists.

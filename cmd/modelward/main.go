@@ -11,8 +11,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -179,19 +181,51 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
-	return serve(ctx, l, st, log, getenv("SECURE_COOKIES") == "true")
+	proxies, err := trustedProxies(getenv)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies})
+}
+
+// serveOptions are the settings of serve that come from the environment.
+type serveOptions struct {
+	SecureCookies  bool
+	TrustedProxies []netip.Prefix
+}
+
+// trustedProxies reads TRUSTED_PROXIES: addresses or CIDR ranges of the
+// reverse proxies in front of the portal, separated by commas.
+func trustedProxies(getenv func(string) string) ([]netip.Prefix, error) {
+	var list []netip.Prefix
+	for _, f := range strings.Split(getenv("TRUSTED_PROXIES"), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			list = append(list, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("TRUSTED_PROXIES: %q is neither an address nor a CIDR range", f)
+		}
+		list = append(list, p.Masked())
+	}
+	return list, nil
 }
 
 // serve serves the portal on l until ctx is done, then lets requests in
 // flight finish for a grace period.
-func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger, secureCookies bool) error {
+func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger, opts serveOptions) error {
 	demo, err := st.HasDemo(ctx)
 	if err != nil {
 		log.Warn("could not tell whether demo data is loaded", "err", err)
 	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
-			SecureCookies: secureCookies, SessionCleanup: 5 * time.Minute}).Handler(),
+			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, SessionCleanup: 5 * time.Minute}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Evidence uploads from phones on slow lines take a while.
 		ReadTimeout:  5 * time.Minute,

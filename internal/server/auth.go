@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -177,13 +178,19 @@ func (s *Server) authorizeRead(r *http.Request, path []store.Unit) error {
 	return err
 }
 
-// Sign-in attempts allowed in signInWindow, per username and per client
-// address, before further attempts are refused with 429.
-const (
-	signInWindow      = 15 * time.Minute
-	maxFailuresByUser = 10
-	maxFailuresByAddr = 20
-)
+// signInLimits are the failed sign-ins allowed in 15 minutes: 5 for an
+// account from one address, 10 for an account from anywhere, 100 from one
+// address over every account (a police station behind one NAT address).
+var signInLimits = store.SignInLimits{Window: 15 * time.Minute, PerPair: 5, PerAccount: 10, PerAddress: 100}
+
+// throttledUntil says whether err refuses a sign-in attempt, and until when.
+func throttledUntil(err error) (time.Time, bool) {
+	var t *store.ThrottledError
+	if errors.As(err, &t) {
+		return t.Until, true
+	}
+	return time.Time{}, false
+}
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	if userOf(r).ID != 0 {
@@ -262,16 +269,21 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		form.Field, form.Error = field, key
 		return s.renderLogin(w, r, http.StatusBadRequest, form)
 	}
-	addr := clientAddr(r)
-	byUser, byAddr, err := s.store.RecentFailures(ctx, in.Username, addr, s.now().Add(-signInWindow))
+	addr := s.clientAddr(r)
+	// The attempt is counted before the password is compared, so that
+	// attempts sent at once cannot all pass the limit.
+	attempt, err := s.store.ReserveSignIn(ctx, in.Username, addr, s.now(), signInLimits)
+	if until, ok := throttledUntil(err); ok {
+		s.metrics.signIns.WithLabelValues("limited").Inc()
+		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_throttled", Username: in.Username, ClientAddr: addr}); err != nil {
+			return err
+		}
+		w.Header().Set("Retry-After", fmt.Sprint(int(until.Sub(s.now()).Seconds())+1))
+		form.Error, form.Until = "login.err.limited", langOf(r).DateTime(until)
+		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
+	}
 	if err != nil {
 		return err
-	}
-	if byUser >= maxFailuresByUser || byAddr >= maxFailuresByAddr {
-		s.metrics.signIns.WithLabelValues("limited").Inc()
-		w.Header().Set("Retry-After", fmt.Sprint(int(signInWindow.Seconds())))
-		form.Error = "login.err.limited"
-		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
 	}
 	u, err := s.store.UserByUsername(ctx, in.Username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -286,6 +298,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		s.metrics.signIns.WithLabelValues("failure").Inc()
 		form.Error = "login.err.wrong"
 		return s.renderLogin(w, r, http.StatusUnauthorized, form)
+	}
+	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {
+		return err
 	}
 	// A new token at sign-in, so that a token planted before cannot be used.
 	if err := s.sessions.RenewToken(ctx); err != nil {
@@ -313,7 +328,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if u := userOf(r); u.ID != 0 {
-		if err := s.store.RecordSignIn(r.Context(), store.SignInEvent{Action: "sign_out", UserID: u.ID, Username: u.Username, ClientAddr: clientAddr(r)}); err != nil {
+		if err := s.store.RecordSignIn(r.Context(), store.SignInEvent{Action: "sign_out", UserID: u.ID, Username: u.Username, ClientAddr: s.clientAddr(r)}); err != nil {
 			return err
 		}
 	}
@@ -324,14 +339,39 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientAddr is the address the request came from. Headers such as
-// X-Forwarded-For are not trusted: anyone can send them.
-func clientAddr(r *http.Request) string {
+// clientAddr is the address the request came from: the peer's, or, when
+// the peer is a proxy listed in TRUSTED_PROXIES, the last address in
+// X-Forwarded-For that is not one of those proxies. Anyone else can send
+// that header, so it is read from them never.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trustedProxy(a) {
+			return a.Unmap().String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	for _, p := range s.trustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // endSession ends the request's session: its record and its data.

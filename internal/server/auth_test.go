@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -242,34 +243,112 @@ func TestSignInAnswers(t *testing.T) {
 }
 
 func TestSignInIsRateLimited(t *testing.T) {
-	srv, _ := newPortalDB(t)
-	login := func(username, password string) response {
-		return post(t, newClient(), srv.URL+"/login", url.Values{"username": {username}, "password": {password}})
+	st, dbURL := testdb.Open(t, true)
+	onPhuLa2022(t, st)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Behind a proxy on loopback, whose X-Forwarded-For names the client.
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Handler())
+	t.Cleanup(srv.Close)
+	login := func(from, username, password string) response {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {username}, "password": {password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		res, err := newClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return read(t, res)
 	}
-	for i := range 10 {
-		if r := login("phula", fmt.Sprintf("wrong password %d", i)); r.status != 401 {
+	// One person's typos: 5 from one address, then that address waits,
+	// even with the right password, and is told until when.
+	for i := range 5 {
+		if r := login("10.0.0.1", "phula", fmt.Sprintf("wrong password %d", i)); r.status != 401 {
 			t.Fatalf("attempt %d = %d, want 401", i+1, r.status)
 		}
 	}
-	// The 11th attempt is refused even with the right password.
-	r := login("phula", seed.DemoPassword)
+	r := login("10.0.0.1", "phula", seed.DemoPassword)
 	if r.status != http.StatusTooManyRequests {
-		t.Fatalf("11th attempt = %d, want 429", r.status)
+		t.Fatalf("6th attempt = %d, want 429", r.status)
 	}
-	mustContain(t, "limited", r.body, "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút.")
-	if r.header.Get("Retry-After") == "" {
-		t.Error("no Retry-After")
+	mustContain(t, "limited", r.body, "Đăng nhập sai quá nhiều lần nên tạm thời bị chặn. Hãy thử lại sau 01/12/2026 09:15")
+	if ra := r.header.Get("Retry-After"); ra != "901" {
+		t.Errorf("Retry-After %q, want 901", ra)
 	}
-	// Another user from the same address may still sign in...
-	if r := login("hanoi", seed.DemoPassword); r.status != 303 {
-		t.Errorf("another user = %d, want 303", r.status)
+	if countAudit(t, dbURL, "sign_in_throttled", "phula") != 1 {
+		t.Error("the refused attempt is not audited")
 	}
-	// ...until the address itself has failed too often.
-	for i := range 10 {
-		login(fmt.Sprintf("guess%d", i), "wrong password")
+	// ...but not the account for the others at the same station address
+	// or elsewhere, nor the address for its other users.
+	if r := login("10.0.0.2", "phula", seed.DemoPassword); r.status != 303 {
+		t.Errorf("phula from another address = %d, want 303", r.status)
 	}
-	if r := login("bocongan", seed.DemoPassword); r.status != http.StatusTooManyRequests {
-		t.Errorf("after 20 failures from one address = %d, want 429", r.status)
+	if r := login("10.0.0.1", "hanoi", seed.DemoPassword); r.status != 303 {
+		t.Errorf("another user from the same address = %d, want 303", r.status)
+	}
+	// An account guessed at from many addresses is paused after 10.
+	for i := range 5 {
+		login(fmt.Sprintf("10.0.1.%d", i), "phula", "wrong password")
+	}
+	if r := login("10.0.2.1", "phula", seed.DemoPassword); r.status != http.StatusTooManyRequests {
+		t.Errorf("after 10 failures from many addresses = %d, want 429", r.status)
+	}
+	// An address is paused after 100 failures over every account.
+	for i := range 100 {
+		login("10.0.3.1", fmt.Sprintf("guess%d", i), "wrong password")
+	}
+	if r := login("10.0.3.1", "bocongan", seed.DemoPassword); r.status != http.StatusTooManyRequests {
+		t.Errorf("after 100 failures from one address = %d, want 429", r.status)
+	}
+}
+
+// Wrong passwords sent all at once are counted one after another: no
+// more pass than the limit.
+func TestSignInThrottleHoldsUnderConcurrency(t *testing.T) {
+	srv := newPortal(t)
+	const n = 100
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := newClient().PostForm(srv.URL+"/login", url.Values{"username": {"phula"}, "password": {fmt.Sprintf("wrong %d", i)}})
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	if count[401] != 5 || count[429] != n-5 {
+		t.Errorf("%d simultaneous wrong passwords: %v, want 5 checked (401) and %d refused (429)", n, count, n-5)
+	}
+}
+
+// X-Forwarded-For is believed only from a trusted proxy: anyone else
+// sending it is still counted at their own address.
+func TestForwardedForIsNotTrustedByDefault(t *testing.T) {
+	srv := newPortal(t)
+	for i := range 5 {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"phula"}, "password": {"wrong"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("192.0.2.%d", i))
+		res, err := newClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}}); r.status != http.StatusTooManyRequests {
+		t.Errorf("after 5 failures with forged X-Forwarded-For = %d, want 429", r.status)
 	}
 }
 

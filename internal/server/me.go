@@ -147,20 +147,23 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return refuse(http.StatusBadRequest, errs)
 	}
-	addr := clientAddr(r)
-	byUser, byAddr, err := s.store.RecentFailures(ctx, u.Username, addr, s.now().Add(-signInWindow))
+	addr := s.clientAddr(r)
+	attempt, err := s.store.ReserveSignIn(ctx, u.Username, addr, s.now(), signInLimits)
+	if until, ok := throttledUntil(err); ok {
+		w.Header().Set("Retry-After", fmt.Sprint(int(until.Sub(s.now()).Seconds())+1))
+		return refuse(http.StatusTooManyRequests, map[string]string{"current_password": "me.err.limited"})
+	}
 	if err != nil {
 		return err
-	}
-	if byUser >= maxFailuresByUser || byAddr >= maxFailuresByAddr {
-		w.Header().Set("Retry-After", fmt.Sprint(int(signInWindow.Seconds())))
-		return refuse(http.StatusTooManyRequests, map[string]string{"current_password": "login.err.limited"})
 	}
 	if !assess.PasswordMatches(u.PasswordHash, in.Current) {
 		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
 			return err
 		}
 		return refuse(http.StatusBadRequest, map[string]string{"current_password": "me.err.wrong"})
+	}
+	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {
+		return err
 	}
 	hash, err := assess.HashPassword(in.New)
 	if errors.Is(err, assess.ErrPassword) {

@@ -5,6 +5,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type Server struct {
 	metrics *metrics
 	// handler is the whole router, kept to replay a form after sign-in.
 	handler http.Handler
+	// trustedProxies may say who the client is (X-Forwarded-For).
+	trustedProxies []netip.Prefix
 }
 
 // Config is what the server needs from its surroundings.
@@ -40,6 +43,9 @@ type Config struct {
 	SessionCleanup time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (TRUSTED_PROXIES); none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Session lifetimes: signed out after 30 idle minutes, and after 12 hours
@@ -71,7 +77,7 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now}
+	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies}
 	s.metrics = s.newMetrics()
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)

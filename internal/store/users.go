@@ -243,20 +243,6 @@ func (s *Store) RecordSignIn(ctx context.Context, e SignInEvent) error {
 	})
 }
 
-// RecentFailures counts failed sign-ins since a time, for a username and
-// for a client address. Kept in the database, the count holds across every
-// copy of the server.
-func (s *Store) RecentFailures(ctx context.Context, username, clientAddr string, since time.Time) (byUser, byAddr int, err error) {
-	err = s.pool.QueryRow(ctx, `
-		SELECT count(*) FILTER (WHERE entity_key = $1), count(*) FILTER (WHERE client_addr = $2)
-		FROM audit_log
-		WHERE action = 'sign_in_failed' AND at >= $3`, username, clientAddr, since).Scan(&byUser, &byAddr)
-	if err != nil {
-		return 0, 0, fmt.Errorf("recent failures: %w", err)
-	}
-	return byUser, byAddr, nil
-}
-
 // SessionStore keeps sessions in the sessions table for scs. cleanup is how
 // often expired sessions are deleted; 0 never.
 func (s *Store) SessionStore(cleanup time.Duration) *pgxstore.PostgresStore {

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SignInLimits are the failed sign-ins allowed within Window: per account
+// from one address (one person's typos), per account from anywhere (a
+// guess spread over addresses), and per address over every account, set
+// much higher so that a police station behind one NAT address is not
+// locked out by one person.
+type SignInLimits struct {
+	Window     time.Duration
+	PerPair    int
+	PerAccount int
+	PerAddress int
+}
+
+// ThrottledError refuses a sign-in attempt over a limit, until Until.
+type ThrottledError struct {
+	Until time.Time
+	// Scope is what reached its limit: "pair", "account" or "address".
+	Scope string
+}
+
+func (e *ThrottledError) Error() string {
+	return fmt.Sprintf("sign-in throttled (%s) until %s", e.Scope, e.Until.Format(time.RFC3339))
+}
+
+// ErrThrottled is what a ThrottledError is.
+var ErrThrottled = errors.New("sign-in throttled")
+
+func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
+
+// ReserveSignIn counts a sign-in attempt for username from address at now,
+// before its password is compared, and returns its id; or a
+// ThrottledError when a limit is reached. The check and the count are one
+// transaction under a lock on the account and one on the address, so
+// attempts made at the same moment are counted one after another.
+func (s *Store) ReserveSignIn(ctx context.Context, username, address string, now time.Time, lim SignInLimits) (int64, error) {
+	var id int64
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		// Account first, then address: every attempt takes them in the
+		// same order, so two attempts never wait on each other in a ring.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('sign-in account ' || $1, 0)),
+			pg_advisory_xact_lock(hashtextextended('sign-in address ' || $2, 0))`, username, address); err != nil {
+			return err
+		}
+		since := now.Add(-lim.Window)
+		for _, c := range []struct {
+			scope string
+			where string
+			args  []any
+			limit int
+		}{
+			{"pair", `username = $3 AND address = $4`, []any{username, address}, lim.PerPair},
+			{"account", `username = $3`, []any{username}, lim.PerAccount},
+			{"address", `address = $3`, []any{address}, lim.PerAddress},
+		} {
+			// The limit-th latest failure in the window: while there is
+			// one, the limit is reached, until it ages out.
+			var at time.Time
+			err := tx.QueryRow(ctx, `SELECT at FROM sign_in_attempts
+				WHERE `+c.where+` AND NOT succeeded AND at > $1
+				ORDER BY at DESC OFFSET $2 LIMIT 1`, append([]any{since, c.limit - 1}, c.args...)...).Scan(&at)
+			if err == nil {
+				return &ThrottledError{Until: at.Add(lim.Window), Scope: c.scope}
+			}
+			if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		return tx.QueryRow(ctx, `INSERT INTO sign_in_attempts (at, username, address) VALUES ($1, $2, $3) RETURNING id`,
+			now, username, address).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reserve sign-in of %s: %w", username, err)
+	}
+	return id, nil
+}
+
+// SignInSucceeded marks the attempt id a success: it no longer counts.
+func (s *Store) SignInSucceeded(ctx context.Context, id int64) error {
+	if _, err := s.pool.Exec(ctx, `UPDATE sign_in_attempts SET succeeded = true WHERE id = $1`, id); err != nil {
+		return fmt.Errorf("sign-in %d succeeded: %w", id, err)
+	}
+	return nil
+}
