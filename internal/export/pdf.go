@@ -12,14 +12,48 @@ import (
 	"modelward/web"
 )
 
+// doc is an fpdf document whose text goes through drawable first: fpdf's
+// Unicode fonts stop at the Basic Multilingual Plane, and one emoji in a
+// comment or a unit name made it fail (a 500 for good, as comments stay).
+type doc struct{ *fpdf.Fpdf }
+
+// drawable replaces each character beyond the Basic Multilingual Plane
+// (emoji, CJK extension ideographs such as 𠜎) with □, so that where
+// something was is seen; the portal, the CSV and the XLSX keep the text.
+func drawable(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r > 0xFFFF {
+			return '□'
+		}
+		return r
+	}, s)
+}
+
+func (d doc) CellFormat(w, h float64, txt, border string, ln int, align string, fill bool, link int, linkStr string) {
+	d.Fpdf.CellFormat(w, h, drawable(txt), border, ln, align, fill, link, linkStr)
+}
+
+func (d doc) MultiCell(w, h float64, txt, border, align string, fill bool) {
+	d.Fpdf.MultiCell(w, h, drawable(txt), border, align, fill)
+}
+
+func (d doc) GetStringWidth(s string) float64 { return d.Fpdf.GetStringWidth(drawable(s)) }
+
+func (d doc) SetTitle(s string, isUTF8 bool) { d.Fpdf.SetTitle(drawable(s), isUTF8) }
+
+func (d doc) SetAuthor(s string, isUTF8 bool) { d.Fpdf.SetAuthor(drawable(s), isUTF8) }
+
 // newPDF starts an A4 document with DejaVu Sans, which has every
 // Vietnamese glyph, embedded; footer() numbers the pages.
-func newPDF(orientation string) (*fpdf.Fpdf, error) {
+func newPDF(orientation string) (doc, error) {
 	pdf := fpdf.New(orientation, "mm", "A4", "")
 	for style, name := range map[string]string{"": "fonts/DejaVuSans.ttf", "B": "fonts/DejaVuSans-Bold.ttf"} {
 		b, err := fonts.ReadFile(name)
 		if err != nil {
-			return nil, err
+			return doc{}, err
 		}
 		pdf.AddUTF8FontFromBytes("DejaVu", style, b)
 	}
@@ -31,7 +65,7 @@ func newPDF(orientation string) (*fpdf.Fpdf, error) {
 		pdf.SetFont("DejaVu", "", 8)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Trang %d/{nb}", pdf.PageNo()), "", 0, "C", false, 0, "")
 	})
-	return pdf, nil
+	return doc{pdf}, nil
 }
 
 // summaryColumns are the PDF summary's fixed columns and widths, in mm.
@@ -117,7 +151,7 @@ func WritePDF(w io.Writer, s Summary) error {
 }
 
 // fit shortens s with an ellipsis to fit width mm in the current font.
-func fit(pdf *fpdf.Fpdf, s string, width float64) string {
+func fit(pdf doc, s string, width float64) string {
 	if pdf.GetStringWidth(s) <= width-2 {
 		return s
 	}

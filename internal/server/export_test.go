@@ -336,3 +336,44 @@ func addWard(t *testing.T, dbURL, code, name string) {
 	execSQL(t, dbURL, `INSERT INTO unit_parents (child_id, parent_id, span) SELECT id, unit_in_year('268', 2023), span FROM units WHERE code = $1`, code)
 	execSQL(t, dbURL, `INSERT INTO registrations (year, ward_id, level) SELECT y, unit_in_year($1, y), 'city' FROM unnest(ARRAY[2022, 2023]) AS y`, code)
 }
+
+// Characters beyond the Basic Multilingual Plane (an emoji, a CJK
+// extension ideograph) in every field that reaches a PDF: the dossier and
+// the summaries still print, with □ where each was.
+func TestPDFsPrintCharactersBeyondTheBMP(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	const odd = "👍 𠜎"
+	// The ward's, district's and province's names, the users' names, a
+	// criterion's title, a decision number, a note, an evidence title, a
+	// comment and a reason.
+	execSQL(t, dbURL, `UPDATE units SET name = name || ' ' || $1 WHERE id IN (unit_in_year('00019', 2022), unit_in_year('001', 2022), unit_in_year('01', 2022))`, odd)
+	execSQL(t, dbURL, `UPDATE users SET full_name = full_name || ' ' || $1`, odd)
+	execSQL(t, dbURL, `UPDATE criteria SET title_vi = title_vi || ' ' || $1 WHERE year = 2022 AND number = 6`, odd)
+	execSQL(t, dbURL, `UPDATE results SET status = 'met', note = $1 WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`, "Trụ sở mới "+odd)
+	refreshStandings(t, dbURL, 2022)
+	ministry := signIn(t, srv, "bocongan")
+	if r := post(t, ministry, srv.URL+"/2022/wards/00019/criteria/6/comments", url.Values{"body": {"Rất tốt " + odd}}); r.status != 303 {
+		t.Fatalf("comment = %d", r.status)
+	}
+	if r := post(t, ministry, srv.URL+"/2022/wards/00019/recognize", url.Values{"decision_no": {"2878/QĐ-BCA " + odd}, "decision_date": {"2023-04-22"}}); r.status != 303 {
+		t.Fatalf("recognise = %d", r.status)
+	}
+	execSQL(t, dbURL, `UPDATE evidence SET title = title || ' ' || $1`, odd)
+	for _, path := range []string{"/2022/wards/00019/dossier.pdf", "/2022/units/VN/summary.pdf", "/2022/units/01/summary.pdf"} {
+		r := get(t, ministry, srv.URL+path)
+		if r.status != 200 {
+			t.Errorf("%s = %d", path, r.status)
+			continue
+		}
+		text := pdfText(t, []byte(r.body))
+		if !strings.Contains(text, "□") {
+			t.Errorf("%s does not mark where the characters were", path)
+		}
+		if strings.Contains(text, "Rất tốt") != strings.HasSuffix(path, "dossier.pdf") {
+			t.Errorf("%s: the comment's text is not where it belongs", path)
+		}
+	}
+	// The pages and the CSV keep the text as typed.
+	mustContain(t, "ward page", get(t, ministry, srv.URL+"/2022/wards/00019").body, odd)
+	mustContain(t, "CSV", get(t, ministry, srv.URL+"/2022/units/VN/summary.csv").body, odd)
+}
