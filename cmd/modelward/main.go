@@ -185,13 +185,24 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
-	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies})
+	opts := serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies, MetricsToken: getenv("METRICS_TOKEN")}
+	for name, d := range map[string]*time.Duration{"SESSION_IDLE": &opts.IdleTimeout, "ADMIN_SESSION_IDLE": &opts.AdminIdleTimeout} {
+		if v := getenv(name); v != "" {
+			if *d, err = time.ParseDuration(v); err != nil || *d <= 0 {
+				return fmt.Errorf("%s: %q is not a duration such as 15m", name, v)
+			}
+		}
+	}
+	return serve(ctx, l, st, log, opts)
 }
 
 // serveOptions are the settings of serve that come from the environment.
 type serveOptions struct {
-	SecureCookies  bool
-	TrustedProxies []netip.Prefix
+	SecureCookies    bool
+	TrustedProxies   []netip.Prefix
+	MetricsToken     string
+	IdleTimeout      time.Duration
+	AdminIdleTimeout time.Duration
 }
 
 // trustedProxies reads TRUSTED_PROXIES: addresses or CIDR ranges of the
@@ -225,7 +236,8 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
-			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, SessionCleanup: 5 * time.Minute}).Handler(),
+			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,
+			IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, SessionCleanup: 5 * time.Minute}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Evidence uploads from phones on slow lines take a while.
 		ReadTimeout:  5 * time.Minute,

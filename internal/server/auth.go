@@ -23,6 +23,9 @@ type userKey struct{}
 const (
 	sessionUserID = "user_id"
 	sessionSeen   = "seen"
+	// sessionIdleKey is how long the session may sit unused (seconds),
+	// fixed at sign-in by the user's role.
+	sessionIdleKey = "idle"
 )
 
 // loadUser puts the signed-in user on the request. The user is read afresh
@@ -43,7 +46,7 @@ func (s *Server) loadUser(next http.Handler) http.Handler {
 		now := s.now()
 		token := s.sessions.Token(ctx)
 		idle := now.Sub(time.Unix(s.sessions.GetInt64(ctx, sessionSeen), 0))
-		if idle > sessionIdle {
+		if idle > s.idleOf(ctx) {
 			if err := s.endSession(ctx); err != nil {
 				s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 				return
@@ -308,6 +311,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionSeen, s.now().Unix())
+	idle := s.idle
+	if u.Role == assess.Admin {
+		idle = s.adminIdle
+	}
+	s.sessions.Put(ctx, sessionIdleKey, int64(idle/time.Second))
 	if err := s.store.StartSession(ctx, s.sessions.Token(ctx), u.ID, s.now(), addr, r.UserAgent()); err != nil {
 		return err
 	}
@@ -382,4 +390,12 @@ func (s *Server) endSession(ctx context.Context) error {
 		}
 	}
 	return s.sessions.Destroy(ctx)
+}
+
+// idleOf is how long the request's session may sit unused.
+func (s *Server) idleOf(ctx context.Context) time.Duration {
+	if n := s.sessions.GetInt64(ctx, sessionIdleKey); n > 0 {
+		return time.Duration(n) * time.Second
+	}
+	return s.idle
 }

@@ -565,8 +565,42 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-// A session ends after 30 idle minutes. The time it was last seen is
-// written at most once a minute: pages read in between write nothing.
+// Behind TLS (SECURE_COOKIES=true): the session cookie is __Host-
+// prefixed and Secure, the language cookie Secure, and every response
+// asks browsers to use HTTPS only (HSTS).
+func TestSecureCookiesAndHSTS(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: quiet, Now: testNow, SecureCookies: true}).Handler())
+	t.Cleanup(srv.Close)
+	r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
+	if r.status != 303 {
+		t.Fatalf("sign in = %d", r.status)
+	}
+	var session string
+	for _, h := range r.header.Values("Set-Cookie") {
+		if strings.HasPrefix(h, "__Host-modelward_session=") {
+			session = h
+		}
+	}
+	if session == "" || !strings.Contains(session, "Secure") || !strings.Contains(session, "Path=/") || strings.Contains(session, "Domain=") {
+		t.Errorf("session cookie %q: want __Host-, Secure, Path=/, no Domain", session)
+	}
+	if hsts := r.header.Get("Strict-Transport-Security"); hsts != "max-age=31536000" {
+		t.Errorf("HSTS %q", hsts)
+	}
+	lang := get(t, nil, srv.URL+"/lang?to=en&next=/")
+	if ck := lang.header.Get("Set-Cookie"); !strings.Contains(ck, "Secure") || !strings.Contains(ck, "HttpOnly") || !strings.Contains(ck, "SameSite=Lax") {
+		t.Errorf("language cookie %q", ck)
+	}
+	if h := get(t, nil, srv.URL+"/healthz").header.Get("Strict-Transport-Security"); h == "" {
+		t.Error("HSTS is not on every response")
+	}
+}
+
+// A session ends after 15 idle minutes, an admin's after 5. The time it
+// was last seen is written at most once a minute: pages read in between
+// write nothing.
 func TestSessionIdleTimeout(t *testing.T) {
 	st, dbURL := testdb.Open(t, true)
 	var mu sync.Mutex
@@ -607,13 +641,23 @@ func TestSessionIdleTimeout(t *testing.T) {
 	if touched == first {
 		t.Error("a page a minute later did not record the session as seen")
 	}
-	// 29 idle minutes: still signed in; 31: signed out.
-	advance(29 * time.Minute)
+	// 14 idle minutes: still signed in; 16: signed out.
+	advance(14 * time.Minute)
 	if s := page(); s != 200 {
-		t.Errorf("after 29 idle minutes = %d, want 200", s)
+		t.Errorf("after 14 idle minutes = %d, want 200", s)
 	}
-	advance(31 * time.Minute)
+	advance(16 * time.Minute)
 	if r := get(t, c, srv.URL+"/2023/wards/09552"); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/login") {
-		t.Errorf("after 31 idle minutes = %d %s, want the sign-in page", r.status, r.header.Get("Location"))
+		t.Errorf("after 16 idle minutes = %d %s, want the sign-in page", r.status, r.header.Get("Location"))
+	}
+	// An admin's session ends after 5 idle minutes.
+	admin := signIn(t, srv, "admin")
+	advance(4 * time.Minute)
+	if r := get(t, admin, srv.URL+"/admin/users"); r.status != 200 {
+		t.Errorf("an admin after 4 idle minutes = %d, want 200", r.status)
+	}
+	advance(6 * time.Minute)
+	if r := get(t, admin, srv.URL+"/admin/users"); r.status != 303 {
+		t.Errorf("an admin after 6 idle minutes = %d, want the sign-in page", r.status)
 	}
 }

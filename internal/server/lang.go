@@ -40,7 +40,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 	l := web.ParseLang(r.URL.Query().Get("to"))
 	http.SetCookie(w, &http.Cookie{
 		Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure,
 	})
 	http.Redirect(w, r, localPath(r.URL.Query().Get("next")), http.StatusSeeOther)
 }

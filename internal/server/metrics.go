@@ -1,9 +1,10 @@
 package server
 
 import (
-	"net"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -57,18 +58,13 @@ func (m *metrics) observe(route, method string, status int, seconds float64) {
 // serveMetrics answers /metrics for an admin, or for a scraper on the
 // same machine; anyone else gets 404.
 func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) error {
-	if !fromLoopback(r) && requireAdmin(r) != nil {
+	// An admin's session, or the scraper's METRICS_TOKEN. No exception for
+	// loopback: a reverse proxy on the same host would make it public.
+	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	scraper := ok && s.metricsToken != "" && subtle.ConstantTimeCompare([]byte(bearer), []byte(s.metricsToken)) == 1
+	if !scraper && requireAdmin(r) != nil {
 		return errNotFound
 	}
 	promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
-}
-
-func fromLoopback(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

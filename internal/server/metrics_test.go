@@ -15,7 +15,7 @@ import (
 
 func TestMetrics(t *testing.T) {
 	st, _ := testdb.Open(t, true)
-	h := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+	h := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MetricsToken: "scraper-secret"}).Handler()
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := newClient()
@@ -23,10 +23,23 @@ func TestMetrics(t *testing.T) {
 	c = signIn(t, srv, "bocongan")
 	get(t, c, srv.URL+"/2023/units/01/summary.csv")
 
-	// From this machine, a scraper needs no sign-in.
-	r := get(t, nil, srv.URL+"/metrics")
+	// Not even from this machine without the token: a reverse proxy on
+	// the same host would make it public.
+	if r := get(t, nil, srv.URL+"/metrics"); r.status != 404 {
+		t.Errorf("/metrics from loopback without a token = %d, want 404", r.status)
+	}
+	for _, bad := range []string{"Bearer wrong", "scraper-secret", "Bearer "} {
+		req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+		req.Header.Set("Authorization", bad)
+		if r := read(t, must(http.DefaultClient.Do(req))); r.status != 404 {
+			t.Errorf("/metrics with Authorization %q = %d, want 404", bad, r.status)
+		}
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer scraper-secret")
+	r := read(t, must(http.DefaultClient.Do(req)))
 	if r.status != 200 {
-		t.Fatalf("/metrics from loopback = %d", r.status)
+		t.Fatalf("/metrics with the scraper's token = %d", r.status)
 	}
 	for _, want := range []string{
 		`modelward_http_request_duration_seconds_count{method="GET",route="/{year}/units/{code}/summary.csv",status="200"} 1`,
@@ -62,4 +75,11 @@ func TestMetrics(t *testing.T) {
 	if code := remote(admin.Jar.Cookies(u)); code != 200 {
 		t.Errorf("/metrics from afar, as an admin = %d, want 200", code)
 	}
+}
+
+func must(res *http.Response, err error) *http.Response {
+	if err != nil {
+		panic(err)
+	}
+	return res
 }

@@ -15,7 +15,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(middleware.Recoverer)
-	r.Use(securityHeaders)
+	r.Use(s.securityHeaders)
 	// For slow connections: pages, styles, scripts and data compressed.
 	r.Use(middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml"))
 	r.Use(limitBody)

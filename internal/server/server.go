@@ -3,6 +3,7 @@
 package server
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -29,6 +30,11 @@ type Server struct {
 	handler http.Handler
 	// trustedProxies may say who the client is (X-Forwarded-For).
 	trustedProxies []netip.Prefix
+	// metricsToken lets a scraper read /metrics; empty for none.
+	metricsToken string
+	// idle and adminIdle end a session left unused that long.
+	idle, adminIdle time.Duration
+	secure          bool
 }
 
 // Config is what the server needs from its surroundings.
@@ -46,15 +52,24 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (TRUSTED_PROXIES); none by default.
 	TrustedProxies []netip.Prefix
+	// MetricsToken is the bearer token a scraper sends for /metrics
+	// (METRICS_TOKEN); without one only admins read it.
+	MetricsToken string
+	// IdleTimeout ends a session unused that long (default 15 minutes);
+	// AdminIdleTimeout an admin's (default 5 minutes).
+	IdleTimeout      time.Duration
+	AdminIdleTimeout time.Duration
 }
 
-// Session lifetimes: signed out after 30 idle minutes, and after 12 hours
-// whatever happens. The time a session was last seen is written at most
-// once a minute (sessionTouch), not on every request.
+// Session lifetimes: signed out after 15 idle minutes (an admin after 5;
+// both configurable), and after 12 hours whatever happens. The time a
+// session was last seen is written at most once a minute (sessionTouch),
+// not on every request.
 const (
-	sessionIdle     = 30 * time.Minute
-	sessionLifetime = 12 * time.Hour
-	sessionTouch    = time.Minute
+	defaultIdle      = 15 * time.Minute
+	defaultAdminIdle = 5 * time.Minute
+	sessionLifetime  = 12 * time.Hour
+	sessionTouch     = time.Minute
 )
 
 // New returns a server; its Handler serves every route.
@@ -69,6 +84,11 @@ func New(cfg Config) *Server {
 	// every request to move the deadline. loadUser keeps the idle timeout.
 	sm.Lifetime = sessionLifetime
 	sm.Cookie.Name = "modelward_session"
+	if cfg.SecureCookies {
+		// Only over TLS, only for this host, only for the whole site.
+		sm.Cookie.Name = "__Host-modelward_session"
+		sm.Cookie.Path = "/"
+	}
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
@@ -77,7 +97,9 @@ func New(cfg Config) *Server {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies}
+	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies,
+		metricsToken: cfg.MetricsToken, idle: cmp.Or(cfg.IdleTimeout, defaultIdle), adminIdle: cmp.Or(cfg.AdminIdleTimeout, defaultAdminIdle),
+		secure: cfg.SecureCookies}
 	s.metrics = s.newMetrics()
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
@@ -101,9 +123,12 @@ func limitBody(next http.Handler) http.Handler {
 
 // securityHeaders sets the headers every response carries: only this site's
 // own resources, no inline script, no framing, no sniffing.
-func securityHeaders(next http.Handler) http.Handler {
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
