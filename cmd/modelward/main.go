@@ -43,6 +43,7 @@ commands:
   user           add --username U --role ROLE --unit CODE | passwd U | disable U
                  (passwords on standard input)
   units          import --units FILE [--successors FILE] [--dry-run]: official lists
+  audit          verify: recompute the audit log's hash chain, say where it breaks
   gen            --wards N --years Y [--seed S]: a synthetic country for load tests
   bench          [--wards N --years Y --out FILE]: measure the portal against its targets
 
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUser(ctx, args, getenv, stdin, stdout)
 	case "units":
 		return cmdUnits(ctx, args, getenv, stdout)
+	case "audit":
+		return cmdAudit(ctx, args, getenv, stdout)
 	case "gen":
 		return cmdGen(ctx, args, getenv, stdout)
 	case "bench":

@@ -1,0 +1,96 @@
+package store_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/internal/testdb"
+)
+
+func execAs(t *testing.T, url, sql string) error {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+// The audit log cannot be changed or emptied, and its hash chain finds a
+// row changed, removed or put in between behind the triggers' back.
+func TestAuditLogIsAppendOnlyAndChained(t *testing.T) {
+	st, url := testdb.Open(t, true)
+	ctx := context.Background()
+	who := officer(t, st)
+	register(t, st, 2022, "09552")
+	// Rows written at the same moment all find their place in the chain.
+	var wg sync.WaitGroup
+	for n := 1; n <= 8; n++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := st.SaveResult(ctx, who, store.ResultChange{Year: 2022, Ward: "09552", Number: n, Status: assess.Met}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	rows, b, err := st.VerifyAudit(ctx)
+	if err != nil || b != nil || rows < 8 {
+		t.Fatalf("a fresh log: %d rows, break %+v, %v", rows, b, err)
+	}
+
+	for _, sql := range []string{
+		`UPDATE audit_log SET actor = 'someone else'`,
+		`DELETE FROM audit_log WHERE action = 'result_update'`,
+		`TRUNCATE audit_log`,
+	} {
+		if err := execAs(t, url, sql); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: %v, want refused as append-only", sql, err)
+		}
+	}
+
+	// Someone who drops the guard and edits a row is found out.
+	tamper := func(sql string) {
+		t.Helper()
+		if err := execAs(t, url, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; `+sql+`; ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var victim int64
+	if err := st.Transact(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT id FROM audit_log WHERE action = 'result_update' ORDER BY seq OFFSET 3 LIMIT 1`).Scan(&victim)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tamper(`UPDATE audit_log SET after = '{"status": "not_met"}' WHERE id = ` + strconv.FormatInt(victim, 10))
+	if _, b, err := st.VerifyAudit(ctx); err != nil || b == nil || b.ID != victim || !b.Content {
+		t.Errorf("a changed row: break %+v, %v; want row %d, content", b, err, victim)
+	}
+	// A removed row breaks the link of the one after it.
+	st2, url2 := testdb.Open(t, true)
+	register(t, st2, 2022, "09552")
+	for n := 1; n <= 3; n++ {
+		if _, err := st2.SaveResult(ctx, officer(t, st2), store.ResultChange{Year: 2022, Ward: "09552", Number: n, Status: assess.Met}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := execAs(t, url2, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;
+		DELETE FROM audit_log WHERE seq = (SELECT max(seq) - 1 FROM audit_log);
+		ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	if _, b, err := st2.VerifyAudit(ctx); err != nil || b == nil || b.Content {
+		t.Errorf("a removed row: break %+v, %v; want a broken link", b, err)
+	}
+}
