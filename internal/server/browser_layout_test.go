@@ -75,7 +75,7 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 		"hanoi": {"/", "/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
 			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01"},
 		"bocongan": {"/", "/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations"},
-		"admin": {"/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
+		"admin": {"/admin/audit", "/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
 			"/admin/catalogues/2023/criteria/13", "/admin/catalogues/2023/criteria/new", "/admin/users/phula/disable",
 			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove"},
 	}

@@ -203,6 +203,11 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	// A download is a read of personal data: who, when, from where.
+	if err := s.store.RecordRead(ctx, userOf(r).Actor(), s.clientAddr(r), "evidence_download", "evidence",
+		fmt.Sprintf("%s/%d/%d/%d", e.Ward, e.Year, e.Number, e.ID)); err != nil {
+		return err
+	}
 	name := fmt.Sprintf("minh-chung-%s-%d-tc%02d-%d%s", e.Ward, e.Year, e.Number, e.ID, assess.FileExtension(e.ContentType))
 	h := w.Header()
 	h.Set("Content-Type", e.ContentType)

@@ -85,6 +85,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/tokens", s.page(s.adminCreateToken))
 			r.Get("/admin/tokens/{id}/revoke", s.page(s.adminConfirmRevoke))
 			r.Post("/admin/tokens/{id}/revoke", s.page(s.adminRevokeToken))
+			r.Get("/admin/audit", s.page(s.adminAudit))
+			r.Get("/admin/audit.csv", s.page(s.adminAuditCSV))
 			r.Get("/admin/users", s.page(s.adminUsers))
 			r.Post("/admin/users", s.page(s.adminCreateUser))
 			r.Get("/admin/users/{username}/disable", s.page(s.adminConfirmDisable))

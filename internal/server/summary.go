@@ -33,6 +33,9 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.exports.WithLabelValues("csv").Inc()
+	if err := s.auditExport(r, fmt.Sprintf("%d/%s.csv", sc.Year, sc.Ward.Code)); err != nil {
+		return err
+	}
 	name := fmt.Sprintf("bao-cao-tong-hop-%d-%s.csv", sc.Year, sc.Ward.Code)
 	return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error {
 		if err := export.WriteCSVHeader(out, sc.Catalogue.Criteria); err != nil {
@@ -53,6 +56,9 @@ func (s *Server) summary(f summaryFormat) handlerFunc {
 		}
 		year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
 		s.metrics.exports.WithLabelValues(f.ext).Inc()
+		if err := s.auditExport(r, fmt.Sprintf("%d/%s.%s", year, unit.Code, f.ext)); err != nil {
+			return err
+		}
 		sum := export.Summary{UnitCode: unit.Code, UnitName: unit.Name, Year: year, Criteria: cat.Criteria,
 			Each: func(fn func(store.WardStanding) error) error {
 				return s.store.EachWardStanding(ctx, year, unit.Code, fn)
@@ -141,6 +147,15 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.metrics.exports.WithLabelValues("dossier").Inc()
+	if err := s.auditExport(r, fmt.Sprintf("%d/%s/dossier.pdf", sc.Year, sc.Ward.Code)); err != nil {
+		return err
+	}
 	name := fmt.Sprintf("ho-so-%s-%d.pdf", sc.Ward.Code, sc.Year)
 	return s.sendFile(w, r, "application/pdf", name, func(b io.Writer) error { return export.WriteDossier(b, d) })
+}
+
+// auditExport records who exported what, from where: exports carry
+// personal data (the personal-data law asks who accessed it).
+func (s *Server) auditExport(r *http.Request, what string) error {
+	return s.store.RecordRead(r.Context(), userOf(r).Actor(), s.clientAddr(r), "export", "summary", what)
 }

@@ -3,8 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
 )
 
 // auditEntry is one row of the audit log, written in the transaction of the
@@ -70,4 +73,102 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
 		return n, nil, fmt.Errorf("verify audit log: %w", err)
 	}
 	return n, nil, nil
+}
+
+// AuditFilter narrows the audit log as the admin's viewer asks.
+type AuditFilter struct {
+	Actor  string // who, by username (exact)
+	Action string // exact
+	Key    string // the entity's key starts with this (a ward code, a year…)
+	From   *time.Time
+	To     *time.Time // exclusive
+}
+
+// AuditRow is one entry of the audit log as the viewer shows it.
+type AuditRow struct {
+	Seq        int64
+	At         time.Time
+	Actor      string
+	Role       string
+	Action     string
+	Entity     string
+	EntityKey  string
+	ClientAddr string
+	Before     string
+	After      string
+}
+
+const auditWhere = `
+	WHERE ($1 = '' OR a.actor = $1) AND ($2 = '' OR a.action = $2)
+	  AND ($3 = '' OR a.entity_key LIKE replace(replace(replace($3, '\', '\\'), '%', '\%'), '_', '\_') || '%')
+	  AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)`
+
+// EachAuditEntry calls fn for every entry matching f, newest first.
+func (s *Store) EachAuditEntry(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
+	rows, err := s.read.Query(ctx, auditSelect+auditWhere+` ORDER BY a.seq DESC`, f.Actor, f.Action, f.Key, f.From, f.To)
+	if err != nil {
+		return fmt.Errorf("audit entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const auditSelect = `
+	SELECT a.seq, a.at, a.actor, coalesce(u.role, ''), a.action, a.entity, a.entity_key, a.client_addr,
+	       coalesce(a.before::text, ''), coalesce(a.after::text, '')
+	FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`
+
+// AuditEntries lists up to limit entries matching f, newest first, older
+// than the entry at chain place before (0: from the newest).
+func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditRow, error) {
+	rows, err := s.read.Query(ctx, auditSelect+auditWhere+` AND ($6 = 0 OR a.seq < $6) ORDER BY a.seq DESC LIMIT $7`,
+		f.Actor, f.Action, f.Key, f.From, f.To, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit entries: %w", err)
+	}
+	defer rows.Close()
+	var list []AuditRow
+	for rows.Next() {
+		r, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
+func scanAudit(rows pgx.Rows) (AuditRow, error) {
+	var r AuditRow
+	if err := rows.Scan(&r.Seq, &r.At, &r.Actor, &r.Role, &r.Action, &r.Entity, &r.EntityKey, &r.ClientAddr, &r.Before, &r.After); err != nil {
+		return r, fmt.Errorf("audit entry: %w", err)
+	}
+	return r, nil
+}
+
+// AuditActions lists the actions the log holds, for the viewer's filter.
+func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
+	rows, err := s.read.Query(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+	if err != nil {
+		return nil, fmt.Errorf("audit actions: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
+// RecordRead audits a read of personal data or an export: who, from
+// where, what.
+func (s *Store) RecordRead(ctx context.Context, actor assess.Actor, addr, action, entity, key string) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
+			Entity: entity, EntityKey: key, ClientAddr: addr})
+	})
 }

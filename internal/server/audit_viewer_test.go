@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// An admin reads the audit log with filters, a page at a time, and as CSV;
+// no one else may. Exports and evidence downloads are in it.
+func TestAdminReadsTheAuditLog(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	ministry := signIn(t, srv, "bocongan")
+	if r := get(t, ministry, srv.URL+"/2023/units/01/summary.csv"); r.status != 200 {
+		t.Fatalf("export = %d", r.status)
+	}
+	get(t, ministry, srv.URL+"/2023/wards/09552/dossier.pdf")
+	if countAudit(t, dbURL, "export", "2023/01.csv") != 1 || countAudit(t, dbURL, "export", "2023/09552/dossier.pdf") != 1 {
+		t.Error("exports are not audited")
+	}
+	for _, user := range []string{"bocongan", "hanoi", "phula"} {
+		for _, path := range []string{"/admin/audit", "/admin/audit.csv"} {
+			if r := get(t, signIn(t, srv, user), srv.URL+path); r.status != 403 {
+				t.Errorf("%s opening %s = %d, want 403", user, path, r.status)
+			}
+		}
+	}
+	admin := signIn(t, srv, "admin")
+	r := get(t, admin, srv.URL+"/admin/audit?actor=bocongan&action=export")
+	if r.status != 200 {
+		t.Fatalf("viewer = %d", r.status)
+	}
+	mustContain(t, "filtered viewer", r.body, "<code>export</code>", "summary 2023/01.csv", "Bộ Công an")
+	if strings.Contains(r.body, "<code>sign_in</code>") {
+		t.Error("the action filter lets other actions through")
+	}
+	if r := get(t, admin, srv.URL+"/admin/audit?from=31.12.2022"); r.status != 400 || !strings.Contains(r.body, `href="#a-from"`) {
+		t.Errorf("a bad date = %d", r.status)
+	}
+	// Pages of 50, newest first, with a link to the older ones.
+	page := get(t, admin, srv.URL+"/admin/audit").body
+	if n := strings.Count(page, "<tr>") - 1; n != 50 {
+		t.Errorf("the first page shows %d entries, want 50", n)
+	}
+	if !strings.Contains(page, `rel="next"`) {
+		t.Error("no link to older entries")
+	}
+	// The two exports above, and this one.
+	csv := get(t, admin, srv.URL+"/admin/audit.csv?action=export")
+	if csv.status != 200 || !strings.HasPrefix(csv.body, "\uFEFFseq,at,actor,role,action") || strings.Count(csv.body, ",export,") != 3 {
+		t.Errorf("CSV = %d: %q", csv.status, csv.body)
+	}
+}
