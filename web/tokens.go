@@ -21,6 +21,8 @@ type TokenRow struct {
 	CreatedAt  time.Time
 	LastUsedAt *time.Time
 	RevokedAt  *time.Time
+	ExpiresAt  time.Time
+	Expired    bool
 	RevokeURL  string
 }
 
@@ -28,5 +30,6 @@ type TokenRow struct {
 type TokenForm struct {
 	Username string
 	Name     string
+	Days     string
 	Errors   map[string]string
 }

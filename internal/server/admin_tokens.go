@@ -12,6 +12,12 @@ import (
 	"modelward/web"
 )
 
+// API tokens live 90 days unless the admin says otherwise, a year at most.
+const (
+	tokenDays    = 90
+	maxTokenDays = 365
+)
+
 func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
@@ -28,6 +34,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 	for _, t := range tokens {
 		p.Tokens = append(p.Tokens, web.TokenRow{ID: t.ID, Name: t.Name, Username: t.Username, CreatedBy: t.CreatedBy,
 			CreatedAt: t.CreatedAt, LastUsedAt: t.LastUsedAt, RevokedAt: t.RevokedAt,
+			ExpiresAt: t.ExpiresAt, Expired: !t.ExpiresAt.After(s.now()),
 			RevokeURL: fmt.Sprintf("/admin/tokens/%d/revoke", t.ID)})
 	}
 	p.Page = s.frame(r, langOf(r).T("tokens.title"), 0, nil, nil, nil)
@@ -43,7 +50,16 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	form := web.TokenForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Username: strings.TrimSpace(r.PostForm.Get("username")), Errors: map[string]string{}}
+	form := web.TokenForm{Name: strings.TrimSpace(r.PostForm.Get("name")), Username: strings.TrimSpace(r.PostForm.Get("username")),
+		Days: strings.TrimSpace(r.PostForm.Get("days")), Errors: map[string]string{}}
+	days := tokenDays
+	if form.Days != "" {
+		n, err := strconv.Atoi(form.Days)
+		if err != nil || n < 1 || n > maxTokenDays {
+			form.Errors["days"] = "tokens.err.days"
+		}
+		days = n
+	}
 	if form.Name == "" || !checkText(form.Name, 100) {
 		form.Errors["name"] = "tokens.err.name"
 	}
@@ -55,7 +71,8 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error 
 		return s.renderTokens(w, r, http.StatusBadRequest, web.TokensPage{Form: form})
 	}
 	token := "mw_" + rand.Text() + rand.Text()
-	_, err := s.store.CreateToken(r.Context(), userOf(r).Actor(), form.Username, form.Name, token)
+	now := s.now()
+	_, err := s.store.CreateToken(r.Context(), userOf(r).Actor(), form.Username, form.Name, token, now, now.AddDate(0, 0, days))
 	if errors.Is(err, store.ErrNotFound) {
 		form.Errors["username"] = "tokens.err.user"
 		return s.renderTokens(w, r, http.StatusBadRequest, web.TokensPage{Form: form})

@@ -27,7 +27,7 @@ func (s *Server) apiAuth(next http.Handler) http.Handler {
 				})(w, r)
 				return
 			}
-			u, err := s.store.UserByToken(r.Context(), strings.TrimSpace(token))
+			u, err := s.store.UserByToken(r.Context(), strings.TrimSpace(token), s.now())
 			if errors.Is(err, store.ErrNotFound) || err == nil && !u.Active {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="modelward", error="invalid_token"`)
 				s.api(func(http.ResponseWriter, *http.Request) error {

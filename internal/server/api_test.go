@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -193,5 +194,35 @@ func TestAPIUnits(t *testing.T) {
 	}
 	if status, v := getJSON(t, nil, srv.URL+"/api/v1/units?on=2025-07-01", m[1]); status != 200 || count(v, "province") != 34 {
 		t.Errorf("with a token: %d", status)
+	}
+}
+
+// API tokens expire: 90 days unless the admin says otherwise, a year at
+// most; an expired token is refused, and the admin page says so.
+func TestAPITokensExpire(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	admin := signIn(t, srv, "admin")
+	for _, days := range []string{"0", "366", "abc"} {
+		if r := post(t, admin, srv.URL+"/admin/tokens", url.Values{"name": {"x"}, "username": {"hanoi"}, "days": {days}}); r.status != 400 || !strings.Contains(r.body, "Thời hạn là số ngày từ 1 đến 365.") {
+			t.Errorf("days=%s = %d, want 400", days, r.status)
+		}
+	}
+	r := post(t, admin, srv.URL+"/admin/tokens", url.Values{"name": {"Hệ thống báo cáo"}, "username": {"hanoi"}})
+	m := regexp.MustCompile(`<code id="token">(mw_[A-Z2-7]+)</code>`).FindStringSubmatch(r.body)
+	if r.status != 200 || m == nil {
+		t.Fatalf("issue = %d", r.status)
+	}
+	// 90 days from the clock's 1 December 2026.
+	mustContain(t, "tokens page", get(t, admin, srv.URL+"/admin/tokens").body, "<th scope=\"col\">Hết hạn</th>", "01/03/2027")
+	if status, _ := getJSON(t, nil, srv.URL+"/api/v1/2023/units/01/summary", m[1]); status != 200 {
+		t.Fatalf("a live token = %d", status)
+	}
+	execSQL(t, dbURL, `UPDATE api_tokens SET created_at = '2026-09-01', expires_at = '2026-11-30'`)
+	if status, _ := getJSON(t, nil, srv.URL+"/api/v1/2023/units/01/summary", m[1]); status != 401 {
+		t.Errorf("an expired token = %d, want 401", status)
+	}
+	mustContain(t, "tokens page", get(t, admin, srv.URL+"/admin/tokens").body, "đã hết hạn ngày 30/11/2026")
+	if r := post(t, admin, srv.URL+"/admin/tokens", url.Values{"name": {"Năm"}, "username": {"hanoi"}, "days": {"365"}}); r.status != 200 {
+		t.Errorf("a token for a year = %d", r.status)
 	}
 }
