@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"modelward/internal/assess"
@@ -127,12 +128,56 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 	return e, status, errs
 }
 
+// Uploads in flight at once: per user, and for this server copy.
+const (
+	uploadsPerUser   = 2
+	uploadsPerServer = 8
+)
+
+// uploadSlots counts the uploads in flight, so that one user (or a few)
+// cannot take every connection and all the memory with large files.
+type uploadSlots struct {
+	mu     sync.Mutex
+	total  int
+	byUser map[int64]int
+}
+
+// take reserves a slot for user; false when there is none.
+func (u *uploadSlots) take(user int64) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.total >= uploadsPerServer || u.byUser[user] >= uploadsPerUser {
+		return false
+	}
+	if u.byUser == nil {
+		u.byUser = map[int64]int{}
+	}
+	u.total++
+	u.byUser[user]++
+	return true
+}
+
+func (u *uploadSlots) give(user int64) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.total--
+	if u.byUser[user]--; u.byUser[user] == 0 {
+		delete(u.byUser, user)
+	}
+}
+
 // uploadEvidence adds a file to a criterion.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	sc, c, err := s.loadCriterion(r, assess.Edit)
 	if err != nil {
 		return err
 	}
+	user := userOf(r).ID
+	if !s.uploads.take(user) {
+		w.Header().Set("Retry-After", "30")
+		return &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
+	}
+	defer s.uploads.give(user)
 	up, err := parseEvidence(w, r)
 	if err != nil {
 		return err
@@ -144,7 +189,14 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	e.Year, e.Ward, e.Number = sc.Year, sc.Ward.Code, c.Number
-	if _, err := s.store.AddEvidence(r.Context(), userOf(r).Actor(), e); err != nil {
+	_, err = s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
+	if errors.Is(err, store.ErrQuota) {
+		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
+			p.Upload.Title, p.Upload.Dated = up.Title, up.Dated
+			p.Upload.Errors = map[string]string{"file": "evidence.err.quota"}
+		})
+	}
+	if err != nil {
 		return err
 	}
 	s.flash(r, "flash.evidence.added", strconv.Itoa(c.Number))

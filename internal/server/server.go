@@ -35,6 +35,7 @@ type Server struct {
 	// idle and adminIdle end a session left unused that long.
 	idle, adminIdle time.Duration
 	secure          bool
+	uploads         uploadSlots
 }
 
 // Config is what the server needs from its surroundings.

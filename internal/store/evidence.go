@@ -51,6 +51,9 @@ func evidenceRecord(e Evidence) []byte {
 	return b
 }
 
+// ErrQuota means a ward's stored evidence would exceed its quota.
+var ErrQuota = errors.New("evidence quota reached")
+
 // AddEvidence stores a file for a criterion, creating the assessment when
 // it is the ward's first record of the year. Refused with ErrState once the
 // assessment is submitted.
@@ -60,6 +63,23 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 		aid, err := lockEditable(ctx, tx, e.Ward, e.Year, true)
 		if err != nil {
 			return fmt.Errorf("add evidence: %w", err)
+		}
+		// The ward's files over every year, removed ones included (they
+		// stay stored), under its quota. The assessment's lock above keeps
+		// two uploads of one year from both passing; a lock on the ward
+		// keeps uploads of different years apart.
+		if s.EvidenceQuota > 0 {
+			var used int64
+			err := tx.QueryRow(ctx, `
+				SELECT pg_advisory_xact_lock(hashtextextended('evidence quota ' || a.ward_id::text, 0))::text IS NOT NULL,
+				       (SELECT coalesce(sum(e.size), 0) FROM evidence e JOIN assessments b ON b.id = e.assessment_id WHERE b.ward_id = a.ward_id)
+				FROM assessments a WHERE a.id = $1`, aid).Scan(new(bool), &used)
+			if err != nil {
+				return fmt.Errorf("evidence quota of %s: %w", e.Ward, err)
+			}
+			if used+int64(len(e.Content)) > s.EvidenceQuota {
+				return fmt.Errorf("%s holds %d bytes: %w", e.Ward, used, ErrQuota)
+			}
 		}
 		err = tx.QueryRow(ctx, `
 			INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)

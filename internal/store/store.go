@@ -35,7 +35,13 @@ type Store struct {
 	// touches its session, and a session lost in a crash only means signing
 	// in again. Everything else waits for a durable commit.
 	sessions *pgxpool.Pool
+	// EvidenceQuota bounds the evidence a ward stores over every year, in
+	// bytes (removed files count: they stay stored); 0 for no bound.
+	EvidenceQuota int64
 }
+
+// DefaultEvidenceQuota is a ward's evidence quota unless set otherwise.
+const DefaultEvidenceQuota = 2 << 30
 
 // Open connects to the database at url.
 func Open(ctx context.Context, url string) (*Store, error) {
@@ -64,7 +70,7 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 		sessions.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, read: pool, sessions: sessions}, nil
+	return &Store{pool: pool, read: pool, sessions: sessions, EvidenceQuota: DefaultEvidenceQuota}, nil
 }
 
 // readDefaults gives connections enough memory to sort a national list of
