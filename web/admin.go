@@ -34,6 +34,9 @@ type UserRow struct {
 	UnitName  string
 	Active    bool
 	CreatedAt time.Time
+	// LockedUntil says, in words, until when failed sign-ins lock the
+	// account; empty when they do not.
+	LockedUntil string
 }
 
 // NewUserForm is the form to add a user, as typed, with its errors by field.

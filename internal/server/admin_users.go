@@ -54,14 +54,22 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	if err != nil {
 		return err
 	}
+	locked, err := s.store.LockedAccounts(r.Context(), s.now(), signInLimits)
+	if err != nil {
+		return err
+	}
+	l := langOf(r)
 	for _, u := range users {
-		p.Users = append(p.Users, web.UserRow{Username: u.Username, FullName: u.FullName, Role: string(u.Role),
-			UnitCode: u.UnitCode, UnitName: u.UnitName, Active: u.Active, CreatedAt: u.CreatedAt})
+		row := web.UserRow{Username: u.Username, FullName: u.FullName, Role: string(u.Role),
+			UnitCode: u.UnitCode, UnitName: u.UnitName, Active: u.Active, CreatedAt: u.CreatedAt}
+		if until, ok := locked[u.Username]; ok {
+			row.LockedUntil = l.DateTime(until)
+		}
+		p.Users = append(p.Users, row)
 	}
 	for _, role := range assess.Roles {
 		p.Roles = append(p.Roles, string(role))
 	}
-	l := langOf(r)
 	p.Page = s.frame(r, l.T("admin.users"), 0, nil, nil, nil)
 	p.Self = userOf(r).Username
 	return renderHTML(w, r, status, web.AdminUsers(p))
@@ -212,6 +220,26 @@ func (s *Server) adminEndSessions(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	s.flash(r, "admin.flash.sessions", username, strconv.FormatInt(n, 10))
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+// adminUnlock lets a user locked by failed sign-ins try again at once.
+func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	username := urlParam(r, "username")
+	if _, err := s.store.UserByUsername(r.Context(), username); err != nil {
+		return err
+	}
+	if err := s.store.UnlockAccount(r.Context(), userOf(r).Actor(), username, s.now()); err != nil {
+		return err
+	}
+	s.flash(r, "admin.flash.unlocked", username)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }

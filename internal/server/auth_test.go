@@ -302,6 +302,51 @@ func TestSignInIsRateLimited(t *testing.T) {
 	}
 }
 
+// An account locked by failed sign-ins shows so to the admin, who can let
+// it sign in again at once; the unlock is audited.
+func TestAdminUnlocksAnAccount(t *testing.T) {
+	st, dbURL := testdb.Open(t, true)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Handler())
+	t.Cleanup(srv.Close)
+	login := func(from, password string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"phula"}, "password": {password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		res, err := newClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := range 10 {
+		login(fmt.Sprintf("10.0.9.%d", i), "wrong password")
+	}
+	if s := login("10.0.9.99", seed.DemoPassword); s != http.StatusTooManyRequests {
+		t.Fatalf("a locked account = %d, want 429", s)
+	}
+	admin := signIn(t, srv, "admin")
+	mustContain(t, "user list", get(t, admin, srv.URL+"/admin/users").body,
+		"Tạm khóa đăng nhập đến 01/12/2026 09:15", `action="/admin/users/phula/unlock"`)
+	if r := post(t, admin, srv.URL+"/admin/users/phula/unlock", nil); r.status != 303 {
+		t.Fatalf("unlock = %d", r.status)
+	}
+	if s := login("10.0.9.99", seed.DemoPassword); s != http.StatusSeeOther {
+		t.Errorf("after the unlock = %d, want 303", s)
+	}
+	if countAudit(t, dbURL, "user_unlock", "phula") != 1 {
+		t.Error("the unlock is not audited")
+	}
+	if r := post(t, signIn(t, srv, "hanoi"), srv.URL+"/admin/users/phula/unlock", nil); r.status != 403 {
+		t.Errorf("a reviewer unlocking = %d, want 403", r.status)
+	}
+	if strings.Contains(get(t, admin, srv.URL+"/admin/users").body, `action="/admin/users/phula/unlock"`) {
+		t.Error("an unlocked account is still shown locked")
+	}
+}
+
 // Wrong passwords sent all at once are counted one after another: no
 // more pass than the limit.
 func TestSignInThrottleHoldsUnderConcurrency(t *testing.T) {

@@ -96,6 +96,7 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/admin/users/{username}/password", s.page(s.adminConfirmReset))
 			r.Post("/admin/users/{username}/password", s.page(s.adminResetPassword))
 			r.Post("/admin/users/{username}/sessions/end", s.page(s.adminEndSessions))
+			r.Post("/admin/users/{username}/unlock", s.page(s.adminUnlock))
 		})
 	})
 

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
 )
 
 // SignInLimits are the failed sign-ins allowed within Window: per account
@@ -66,7 +68,7 @@ func (s *Store) ReserveSignIn(ctx context.Context, username, address string, now
 			// one, the limit is reached, until it ages out.
 			var at time.Time
 			err := tx.QueryRow(ctx, `SELECT at FROM sign_in_attempts
-				WHERE `+c.where+` AND NOT succeeded AND at > $1
+				WHERE `+c.where+` AND NOT succeeded AND cleared_at IS NULL AND at > $1
 				ORDER BY at DESC OFFSET $2 LIMIT 1`, append([]any{since, c.limit - 1}, c.args...)...).Scan(&at)
 			if err == nil {
 				return &ThrottledError{Until: at.Add(lim.Window), Scope: c.scope}
@@ -90,4 +92,40 @@ func (s *Store) SignInSucceeded(ctx context.Context, id int64) error {
 		return fmt.Errorf("sign-in %d succeeded: %w", id, err)
 	}
 	return nil
+}
+
+// LockedAccounts says, for every account its failed sign-ins lock now
+// (the per-account limit of lim reached from any address), until when.
+func (s *Store) LockedAccounts(ctx context.Context, now time.Time, lim SignInLimits) (map[string]time.Time, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT username, at FROM (
+		    SELECT username, at, row_number() OVER (PARTITION BY username ORDER BY at DESC) AS n
+		    FROM sign_in_attempts WHERE NOT succeeded AND cleared_at IS NULL AND at > $1
+		) x WHERE n = $2`, now.Add(-lim.Window), lim.PerAccount)
+	if err != nil {
+		return nil, fmt.Errorf("locked accounts: %w", err)
+	}
+	locked := map[string]time.Time{}
+	for rows.Next() {
+		var name string
+		var at time.Time
+		if err := rows.Scan(&name, &at); err != nil {
+			return nil, fmt.Errorf("locked accounts: %w", err)
+		}
+		locked[name] = at.Add(lim.Window)
+	}
+	return locked, rows.Err()
+}
+
+// UnlockAccount clears the failed sign-ins of username, from every
+// address, so that they no longer count; audited as actor's act.
+func (s *Store) UnlockAccount(ctx context.Context, actor assess.Actor, username string, now time.Time) error {
+	return s.Transact(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE sign_in_attempts SET cleared_at = $2 WHERE username = $1 AND NOT succeeded AND cleared_at IS NULL`, username, now)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_unlock",
+			Entity: "user", EntityKey: username, After: fmt.Appendf(nil, `{"cleared": %d}`, tag.RowsAffected())})
+	})
 }
