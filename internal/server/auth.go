@@ -186,6 +186,11 @@ func (s *Server) authorizeRead(r *http.Request, path []store.Unit) error {
 // address over every account (a police station behind one NAT address).
 var signInLimits = store.SignInLimits{Window: 15 * time.Minute, PerPair: 5, PerAccount: 10, PerAddress: 100}
 
+// retryAfter tells the client when a refused sign-in may try again.
+func (s *Server) retryAfter(w http.ResponseWriter, until time.Time) {
+	w.Header().Set("Retry-After", fmt.Sprint(int(until.Sub(s.now()).Seconds())+1))
+}
+
 // throttledUntil says whether err refuses a sign-in attempt, and until when.
 func throttledUntil(err error) (time.Time, bool) {
 	var t *store.ThrottledError
@@ -281,7 +286,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_throttled", Username: in.Username, ClientAddr: addr}); err != nil {
 			return err
 		}
-		w.Header().Set("Retry-After", fmt.Sprint(int(until.Sub(s.now()).Seconds())+1))
+		s.retryAfter(w, until)
 		form.Error, form.Until = "login.err.limited", langOf(r).DateTime(until)
 		return s.renderLogin(w, r, http.StatusTooManyRequests, form)
 	}

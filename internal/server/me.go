@@ -150,7 +150,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	addr := s.clientAddr(r)
 	attempt, err := s.store.ReserveSignIn(ctx, u.Username, addr, s.now(), signInLimits)
 	if until, ok := throttledUntil(err); ok {
-		w.Header().Set("Retry-After", fmt.Sprint(int(until.Sub(s.now()).Seconds())+1))
+		s.retryAfter(w, until)
 		return refuse(http.StatusTooManyRequests, map[string]string{"current_password": "me.err.limited"})
 	}
 	if err != nil {

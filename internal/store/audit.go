@@ -105,7 +105,27 @@ const auditWhere = `
 
 // EachAuditEntry calls fn for every entry matching f, newest first.
 func (s *Store) EachAuditEntry(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
-	rows, err := s.read.Query(ctx, auditSelect+auditWhere+` ORDER BY a.seq DESC`, f.Actor, f.Action, f.Key, f.From, f.To)
+	return s.eachAudit(ctx, fn, auditSelect+auditWhere+` ORDER BY a.seq DESC`, f.Actor, f.Action, f.Key, f.From, f.To)
+}
+
+// AuditEntries lists up to limit entries matching f, newest first, older
+// than the entry at chain place before (0: from the newest).
+func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditRow, error) {
+	var list []AuditRow
+	err := s.eachAudit(ctx, func(r AuditRow) error { list = append(list, r); return nil },
+		auditSelect+auditWhere+` AND ($6 = 0 OR a.seq < $6) ORDER BY a.seq DESC LIMIT $7`,
+		f.Actor, f.Action, f.Key, f.From, f.To, before, limit)
+	return list, err
+}
+
+const auditSelect = `
+	SELECT a.seq, a.at, a.actor, coalesce(u.role, ''), a.action, a.entity, a.entity_key, a.client_addr,
+	       coalesce(a.before::text, ''), coalesce(a.after::text, '')
+	FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`
+
+// eachAudit runs sql and calls fn for each entry it reads.
+func (s *Store) eachAudit(ctx context.Context, fn func(AuditRow) error, sql string, args ...any) error {
+	rows, err := s.read.Query(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("audit entries: %w", err)
 	}
@@ -120,31 +140,6 @@ func (s *Store) EachAuditEntry(ctx context.Context, f AuditFilter, fn func(Audit
 		}
 	}
 	return rows.Err()
-}
-
-const auditSelect = `
-	SELECT a.seq, a.at, a.actor, coalesce(u.role, ''), a.action, a.entity, a.entity_key, a.client_addr,
-	       coalesce(a.before::text, ''), coalesce(a.after::text, '')
-	FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`
-
-// AuditEntries lists up to limit entries matching f, newest first, older
-// than the entry at chain place before (0: from the newest).
-func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditRow, error) {
-	rows, err := s.read.Query(ctx, auditSelect+auditWhere+` AND ($6 = 0 OR a.seq < $6) ORDER BY a.seq DESC LIMIT $7`,
-		f.Actor, f.Action, f.Key, f.From, f.To, before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("audit entries: %w", err)
-	}
-	defer rows.Close()
-	var list []AuditRow
-	for rows.Next() {
-		r, err := scanAudit(rows)
-		if err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
 }
 
 func scanAudit(rows pgx.Rows) (AuditRow, error) {

@@ -91,6 +91,12 @@ const placeWardSQL = `
 		LEFT JOIN units d ON d.id = up.id AND up.kind = 'district'
 		LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, $1)`
 
+// placeWardOn is placeWardSQL for the year given by the SQL expression
+// year, when it is not $1 (a row's own year, across years).
+func placeWardOn(year string) string {
+	return strings.ReplaceAll(placeWardSQL, "unit_day(w.valid_to, $1)", "unit_day(w.valid_to, "+year+")")
+}
+
 const provinceIDSQL = `CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.id END`
 
 // refreshYearSQL counts again, in SQL, the stored standing of every

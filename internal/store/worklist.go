@@ -28,7 +28,7 @@ type Waiting struct {
 // $1 (the unit itself for a ward; every ward for the Ministry, $3), across
 // years, oldest first. Each ward is placed as the tree stood on its day of
 // the assessment's year, as dashboards place it.
-const waitingSQL = `
+var waitingSQL = `
 	SELECT a.year, w.code, w.name, coalesce(d.name, ''), a.state,
 	       CASE a.state WHEN 'submitted' THEN a.submitted_at
 	                    WHEN 'approved' THEN coalesce(a.approved_at, a.reviewed_at)
@@ -36,11 +36,7 @@ const waitingSQL = `
 	       a.return_reason, a.met, (SELECT count(*) FROM criteria c WHERE c.year = a.year), a.pending, r.level
 	FROM assessments a
 	JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
-	JOIN units w ON w.id = a.ward_id
-	JOIN unit_parents l1 ON l1.child_id = w.id AND l1.span @> unit_day(w.valid_to, a.year)
-	JOIN units up ON up.id = l1.parent_id
-	LEFT JOIN units d ON d.id = up.id AND up.kind = 'district'
-	LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, a.year)
+	JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
 	WHERE a.state = ANY($2) AND ($3 OR $1 IN (w.id, l1.parent_id, l2.parent_id))
 	ORDER BY since, a.year, w.code
 	LIMIT $4`
