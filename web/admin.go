@@ -37,6 +37,8 @@ type UserRow struct {
 	// LockedUntil says, in words, until when failed sign-ins lock the
 	// account; empty when they do not.
 	LockedUntil string
+	// HasFactor says the user signs in with a second factor.
+	HasFactor bool
 }
 
 // NewUserForm is the form to add a user, as typed, with its errors by field.

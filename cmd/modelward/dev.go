@@ -94,8 +94,13 @@ func banner(a net.Addr, where string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nmodelward is running: http://localhost:%s\n\ndemo sign-ins (password %s):\n", port, seed.DemoPassword)
 	for _, u := range seed.DemoUsers {
-		fmt.Fprintf(&b, "  %-9s %-13s unit %s\n", u.Username, u.Role, u.UnitCode)
+		fmt.Fprintf(&b, "  %-9s %-13s unit %s", u.Username, u.Role, u.UnitCode)
+		if u.FactorSecret != "" {
+			b.WriteString("  + authenticator code")
+		}
+		b.WriteString("\n")
 	}
+	fmt.Fprintf(&b, "\nadmin and bocongan also give a code from an authenticator app (TOTP):\nadd the secret %s to it (demo only).\n", seed.DemoFactorSecret)
 	fmt.Fprintf(&b, "\nCtrl-C stops the portal and the database; the data stays in %s.\n", where)
 	return b.String()
 }

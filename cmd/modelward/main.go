@@ -14,10 +14,12 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"modelward/internal/assess"
 	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
@@ -188,7 +190,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
-	opts := serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies, MetricsToken: getenv("METRICS_TOKEN")}
+	factorRoles, err := factorRoles(getenv)
+	if err != nil {
+		return err
+	}
+	opts := serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies, MetricsToken: getenv("METRICS_TOKEN"),
+		FactorRoles: factorRoles}
 	for name, d := range map[string]*time.Duration{"SESSION_IDLE": &opts.IdleTimeout, "ADMIN_SESSION_IDLE": &opts.AdminIdleTimeout} {
 		if v := getenv(name); v != "" {
 			if *d, err = time.ParseDuration(v); err != nil || *d <= 0 {
@@ -206,6 +213,28 @@ type serveOptions struct {
 	MetricsToken     string
 	IdleTimeout      time.Duration
 	AdminIdleTimeout time.Duration
+	FactorRoles      []assess.Role
+}
+
+// factorRoles reads MFA_ROLES: the roles that must sign in with a second
+// factor, separated by commas, or "none"; unset means admin and ministry.
+func factorRoles(getenv func(string) string) ([]assess.Role, error) {
+	v := strings.TrimSpace(getenv("MFA_ROLES"))
+	switch v {
+	case "":
+		return nil, nil
+	case "none":
+		return []assess.Role{}, nil
+	}
+	var roles []assess.Role
+	for _, f := range strings.Split(v, ",") {
+		role := assess.Role(strings.TrimSpace(f))
+		if !slices.Contains(assess.Roles, role) {
+			return nil, fmt.Errorf("MFA_ROLES: %q is not a role (ward_officer, reviewer, ministry, admin) nor \"none\"", f)
+		}
+		roles = append(roles, role)
+	}
+	return roles, nil
 }
 
 // trustedProxies reads TRUSTED_PROXIES: addresses or CIDR ranges of the
@@ -240,7 +269,8 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	srv := &http.Server{
 		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
 			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,
-			IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, SessionCleanup: 5 * time.Minute}).Handler(),
+			IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, FactorRoles: opts.FactorRoles,
+			SessionCleanup: 5 * time.Minute}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Evidence uploads from phones on slow lines take a while.
 		ReadTimeout:  5 * time.Minute,

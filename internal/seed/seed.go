@@ -25,6 +25,11 @@ var files embed.FS
 // DemoPassword is the password of every demo user.
 const DemoPassword = "modelward-demo"
 
+// DemoFactorSecret is the second factor (TOTP, base32) of the demo's
+// admin and bocongan, who must use one: anyone can add it to an
+// authenticator app to sign in to the demo. Demo only.
+const DemoFactorSecret = "MODELWARDDEMOTOTPSECRET234"
+
 // DemoDay is the day the demo is set on: the year-end window of 2026 is
 // open. Demo users belong to the units in force that day.
 var DemoDay = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
@@ -33,8 +38,8 @@ var DemoDay = time.Date(2026, time.December, 1, 0, 0, 0, 0, time.UTC)
 // officer of the ward with code 09552 on the demo's day: Phường Kiến Hưng,
 // which took over most of Phường Phú La in the reform of 1 July 2025.
 var DemoUsers = []store.NewUser{
-	{Username: "admin", FullName: "Quản trị hệ thống", Role: "admin", UnitCode: "VN"},
-	{Username: "bocongan", FullName: "Cục V05 – Bộ Công an", Role: "ministry", UnitCode: "VN"},
+	{Username: "admin", FullName: "Quản trị hệ thống", Role: "admin", UnitCode: "VN", FactorSecret: DemoFactorSecret},
+	{Username: "bocongan", FullName: "Cục V05 – Bộ Công an", Role: "ministry", UnitCode: "VN", FactorSecret: DemoFactorSecret},
 	{Username: "hanoi", FullName: "Công an Thành phố Hà Nội", Role: "reviewer", UnitCode: "01"},
 	{Username: "phula", FullName: "Công an phường Kiến Hưng", Role: "ward_officer", UnitCode: "09552"},
 }

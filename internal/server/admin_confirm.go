@@ -121,3 +121,26 @@ func (s *Server) adminConfirmRemoveCriterion(w http.ResponseWriter, r *http.Requ
 	}
 	return errNotFound
 }
+
+func (s *Server) adminConfirmResetFactor(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	u, err := s.store.UserByUsername(r.Context(), urlParam(r, "username"))
+	if err != nil {
+		return err
+	}
+	if !u.HasFactor {
+		return &Error{Status: http.StatusConflict, Key: "admin.err.nofactor"}
+	}
+	l := langOf(r)
+	return renderHTML(w, r, http.StatusOK, web.Confirm(web.ConfirmPage{
+		Page:        s.frame(r, l.T("confirm.factor", u.Username), 0, nil, nil, nil),
+		Heading:     l.T("confirm.factor", u.Username),
+		Details:     userDetails(l, u.FullName, string(u.Role), u.UnitCode, u.UnitName),
+		Consequence: l.T("confirm.factor.what"),
+		ActionURL:   "/admin/users/" + u.Username + "/factor",
+		Button:      l.T("admin.resetfactor"),
+		CancelHref:  "/admin/users",
+	}))
+}

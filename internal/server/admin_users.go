@@ -61,7 +61,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 	l := langOf(r)
 	for _, u := range users {
 		row := web.UserRow{Username: u.Username, FullName: u.FullName, Role: string(u.Role),
-			UnitCode: u.UnitCode, UnitName: u.UnitName, Active: u.Active, CreatedAt: u.CreatedAt}
+			UnitCode: u.UnitCode, UnitName: u.UnitName, Active: u.Active, CreatedAt: u.CreatedAt, HasFactor: u.HasFactor}
 		if until, ok := locked[u.Username]; ok {
 			row.LockedUntil = l.DateTime(until)
 		}
@@ -240,6 +240,24 @@ func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "admin.flash.unlocked", username)
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	return nil
+}
+
+// adminResetFactor removes a user's second factor (a lost phone): they set
+// up a new one at their next sign-in.
+func (s *Server) adminResetFactor(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	username := urlParam(r, "username")
+	if err := s.store.ResetFactor(r.Context(), userOf(r).Actor(), username, ""); err != nil {
+		return err
+	}
+	s.flash(r, "admin.flash.factor", username)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 	return nil
 }

@@ -310,9 +310,24 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {
 		return err
 	}
-	// A new token at sign-in, so that a token planted before cannot be used.
+	if u.HasFactor || s.mustUseFactor(u.Role) {
+		return s.askFactor(w, r, u, in.Next, in.Resume)
+	}
+	if err := s.startSession(r, u); err != nil {
+		return err
+	}
+	return s.afterSignIn(w, r, u, in.Next, in.Resume)
+}
+
+// startSession signs u in on the request's session, which gets a new
+// token, so that a token planted before cannot be used.
+func (s *Server) startSession(r *http.Request, u store.User) error {
+	ctx := r.Context()
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		return err
+	}
+	for _, k := range []string{pendingUser, pendingSince, pendingSecret} {
+		s.sessions.Remove(ctx, k)
 	}
 	s.sessions.Put(ctx, sessionUserID, u.ID)
 	s.sessions.Put(ctx, sessionSeen, s.now().Unix())
@@ -321,6 +336,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		idle = s.adminIdle
 	}
 	s.sessions.Put(ctx, sessionIdleKey, int64(idle/time.Second))
+	addr := s.clientAddr(r)
 	if err := s.store.StartSession(ctx, s.sessions.Token(ctx), u.ID, s.now(), addr, r.UserAgent()); err != nil {
 		return err
 	}
@@ -328,10 +344,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.signIns.WithLabelValues("success").Inc()
-	if in.Resume != nil {
-		return s.resume(w, r, u, in.Resume, in.Next)
+	return nil
+}
+
+// afterSignIn sends the form the session ended on, or goes where the user
+// was going.
+func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, u store.User, next string, res *web.Resume) error {
+	if res != nil {
+		return s.resume(w, r, u, res, next)
 	}
-	next := in.Next
 	if next == "/login" || strings.HasPrefix(next, "/login?") {
 		next = "/"
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"regexp"
@@ -247,9 +246,8 @@ func TestSignInIsRateLimited(t *testing.T) {
 	onPhuLa2022(t, st)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// Behind a proxy on loopback, whose X-Forwarded-For names the client.
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Handler())
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	login := func(from, username, password string) response {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {username}, "password": {password}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -307,9 +305,8 @@ func TestSignInIsRateLimited(t *testing.T) {
 func TestAdminUnlocksAnAccount(t *testing.T) {
 	st, dbURL := testdb.Open(t, true)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
-		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}).Handler())
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
 	login := func(from, password string) int {
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"phula"}, "password": {password}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -616,8 +613,7 @@ func TestSecurityHeaders(t *testing.T) {
 func TestSecureCookiesAndHSTS(t *testing.T) {
 	st, _ := testdb.Open(t, true)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: quiet, Now: testNow, SecureCookies: true}).Handler())
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, server.Config{Store: st, Logger: quiet, Now: testNow, SecureCookies: true})
 	r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
 	if r.status != 303 {
 		t.Fatalf("sign in = %d", r.status)
@@ -661,8 +657,7 @@ func TestSessionIdleTimeout(t *testing.T) {
 		return clock
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: now}).Handler())
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: now})
 	c := signIn(t, srv, "phula")
 	token := sessionCookie(c, srv.URL)
 	written := func() string {

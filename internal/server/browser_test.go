@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -74,9 +75,25 @@ func signInBrowser(t *testing.T, ctx context.Context, username, password string)
 		chromedp.SendKeys(chromedp.CSS(`#username`), username),
 		chromedp.SendKeys(chromedp.CSS(`#password`), password),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`), chromedp.NodeVisible),
-		// The next page has loaded: signed in, or the form is back with its error.
-		chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary`)),
+		// The next page has loaded: signed in, the second step, or the form
+		// is back with its error.
+		chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary, #code`)),
 	)
+	second, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('form[action="/login/code"]') && !document.querySelector('.error-summary')`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second {
+		u, err := url.Parse(location(t, ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, ctx,
+			chromedp.SendKeys(chromedp.CSS(`#code`), factorCode(t, u.Scheme+"://"+u.Host, username)),
+			chromedp.Click(chromedp.CSS(`form[action="/login/code"] button[type=submit]`), chromedp.NodeVisible),
+			chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary`)),
+		)
+	}
 }
 
 func location(t *testing.T, ctx context.Context) string {

@@ -21,13 +21,22 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Flash, _ = s.popFlash(r)
+	p.Flash, p.FlashArgs = s.popFlash(r)
 	return renderHTML(w, r, http.StatusOK, web.Me(p))
 }
 
 // mePage is the user's own page with their open sessions.
 func (s *Server) mePage(r *http.Request) (web.MePage, error) {
-	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil)}
+	u := userOf(r)
+	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil),
+		Factor: web.MeFactor{On: u.HasFactor, Required: s.mustUseFactor(u.Role)}}
+	if u.HasFactor {
+		n, err := s.store.RecoveryCodesLeft(r.Context(), u.ID)
+		if err != nil {
+			return p, err
+		}
+		p.Factor.RecoveryLeft = n
+	}
 	sessions, err := s.store.UserSessions(r.Context(), userOf(r).ID, s.sessions.Token(r.Context()))
 	if err != nil {
 		return p, err

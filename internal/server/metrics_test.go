@@ -15,9 +15,7 @@ import (
 
 func TestMetrics(t *testing.T) {
 	st, _ := testdb.Open(t, true)
-	h := server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MetricsToken: "scraper-secret"}).Handler()
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+	srv := servePortal(t, server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MetricsToken: "scraper-secret"})
 	c := newClient()
 	post(t, c, srv.URL+"/login", url.Values{"username": {"bocongan"}, "password": {"wrong password"}})
 	c = signIn(t, srv, "bocongan")
@@ -61,7 +59,7 @@ func TestMetrics(t *testing.T) {
 			req.AddCookie(ck)
 		}
 		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
+		srv.Config.Handler.ServeHTTP(rec, req)
 		return rec.Code
 	}
 	u, _ := url.Parse(srv.URL)

@@ -39,6 +39,8 @@ func (s *Server) Handler() http.Handler {
 		r.Get("/metrics", s.page(s.serveMetrics))
 		r.Get("/login", s.page(s.loginForm))
 		r.Post("/login", s.page(s.login))
+		r.Post("/login/code", s.page(s.loginCode))
+		r.Post("/login/enrol", s.page(s.loginEnrol))
 		r.Post("/logout", s.page(s.logout))
 
 		r.Group(func(r chi.Router) {
@@ -47,6 +49,9 @@ func (s *Server) Handler() http.Handler {
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))
 			r.Post("/me/password", s.page(s.changePassword))
+			r.Get("/me/factor", s.page(s.meFactor))
+			r.Post("/me/factor", s.page(s.meEnrol))
+			r.Post("/me/factor/remove", s.page(s.meRemoveFactor))
 			r.Post("/me/sessions/{id}/end", s.page(s.endMySession))
 			r.Get("/{year}/units/{code}", s.page(s.dashboard))
 			r.Get("/{year}/units/{code}/registrations", s.page(s.registrations))
@@ -97,6 +102,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/admin/users/{username}/password", s.page(s.adminResetPassword))
 			r.Post("/admin/users/{username}/sessions/end", s.page(s.adminEndSessions))
 			r.Post("/admin/users/{username}/unlock", s.page(s.adminUnlock))
+			r.Get("/admin/users/{username}/factor", s.page(s.adminConfirmResetFactor))
+			r.Post("/admin/users/{username}/factor", s.page(s.adminResetFactor))
 		})
 	})
 

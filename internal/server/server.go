@@ -12,6 +12,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
+	"modelward/internal/assess"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -36,6 +37,8 @@ type Server struct {
 	idle, adminIdle time.Duration
 	secure          bool
 	uploads         uploadSlots
+	// factorRoles must sign in with a second factor.
+	factorRoles map[assess.Role]bool
 }
 
 // Config is what the server needs from its surroundings.
@@ -60,6 +63,9 @@ type Config struct {
 	// AdminIdleTimeout an admin's (default 5 minutes).
 	IdleTimeout      time.Duration
 	AdminIdleTimeout time.Duration
+	// FactorRoles must sign in with a second factor (MFA_ROLES); nil means
+	// admin and ministry. The other roles may choose to.
+	FactorRoles []assess.Role
 }
 
 // Session lifetimes: signed out after 15 idle minutes (an admin after 5;
@@ -102,6 +108,14 @@ func New(cfg Config) *Server {
 		metricsToken: cfg.MetricsToken, idle: cmp.Or(cfg.IdleTimeout, defaultIdle), adminIdle: cmp.Or(cfg.AdminIdleTimeout, defaultAdminIdle),
 		secure: cfg.SecureCookies}
 	s.metrics = s.newMetrics()
+	roles := cfg.FactorRoles
+	if roles == nil {
+		roles = defaultFactorRoles
+	}
+	s.factorRoles = map[assess.Role]bool{}
+	for _, role := range roles {
+		s.factorRoles[role] = true
+	}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 	}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"modelward/internal/assess"
 	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
@@ -79,9 +80,87 @@ func newPortalDemo(t *testing.T) (*httptest.Server, string) {
 func serve(t *testing.T, st *store.Store) *httptest.Server {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow}).Handler())
+	return servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow})
+}
+
+// servePortal serves the router cfg makes, over HTTP, for one test.
+func servePortal(t *testing.T, cfg server.Config) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(server.New(cfg).Handler())
 	t.Cleanup(srv.Close)
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	portals.Store(srv.URL, portal{cfg.Store, now})
+	t.Cleanup(func() { portals.Delete(srv.URL) })
 	return srv
+}
+
+// portals are the test portals by address, for the helpers that must look
+// behind one (a user's second-factor secret, the portal's clock).
+var portals sync.Map
+
+type portal struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+// factorCode is the code username's authenticator shows at the tests'
+// clock. That clock stands still, so every sign-in falls in one 30-second
+// step, whose code the portal accepts once; a person's next sign-in comes
+// in a later step. The helper forgets the step used, as time passing would.
+func factorCode(t *testing.T, addr, username string) string {
+	t.Helper()
+	p, ok := portals.Load(addr)
+	if !ok {
+		t.Fatalf("no test portal at %s", addr)
+	}
+	var secret string
+	err := p.(portal).st.Transact(context.Background(), func(tx pgx.Tx) error {
+		return tx.QueryRow(context.Background(), `UPDATE users SET totp_last_step = NULL WHERE username = $1 RETURNING totp_secret`, username).Scan(&secret)
+	})
+	if err != nil {
+		t.Fatalf("factor of %s: %v", username, err)
+	}
+	code, err := assess.FactorCode(secret, p.(portal).now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
+// secretShown reads the secret a set-up page shows.
+func secretShown(t *testing.T, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`data-secret="([A-Z2-7]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no secret on the set-up page")
+	}
+	return m[1]
+}
+
+// passFactor takes a sign-in past its second step, whose password step
+// answered r: the code of the user's authenticator, or, for a user who
+// must set one up, the set-up with the secret the page shows. It returns
+// the last answer; other answers pass through.
+func passFactor(t *testing.T, addr string, c *http.Client, username string, r response) response {
+	t.Helper()
+	switch {
+	case strings.Contains(r.body, `action="/login/code"`):
+		return post(t, c, addr+"/login/code", url.Values{"code": {factorCode(t, addr, username)}})
+	case strings.Contains(r.body, `action="/login/enrol"`):
+		p, _ := portals.Load(addr)
+		code, err := assess.FactorCode(secretShown(t, r.body), p.(portal).now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = post(t, c, addr+"/login/enrol", url.Values{"code": {code}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="recovery-codes"`) {
+			t.Fatalf("set up the factor of %s: %d", username, r.status)
+		}
+	}
+	return r
 }
 
 // testNow is the tests' clock: the demo's day, the year-end window of 2026 open.
@@ -100,7 +179,8 @@ func signIn(t *testing.T, srv *httptest.Server, username string) *http.Client {
 	t.Helper()
 	c := newClient()
 	r := post(t, c, srv.URL+"/login", url.Values{"username": {username}, "password": {seed.DemoPassword}})
-	if r.status != http.StatusSeeOther {
+	r = passFactor(t, srv.URL, c, username, r)
+	if r.status != http.StatusSeeOther && !strings.Contains(r.body, `id="recovery-codes"`) {
 		t.Fatalf("sign in as %s: %d", username, r.status)
 	}
 	return c

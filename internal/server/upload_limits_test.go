@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"modelward/internal/server"
@@ -19,8 +18,7 @@ func TestEvidenceQuota(t *testing.T) {
 	st, dbURL := testdb.Open(t, true)
 	onPhuLa2022(t, st)
 	st.EvidenceQuota = int64(len(samplePDF)) + 10
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: testNow}).Handler())
-	t.Cleanup(srv.Close)
+	srv := servePortal(t, server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: testNow})
 	c := signIn(t, srv, "phula")
 	u := srv.URL + "/2022/wards/09552/criteria/2/evidence"
 	if r := uploadPDF(t, c, u, "Biên bản 1", "2022-05-01"); r.status != http.StatusSeeOther {

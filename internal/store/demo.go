@@ -22,6 +22,9 @@ type NewUser struct {
 	// On is the day on which UnitCode names the user's unit.
 	On           time.Time
 	PasswordHash string
+	// FactorSecret is a second factor set up already (base32), for the
+	// demo's users only; empty for none.
+	FactorSecret string
 }
 
 // NewAssessment is a registered ward's assessment to create with its
@@ -102,10 +105,11 @@ func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 		}
 		for _, u := range d.Users {
 			tag, err := tx.Exec(ctx, `
-				INSERT INTO users (username, full_name, role, unit_id, password_hash)
-				SELECT $1, $2, $3, id, $5 FROM units WHERE code = $4 AND span @> $6::date
+				INSERT INTO users (username, full_name, role, unit_id, password_hash, totp_secret, totp_enrolled_at)
+				SELECT $1, $2, $3, id, $5, NULLIF($7, ''), CASE WHEN $7 <> '' THEN $6::date END
+				FROM units WHERE code = $4 AND span @> $6::date
 				ON CONFLICT (username) DO NOTHING`,
-				u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash, u.On)
+				u.Username, u.FullName, u.Role, u.UnitCode, u.PasswordHash, u.On, u.FactorSecret)
 			if err != nil {
 				return fmt.Errorf("user %s: %w", u.Username, err)
 			}

@@ -29,8 +29,10 @@ type User struct {
 	UnitKind     string
 	Active       bool
 	PasswordHash string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// HasFactor says the user has set up a second factor.
+	HasFactor bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Actor is the user as the access policy sees them.
@@ -39,12 +41,12 @@ func (u User) Actor() assess.Actor {
 }
 
 const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
-	u.active, u.password_hash, u.created_at, u.updated_at`
+	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
 	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
-		&u.Active, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.PasswordHash, &u.HasFactor, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
