@@ -17,6 +17,7 @@ import (
 const userUsage = `usage:
   modelward user add --username U --role ROLE --unit CODE [--name "Full name"]   (password on stdin)
   modelward user passwd U                                                       (password on stdin)
+passwords: at least 14 characters, not easy to guess; the user replaces it at the next sign-in
   modelward user disable U
 roles: ward_officer (unit: a ward), reviewer (a province or district), ministry and admin (VN)
 `
@@ -49,7 +50,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if !assess.Role(*role).Valid() {
 			return fmt.Errorf("user add: unknown role %q\n%s", *role, userUsage)
 		}
-		hash, err := readPassword(stdin)
+		hash, err := readPassword(stdin, *username, *name)
 		if err != nil {
 			return err
 		}
@@ -83,7 +84,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "user %s disabled\n", args[1])
 			return nil
 		}
-		hash, err := readPassword(stdin)
+		hash, err := readPassword(stdin, args[1])
 		if err != nil {
 			return err
 		}
@@ -96,8 +97,11 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	return fmt.Errorf("user: unknown action %q\n%s", args[0], userUsage)
 }
 
-// readPassword reads one line from stdin and hashes it.
-func readPassword(stdin io.Reader) (string, error) {
+// readPassword reads one line from stdin, checks it against the rules for
+// a user without a second factor (the strictest: 14 characters, not easy
+// to guess, not the user's own names) and hashes it. The user replaces it
+// at their next sign-in.
+func readPassword(stdin io.Reader, personal ...string) (string, error) {
 	if stdin == nil {
 		return "", errors.New("give the password on standard input")
 	}
@@ -106,6 +110,9 @@ func readPassword(stdin io.Reader) (string, error) {
 		return "", fmt.Errorf("read password: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
+	if err := assess.CheckPassword(password, false, personal...); err != nil {
+		return "", fmt.Errorf("password from stdin: %w", err)
+	}
 	hash, err := assess.HashPassword(password)
 	if err != nil {
 		return "", fmt.Errorf("password from stdin: %w", err)

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"unicode/utf8"
 
@@ -13,7 +14,7 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{1,63}$`)
 // Account errors, each with its message for the user.
 var (
 	ErrUsername = errors.New("username: 2–64 characters, lower-case letters without accents, digits, . _ -")
-	ErrPassword = errors.New("password: at least 10 characters")
+	ErrPassword = errors.New("password refused")
 )
 
 // CheckUsername says whether s can be a username.
@@ -24,14 +25,12 @@ func CheckUsername(s string) error {
 	return nil
 }
 
-// MinPasswordLen is the shortest password accepted.
-const MinPasswordLen = 10
-
-// HashPassword checks a new password and hashes it with bcrypt.
+// HashPassword hashes a password with bcrypt. CheckPassword has judged
+// it already; this refuses only what no rule allows: under 8 characters,
+// or over the 72 bytes bcrypt reads (refused rather than silently cut).
 func HashPassword(password string) (string, error) {
-	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 72 {
-		// bcrypt reads at most 72 bytes; refuse rather than silently truncate.
-		return "", ErrPassword
+	if utf8.RuneCountInString(password) < MinPasswordWithFactor || len(password) > maxPasswordBytes {
+		return "", fmt.Errorf("%w: %w", ErrPassword, errPasswordLength)
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	return string(h), err

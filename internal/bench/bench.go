@@ -101,6 +101,14 @@ func (p *portal) client(ctx context.Context, username string, role assess.Role, 
 		if _, err := p.st.CreateUser(ctx, assess.Actor{}, store.NewUser{Username: username, FullName: username, Role: string(role), UnitCode: unit, On: time.Now(), PasswordHash: hash}); err != nil {
 			return nil, err
 		}
+		// As if the user had chosen it: an admin-set password opens only /me.
+		err := p.st.Transact(ctx, func(tx pgx.Tx) error {
+			_, err := tx.Exec(ctx, `UPDATE users SET must_change_password = false WHERE username = $1`, username)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	} else if u.UnitCode != unit {
 		// A country measured again (--reuse) may have another ward in draft.
 		err := p.st.Transact(ctx, func(tx pgx.Tx) error {

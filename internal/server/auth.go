@@ -129,6 +129,25 @@ func (s *Server) requireSignIn(next http.Handler) http.Handler {
 	})
 }
 
+// requireOwnPassword keeps a user whose password an admin set on their
+// own page until they choose one: a password passed from hand to hand is
+// not theirs. Pages lead to /me; forms elsewhere are refused.
+func (s *Server) requireOwnPassword(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !userOf(r).MustChangePassword || r.URL.Path == "/me" || strings.HasPrefix(r.URL.Path, "/me/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			http.Redirect(w, r, "/me#password", http.StatusSeeOther)
+			return
+		}
+		s.page(func(http.ResponseWriter, *http.Request) error {
+			return &Error{Status: http.StatusForbidden, Key: "me.mustchange"}
+		})(w, r)
+	})
+}
+
 // authorize asks the access policy whether the signed-in user may do p to
 // the unit at the end of path; 403 when not.
 func authorize(r *http.Request, p assess.Permission, path []store.Unit) error {
@@ -300,11 +319,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	// An unknown user, a disabled one and a wrong password get the same
 	// answer, in the same time.
 	if !assess.PasswordMatches(u.PasswordHash, in.Password) || !u.Active {
-		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: in.Username, ClientAddr: addr}); err != nil {
+		locked, err := s.store.SignInFailed(ctx, "sign_in_failed", u.ID, in.Username, addr, s.now(), signInLimits)
+		if err != nil {
 			return err
 		}
 		s.metrics.signIns.WithLabelValues("failure").Inc()
 		form.Error = "login.err.wrong"
+		if locked != nil {
+			// This failure locks the account: say so now, not at the next try.
+			s.retryAfter(w, locked.Until)
+			form.Error, form.Until = "login.err.locked", langOf(r).DateTime(locked.Until)
+		}
 		return s.renderLogin(w, r, http.StatusUnauthorized, form)
 	}
 	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {
@@ -350,6 +375,10 @@ func (s *Server) startSession(r *http.Request, u store.User) error {
 // afterSignIn sends the form the session ended on, or goes where the user
 // was going.
 func (s *Server) afterSignIn(w http.ResponseWriter, r *http.Request, u store.User, next string, res *web.Resume) error {
+	if u.MustChangePassword {
+		http.Redirect(w, r, "/me#password", http.StatusSeeOther)
+		return nil
+	}
 	if res != nil {
 		return s.resume(w, r, u, res, next)
 	}

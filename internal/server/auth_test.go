@@ -261,9 +261,17 @@ func TestSignInIsRateLimited(t *testing.T) {
 	// One person's typos: 5 from one address, then that address waits,
 	// even with the right password, and is told until when.
 	for i := range 5 {
-		if r := login("10.0.0.1", "phula", fmt.Sprintf("wrong password %d", i)); r.status != 401 {
+		r := login("10.0.0.1", "phula", fmt.Sprintf("wrong password %d", i))
+		if r.status != 401 {
 			t.Fatalf("attempt %d = %d, want 401", i+1, r.status)
 		}
+		// The failure that locks says so at once, and until when.
+		if locks := strings.Contains(r.body, "tài khoản bị tạm khóa đến 01/12/2026 09:15"); locks != (i == 4) {
+			t.Errorf("attempt %d tells of the lock: %t", i+1, locks)
+		}
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'account_locked' AND entity_key = 'phula' AND client_addr = '10.0.0.1' AND after->>'scope' = 'pair'`); n != 1 {
+		t.Errorf("%d locks audited, want 1", n)
 	}
 	r := login("10.0.0.1", "phula", seed.DemoPassword)
 	if r.status != http.StatusTooManyRequests {
@@ -291,12 +299,18 @@ func TestSignInIsRateLimited(t *testing.T) {
 	if r := login("10.0.2.1", "phula", seed.DemoPassword); r.status != http.StatusTooManyRequests {
 		t.Errorf("after 10 failures from many addresses = %d, want 429", r.status)
 	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'account_locked' AND entity_key = 'phula' AND after->>'scope' = 'account'`); n != 1 {
+		t.Errorf("%d account-wide locks audited, want 1", n)
+	}
 	// An address is paused after 100 failures over every account.
 	for i := range 100 {
 		login("10.0.3.1", fmt.Sprintf("guess%d", i), "wrong password")
 	}
 	if r := login("10.0.3.1", "bocongan", seed.DemoPassword); r.status != http.StatusTooManyRequests {
 		t.Errorf("after 100 failures from one address = %d, want 429", r.status)
+	}
+	if n := countAudit(t, dbURL, "address_locked", "10.0.3.1"); n != 1 {
+		t.Errorf("%d address locks audited, want 1", n)
 	}
 }
 
@@ -535,9 +549,22 @@ func TestAdminManagesUsers(t *testing.T) {
 	if countAudit(t, dbURL, "user_create", "molao") != 1 {
 		t.Error("creation not audited")
 	}
+	// The first password is the admin's: the new user must choose their
+	// own before anything else.
 	c := newClient()
-	if r := post(t, c, srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 303 {
-		t.Fatalf("new user signs in = %d", r.status)
+	if r := post(t, c, srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 303 || r.header.Get("Location") != "/me#password" {
+		t.Fatalf("new user signs in = %d %q, want 303 to /me#password", r.status, r.header.Get("Location"))
+	}
+	if r := get(t, c, srv.URL+"/2026/wards/09886"); r.status != 303 || r.header.Get("Location") != "/me#password" {
+		t.Errorf("a page before choosing a password = %d %q, want 303 to /me#password", r.status, r.header.Get("Location"))
+	}
+	if r := post(t, c, srv.URL+"/2026/wards/09886/criteria/1", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 403 || !strings.Contains(r.body, "do quản trị hệ thống đặt") {
+		t.Errorf("a form before choosing a password = %d, want 403 saying why", r.status)
+	}
+	mustContain(t, "/me asks for a password", get(t, c, srv.URL+"/me").body, "Mật khẩu hiện tại do quản trị hệ thống đặt.", `minlength="14"`)
+	const own = "mùa thu Hà Đông năm hai nghìn"
+	if r := post(t, c, srv.URL+"/me/password", url.Values{"current_password": {m[1]}, "new_password": {own}, "new_password_again": {own}}); r.status != 303 {
+		t.Fatalf("choose own password = %d", r.status)
 	}
 	if home := homeLink(t, c, srv.URL); home != "/2026/wards/09886" {
 		t.Errorf("new officer's home: %s", home)
@@ -551,8 +578,8 @@ func TestAdminManagesUsers(t *testing.T) {
 	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m[1]}}); r.status != 401 {
 		t.Errorf("old password still works: %d", r.status)
 	}
-	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m2[1]}}); r.status != 303 {
-		t.Errorf("new password does not work: %d", r.status)
+	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"molao"}, "password": {m2[1]}}); r.status != 303 || r.header.Get("Location") != "/me#password" {
+		t.Errorf("new password = %d %q, want 303 to /me#password (a reset password is the admin's too)", r.status, r.header.Get("Location"))
 	}
 	if r := post(t, admin, srv.URL+"/admin/users/nobody/password", nil); r.status != 404 {
 		t.Errorf("reset of an unknown user = %d, want 404", r.status)

@@ -162,11 +162,16 @@ func (s *Server) codeStep(w http.ResponseWriter, r *http.Request, enrol bool) er
 		return err
 	}
 	if !ok {
-		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_code_failed", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
+		locked, err := s.store.SignInFailed(ctx, "sign_in_code_failed", u.ID, u.Username, addr, s.now(), signInLimits)
+		if err != nil {
 			return err
 		}
 		s.metrics.signIns.WithLabelValues("failure").Inc()
 		p.Error = "factor.err.wrong"
+		if locked != nil {
+			s.retryAfter(w, locked.Until)
+			p.Error, p.Until = "login.err.locked.code", l.DateTime(locked.Until)
+		}
 		return renderHTML(w, r, http.StatusUnauthorized, web.Factor(p))
 	}
 	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {

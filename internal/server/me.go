@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -29,7 +28,8 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) mePage(r *http.Request) (web.MePage, error) {
 	u := userOf(r)
 	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil),
-		Factor: web.MeFactor{On: u.HasFactor, Required: s.mustUseFactor(u.Role)}}
+		Factor:      web.MeFactor{On: u.HasFactor, Required: s.mustUseFactor(u.Role)},
+		MinPassword: assess.MinPassword(s.withFactor(u)), MustChange: u.MustChangePassword}
 	if u.HasFactor {
 		n, err := s.store.RecoveryCodesLeft(r.Context(), u.ID)
 		if err != nil {
@@ -116,23 +116,32 @@ func parsePasswordChange(r *http.Request) (passwordInput, error) {
 	return passwordInput{Current: f.Get("current_password"), New: f.Get("new_password"), Again: f.Get("new_password_again")}, nil
 }
 
-// validate checks the new password against the rules, by field; the
-// current one is checked against the stored hash by the handler.
-func (in passwordInput) validate() map[string]string {
+// validate checks the new password against the rules for u, by field;
+// the current one is checked against the stored hash by the handler.
+func (in passwordInput) validate(u store.User, withFactor bool) map[string]string {
 	errs := map[string]string{}
 	if in.Current == "" {
 		errs["current_password"] = "me.err.current"
 	}
-	switch {
-	case utf8.RuneCountInString(in.New) < assess.MinPasswordLen || len(in.New) > 72:
-		errs["new_password"] = "me.err.new"
-	case in.New == in.Current:
+	var pe *assess.PasswordError
+	switch err := assess.CheckPassword(in.New, withFactor, u.Username, u.FullName, u.UnitName); {
+	case in.New == in.Current && in.New != "":
 		errs["new_password"] = "me.err.same"
+	case errors.As(err, &pe) && pe.Common:
+		errs["new_password"] = "me.err.common"
+	case errors.As(err, &pe) && pe.Min > 0:
+		errs["new_password"] = fmt.Sprintf("me.err.short%d", pe.Min)
+	case err != nil:
+		errs["new_password"] = "me.err.long"
 	case in.New != in.Again:
 		errs["new_password_again"] = "me.err.again"
 	}
 	return errs
 }
+
+// withFactor says whether u signs in with a second factor, or will at the
+// next sign-in: their password may then be shorter.
+func (s *Server) withFactor(u store.User) bool { return u.HasFactor || s.mustUseFactor(u.Role) }
 
 // changePassword lets a user change their own password: the current one,
 // then the new one twice. A wrong current password counts as a failed
@@ -152,7 +161,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		p.Errors = errs
 		return renderHTML(w, r, status, web.Me(p))
 	}
-	errs := in.validate()
+	errs := in.validate(u, s.withFactor(u))
 	if len(errs) > 0 {
 		return refuse(http.StatusBadRequest, errs)
 	}
@@ -166,7 +175,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !assess.PasswordMatches(u.PasswordHash, in.Current) {
-		if err := s.store.RecordSignIn(ctx, store.SignInEvent{Action: "sign_in_failed", UserID: u.ID, Username: u.Username, ClientAddr: addr}); err != nil {
+		if _, err := s.store.SignInFailed(ctx, "sign_in_failed", u.ID, u.Username, addr, s.now(), signInLimits); err != nil {
 			return err
 		}
 		return refuse(http.StatusBadRequest, map[string]string{"current_password": "me.err.wrong"})
@@ -175,9 +184,6 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	hash, err := assess.HashPassword(in.New)
-	if errors.Is(err, assess.ErrPassword) {
-		return refuse(http.StatusBadRequest, map[string]string{"new_password": "me.err.new"})
-	}
 	if err != nil {
 		return err
 	}

@@ -22,12 +22,15 @@ func TestUserChangesOwnPassword(t *testing.T) {
 		id   string
 		msg  string
 	}{
-		"wrong current": {url.Values{"current_password": {"not-it-at-all"}, "new_password": {fresh}, "new_password_again": {fresh}}, "pw-current", "Mật khẩu hiện tại không đúng."},
-		"no current":    {url.Values{"new_password": {fresh}, "new_password_again": {fresh}}, "pw-current", "Hãy nhập mật khẩu hiện tại."},
-		"too short":     {url.Values{"current_password": {seed.DemoPassword}, "new_password": {"ngắn"}, "new_password_again": {"ngắn"}}, "pw-new", "cần từ 10 ký tự"},
-		"too long":      {url.Values{"current_password": {seed.DemoPassword}, "new_password": {strings.Repeat("ư", 40)}, "new_password_again": {strings.Repeat("ư", 40)}}, "pw-new", "cần từ 10 ký tự"},
-		"same":          {url.Values{"current_password": {seed.DemoPassword}, "new_password": {seed.DemoPassword}, "new_password_again": {seed.DemoPassword}}, "pw-new", "phải khác mật khẩu hiện tại"},
-		"mismatch":      {url.Values{"current_password": {seed.DemoPassword}, "new_password": {fresh}, "new_password_again": {fresh + "!"}}, "pw-again", "không khớp nhau"},
+		"wrong current":  {url.Values{"current_password": {"not-it-at-all"}, "new_password": {fresh}, "new_password_again": {fresh}}, "pw-current", "Mật khẩu hiện tại không đúng."},
+		"no current":     {url.Values{"new_password": {fresh}, "new_password_again": {fresh}}, "pw-current", "Hãy nhập mật khẩu hiện tại."},
+		"too short":      {url.Values{"current_password": {seed.DemoPassword}, "new_password": {"ngắn lắm nhé"}, "new_password_again": {"ngắn lắm nhé"}}, "pw-new", "cần từ 14 ký tự"},
+		"too long":       {url.Values{"current_password": {seed.DemoPassword}, "new_password": {strings.Repeat("ư", 40)}, "new_password_again": {strings.Repeat("ư", 40)}}, "pw-new", "dài quá 72 byte"},
+		"common":         {url.Values{"current_password": {seed.DemoPassword}, "new_password": {"Password12345!"}, "new_password_again": {"Password12345!"}}, "pw-new", "quá dễ đoán"},
+		"a keyboard run": {url.Values{"current_password": {seed.DemoPassword}, "new_password": {"qwertyuiop1234"}, "new_password_again": {"qwertyuiop1234"}}, "pw-new", "quá dễ đoán"},
+		"own name":       {url.Values{"current_password": {seed.DemoPassword}, "new_password": {"phulaphula123456"}, "new_password_again": {"phulaphula123456"}}, "pw-new", "quá dễ đoán"},
+		"same":           {url.Values{"current_password": {seed.DemoPassword}, "new_password": {seed.DemoPassword}, "new_password_again": {seed.DemoPassword}}, "pw-new", "phải khác mật khẩu hiện tại"},
+		"mismatch":       {url.Values{"current_password": {seed.DemoPassword}, "new_password": {fresh}, "new_password_again": {fresh + "!"}}, "pw-again", "không khớp nhau"},
 	} {
 		r := post(t, c, srv.URL+"/me/password", tt.form)
 		if r.status != 400 {

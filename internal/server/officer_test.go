@@ -251,7 +251,7 @@ func TestEvidence(t *testing.T) {
 	}
 	admin := signIn(t, srv, "admin")
 	post(t, admin, srv.URL+"/admin/users", url.Values{"username": {"molao"}, "full_name": {"Mộ Lao"}, "role": {"ward_officer"}, "unit": {"00004"}})
-	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'phula') WHERE username = 'molao'`)
+	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'phula'), must_change_password = false WHERE username = 'molao'`)
 	other := signIn(t, srv, "molao")
 	if r := get(t, other, srv.URL+"/evidence/"+m[1]); r.status != 403 {
 		t.Errorf("another ward's officer downloads = %d, want 403", r.status)

@@ -45,6 +45,7 @@ func (s *Server) Handler() http.Handler {
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
+			r.Use(s.requireOwnPassword)
 
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))

@@ -30,7 +30,7 @@ func TestPasswordsAndDisablesEndSessions(t *testing.T) {
 	if signedIn(t, a, srv.URL) || signedIn(t, b, srv.URL) {
 		t.Error("a session outlived the admin's password reset")
 	}
-	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'hanoi') WHERE username = 'phula'`)
+	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'hanoi'), must_change_password = false WHERE username = 'phula'`)
 
 	// Changing one's own password keeps this session and ends the others.
 	a, b = signIn(t, srv, "phula"), signIn(t, srv, "phula")
@@ -44,7 +44,7 @@ func TestPasswordsAndDisablesEndSessions(t *testing.T) {
 	if signedIn(t, b, srv.URL) {
 		t.Error("a session on another device outlived the password change")
 	}
-	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'hanoi') WHERE username = 'phula'`)
+	execSQL(t, dbURL, `UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'hanoi'), must_change_password = false WHERE username = 'phula'`)
 
 	// Disable, then enable, with no request in between: the session is gone.
 	c := signIn(t, srv, "phula")

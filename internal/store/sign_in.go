@@ -53,29 +53,12 @@ func (s *Store) ReserveSignIn(ctx context.Context, username, address string, now
 			pg_advisory_xact_lock(hashtextextended('sign-in address ' || $2, 0))`, username, address); err != nil {
 			return err
 		}
-		since := now.Add(-lim.Window)
-		for _, c := range []struct {
-			scope string
-			where string
-			args  []any
-			limit int
-		}{
-			{"pair", `username = $3 AND address = $4`, []any{username, address}, lim.PerPair},
-			{"account", `username = $3`, []any{username}, lim.PerAccount},
-			{"address", `address = $3`, []any{address}, lim.PerAddress},
-		} {
-			// The limit-th latest failure in the window: while there is
-			// one, the limit is reached, until it ages out.
-			var at time.Time
-			err := tx.QueryRow(ctx, `SELECT at FROM sign_in_attempts
-				WHERE `+c.where+` AND NOT succeeded AND cleared_at IS NULL AND at > $1
-				ORDER BY at DESC OFFSET $2 LIMIT 1`, append([]any{since, c.limit - 1}, c.args...)...).Scan(&at)
-			if err == nil {
-				return &ThrottledError{Until: at.Add(lim.Window), Scope: c.scope}
-			}
-			if !errors.Is(err, pgx.ErrNoRows) {
-				return err
-			}
+		t, err := throttle(ctx, tx, username, address, now, lim)
+		if err != nil {
+			return err
+		}
+		if t != nil {
+			return t
 		}
 		return tx.QueryRow(ctx, `INSERT INTO sign_in_attempts (at, username, address) VALUES ($1, $2, $3) RETURNING id`,
 			now, username, address).Scan(&id)
@@ -84,6 +67,69 @@ func (s *Store) ReserveSignIn(ctx context.Context, username, address string, now
 		return 0, fmt.Errorf("reserve sign-in of %s: %w", username, err)
 	}
 	return id, nil
+}
+
+// throttle says which limit of lim, if any, the failed sign-ins of
+// username from address reach at now, and until when.
+func throttle(ctx context.Context, tx pgx.Tx, username, address string, now time.Time, lim SignInLimits) (*ThrottledError, error) {
+	since := now.Add(-lim.Window)
+	for _, c := range []struct {
+		scope string
+		where string
+		args  []any
+		limit int
+	}{
+		{"pair", `username = $3 AND address = $4`, []any{username, address}, lim.PerPair},
+		{"account", `username = $3`, []any{username}, lim.PerAccount},
+		{"address", `address = $3`, []any{address}, lim.PerAddress},
+	} {
+		// The limit-th latest failure in the window: while there is
+		// one, the limit is reached, until it ages out.
+		var at time.Time
+		err := tx.QueryRow(ctx, `SELECT at FROM sign_in_attempts
+			WHERE `+c.where+` AND NOT succeeded AND cleared_at IS NULL AND at > $1
+			ORDER BY at DESC OFFSET $2 LIMIT 1`, append([]any{since, c.limit - 1}, c.args...)...).Scan(&at)
+		if err == nil {
+			return &ThrottledError{Until: at.Add(lim.Window), Scope: c.scope}, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// SignInFailed audits a failed attempt (action: a wrong password, or a
+// wrong code) of username, user id when known, from address at now; and
+// when this failure reaches a limit of lim, that the account is locked
+// for the address (or everywhere), until when, which it returns.
+func (s *Store) SignInFailed(ctx context.Context, action string, user int64, username, address string, now time.Time, lim SignInLimits) (*ThrottledError, error) {
+	var locked *ThrottledError
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		var id *int64
+		if user != 0 {
+			id = &user
+		}
+		e := auditEntry{ActorID: id, Actor: username, Action: action, Entity: "session", EntityKey: username, ClientAddr: address}
+		if err := audit(ctx, tx, e); err != nil {
+			return err
+		}
+		t, err := throttle(ctx, tx, username, address, now, lim)
+		if err != nil || t == nil {
+			return err
+		}
+		locked = t
+		e.Action, e.Entity = "account_locked", "user"
+		if t.Scope == "address" {
+			e.Action, e.Entity, e.EntityKey = "address_locked", "address", address
+		}
+		e.After = fmt.Appendf(nil, `{"scope": %q, "until": %q}`, t.Scope, t.Until.UTC().Format(time.RFC3339))
+		return audit(ctx, tx, e)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign-in of %s failed: %w", username, err)
+	}
+	return locked, nil
 }
 
 // SignInSucceeded marks the attempt id a success: it no longer counts.

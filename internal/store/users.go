@@ -31,8 +31,11 @@ type User struct {
 	PasswordHash string
 	// HasFactor says the user has set up a second factor.
 	HasFactor bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// MustChangePassword says an admin set the password, which the user
+	// must replace before anything else.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Actor is the user as the access policy sees them.
@@ -41,12 +44,12 @@ func (u User) Actor() assess.Actor {
 }
 
 const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
-	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.created_at, u.updated_at`
+	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.must_change_password, u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
 	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
-		&u.Active, &u.PasswordHash, &u.HasFactor, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
@@ -131,8 +134,8 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 			return fmt.Errorf("role %s in a %s: %w", u.Role, kind, ErrRoleUnit)
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO users (username, full_name, role, unit_id, password_hash)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			INSERT INTO users (username, full_name, role, unit_id, password_hash, must_change_password)
+			VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
 			u.Username, u.FullName, u.Role, unit, u.PasswordHash).Scan(&id)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
@@ -156,7 +159,9 @@ var ErrRoleUnit = errors.New("role does not fit the unit")
 func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, hash, keep string) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		var id int64
-		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, updated_at = now() WHERE username = $1 RETURNING id`, username, hash).Scan(&id)
+		// A password set by anyone but the user is theirs to replace.
+		err := tx.QueryRow(ctx, `UPDATE users SET password_hash = $2, must_change_password = (id IS DISTINCT FROM $3), updated_at = now()
+			WHERE username = $1 RETURNING id`, username, hash, actorID(actor)).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("user %s: %w", username, ErrNotFound)
 		}
