@@ -44,7 +44,7 @@ func AdminNav(l Lang, current string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		for _, item := range []string{"users", "tokens", "catalogues", "units", "audit"} {
+		for _, item := range []string{"users", "access", "tokens", "catalogues", "units", "audit"} {
 			if item == current {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<strong>")
 				if templ_7745c5c3_Err != nil {

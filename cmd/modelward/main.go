@@ -278,6 +278,13 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	if demo {
+		// The demo's published accounts stay open, however long the demo
+		// sits unused.
+		log.Info("demo data: accounts unused for 45 days stay enabled")
+	} else {
+		go sweepAccounts(ctx, st, log, time.Now, time.Hour)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	log.Info("serving", "addr", l.Addr().String())

@@ -138,6 +138,9 @@ func TestUserCommands(t *testing.T) {
 	if err != nil || u.Role != "ward_officer" || u.UnitCode != "09886" || !u.Active || u.FullName != "Công an phường Mộ Lao" {
 		t.Fatalf("added user: %+v, %v", u, err)
 	}
+	if !u.MustChangePassword {
+		t.Error("a password typed by an operator need not be replaced at the next sign-in")
+	}
 
 	// Refused: a role that does not fit the unit, a taken username, an
 	// unknown unit, a short password, a bad username. Nothing is written.
@@ -149,6 +152,7 @@ func TestUserCommands(t *testing.T) {
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "modao", "--role", "ward_officer", "--unit", "09886"}},
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x2", "--role", "ward_officer", "--unit", "99999"}},
 		{"ngắn\n", []string{"add", "--username", "x3", "--role", "ward_officer", "--unit", "09886"}},
+		{"abc123456789012\n", []string{"add", "--username", "x5", "--role", "ward_officer", "--unit", "09886"}},
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "Phú La", "--role", "ward_officer", "--unit", "09886"}},
 		{"mật khẩu đủ dài lắm\n", []string{"add", "--username", "x4", "--role", "boss", "--unit", "VN"}},
 		{"mật khẩu đủ dài lắm\n", []string{"passwd", "nobody"}},
@@ -176,6 +180,13 @@ func TestUserCommands(t *testing.T) {
 	}
 	if u3, _ := st.UserByUsername(ctx, "modao"); u3.Active {
 		t.Error("disable left the user active")
+	}
+	// An account the 45-day sweep disabled comes back from the command line.
+	if err := user("", "enable", "modao"); err != nil {
+		t.Fatal(err)
+	}
+	if u4, _ := st.UserByUsername(ctx, "modao"); !u4.Active {
+		t.Error("enable left the user disabled")
 	}
 }
 

@@ -19,6 +19,7 @@ const userUsage = `usage:
   modelward user passwd U                                                       (password on stdin)
 passwords: at least 14 characters, not easy to guess; the user replaces it at the next sign-in
   modelward user disable U
+  modelward user enable U        (also an account disabled after 45 days unused)
 roles: ward_officer (unit: a ward), reviewer (a province or district), ministry and admin (VN)
 `
 
@@ -68,7 +69,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		fmt.Fprintf(stdout, "user %s added\n", *username)
 		return nil
-	case "passwd", "disable":
+	case "passwd", "disable", "enable":
 		if len(args) != 2 {
 			return fmt.Errorf("user: give one username\n%s", userUsage)
 		}
@@ -77,11 +78,12 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		defer st.Close()
-		if args[0] == "disable" {
-			if err := st.SetActive(ctx, cli, args[1], false); err != nil {
-				return fmt.Errorf("user disable: %w", err)
+		if args[0] != "passwd" {
+			active := args[0] == "enable"
+			if err := st.SetActive(ctx, cli, args[1], active); err != nil {
+				return fmt.Errorf("user %s: %w", args[0], err)
 			}
-			fmt.Fprintf(stdout, "user %s disabled\n", args[1])
+			fmt.Fprintf(stdout, "user %s %sd\n", args[1], args[0])
 			return nil
 		}
 		hash, err := readPassword(stdin, args[1])

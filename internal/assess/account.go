@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -16,6 +17,10 @@ var (
 	ErrUsername = errors.New("username: 2–64 characters, lower-case letters without accents, digits, . _ -")
 	ErrPassword = errors.New("password refused")
 )
+
+// UnusedAccountLimit is how long an account may go unused (no sign-in,
+// creation or enabling) before it is disabled (TCVN 14423:2026 level 3).
+const UnusedAccountLimit = 45 * 24 * time.Hour
 
 // CheckUsername says whether s can be a username.
 func CheckUsername(s string) error {

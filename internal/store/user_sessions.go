@@ -33,6 +33,9 @@ func (s *Store) StartSession(ctx context.Context, token string, user int64, on t
 	if err != nil {
 		return fmt.Errorf("start session: %w", err)
 	}
+	if _, err := s.pool.Exec(ctx, `UPDATE users SET last_sign_in_at = $2 WHERE id = $1`, user, on); err != nil {
+		return fmt.Errorf("start session: %w", err)
+	}
 	return nil
 }
 

@@ -34,8 +34,13 @@ type User struct {
 	// MustChangePassword says an admin set the password, which the user
 	// must replace before anything else.
 	MustChangePassword bool
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	// LastSignIn is when the user last signed in; nil for never.
+	LastSignIn *time.Time
+	// LastUse is when the account was last used: its last sign-in, its
+	// creation, or when an admin last enabled it, whichever is latest.
+	LastUse   time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Actor is the user as the access policy sees them.
@@ -44,12 +49,13 @@ func (u User) Actor() assess.Actor {
 }
 
 const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
-	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.must_change_password, u.created_at, u.updated_at`
+	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.must_change_password, u.last_sign_in_at,
+	greatest(u.created_at, u.last_sign_in_at, u.enabled_at), u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
 	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
-		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.LastSignIn, &u.LastUse, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
@@ -194,7 +200,9 @@ func (s *Store) SetActive(ctx context.Context, actor assess.Actor, username stri
 		if before == active {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, updated_at = now() WHERE username = $1`, username, active); err != nil {
+		// Enabled again, the account starts a fresh 45 days.
+		if _, err := tx.Exec(ctx, `UPDATE users SET active = $2, enabled_at = CASE WHEN $2 THEN now() ELSE enabled_at END, updated_at = now()
+			WHERE username = $1`, username, active); err != nil {
 			return err
 		}
 		// A disable ends every session at once, so none comes back when
