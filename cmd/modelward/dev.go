@@ -27,6 +27,7 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	url := getenv("DATABASE_URL")
+	runtimeURL := url
 	where := "the database at DATABASE_URL"
 	if url == "" {
 		cluster, err := pgcluster.New(*dir, pgcluster.Options{})
@@ -46,20 +47,32 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		if err := createDatabase(ctx, cluster.URL("postgres"), "modelward"); err != nil {
 			return err
 		}
+		// The portal runs as the runtime role, as in production; the
+		// migrations and the demo data as the owner.
+		if err := store.CreateRuntimeRole(ctx, cluster.URL("postgres"), devRuntimeUser); err != nil {
+			return err
+		}
 		url = cluster.URL("modelward")
+		runtimeURL = cluster.URLAs(devRuntimeUser, "modelward")
 		where = cluster.DataDir
 	}
 	if err := migrate(ctx, url, stdout); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, url)
+	owner, err := store.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	err = seedDemo(ctx, owner, stdout)
+	owner.Close()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, runtimeURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := seedDemo(ctx, st, stdout); err != nil {
-		return err
-	}
 	l, err := net.Listen("tcp", addr(getenv))
 	if err != nil {
 		return err
@@ -67,6 +80,9 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	fmt.Fprint(stdout, banner(l.Addr(), where))
 	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true"})
 }
+
+// devRuntimeUser is the login role the private cluster's portal runs as.
+const devRuntimeUser = "modelward_web"
 
 // createDatabase creates database name unless it exists.
 func createDatabase(ctx context.Context, adminURL, name string) error {

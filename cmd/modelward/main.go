@@ -266,6 +266,9 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	if err != nil {
 		log.Warn("could not tell whether demo data is loaded", "err", err)
 	}
+	if may, err := st.MayRewriteAudit(ctx); err == nil && may {
+		log.Warn("the portal's database role may change or remove audit entries: run it as a member of " + store.RuntimeRole + " (README, Security)")
+	}
 	srv := &http.Server{
 		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
 			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -273,5 +274,73 @@ func TestAuditVerify(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(place 2 in the chain): its content was changed") {
 		t.Errorf("verify said %q", out.String())
+	}
+}
+
+// `modelward audit archive` moves the entries older than a day at least
+// 12 months back to a new file, with their hashes, and out of the
+// database; the chain left verifies, starting after the archive. The
+// runtime role cannot archive.
+func TestAuditArchive(t *testing.T) {
+	dbURL := testdb.New(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `
+		INSERT INTO audit_log (at, actor, action, entity, entity_key) VALUES
+		    ('2024-03-01 09:00+07', 'phula', 'result_update', 'result', '2024/09552/1'),
+		    ('2024-05-01 09:00+07', 'hanoi', 'approve', 'assessment', '2024/09552'),
+		    ('2024-11-30 09:00+07', 'phula', 'export', 'summary', '2024/01');
+		INSERT INTO audit_log (actor, action, entity, entity_key) VALUES ('phula', 'sign_in', 'session', 'phula')`); err != nil {
+		t.Fatal(err)
+	}
+	archive := func(url string, args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(ctx, append([]string{"audit", "archive"}, args...), env(map[string]string{"DATABASE_URL": url}), nil, &out, io.Discard)
+		return out.String(), err
+	}
+	file := filepath.Join(t.TempDir(), "nhat-ky-2024.csv")
+	if _, err := archive(dbURL, "--before", time.Now().AddDate(0, -6, 0).Format(time.DateOnly), "--out", file); err == nil || !strings.Contains(err.Error(), "12 months") {
+		t.Errorf("archive of six months back: %v, want refused", err)
+	}
+	if _, err := archive(testdb.RuntimeURL(t, dbURL), "--before", "2025-01-01", "--out", file); err == nil {
+		t.Error("the runtime role archived the audit log")
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Errorf("a refused archive left a file: %v", err)
+	}
+	out, err := archive(dbURL, "--before", "2025-01-01", "--out", file)
+	if err != nil || !strings.Contains(out, "3 entries") {
+		t.Fatalf("archive: %v (%s)", err, out)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) != 4 || rows[1][5] != "result_update" || rows[3][5] != "export" || len(rows[3][12]) != 64 {
+		t.Fatalf("archive file: %v (%v)", rows, err)
+	}
+	var left int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE at < '2025-01-01'`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d archived entries left in the database (%v)", left, err)
+	}
+	var after string
+	if err := conn.QueryRow(ctx, `SELECT after->>'through_hash' FROM audit_log WHERE action = 'audit_archive'`).Scan(&after); err != nil || after != rows[3][12] {
+		t.Errorf("the archive's record: %q (%v), want the last archived hash %s", after, err, rows[3][12])
+	}
+	var verify bytes.Buffer
+	if err := run(ctx, []string{"audit", "verify"}, env(map[string]string{"DATABASE_URL": dbURL}), nil, &verify, io.Discard); err != nil {
+		t.Errorf("verify after the archive: %v (%s)", err, verify.String())
+	}
+	// The same again finds nothing more, and never overwrites a file.
+	if _, err := archive(dbURL, "--before", "2025-01-01", "--out", file); err == nil {
+		t.Error("an archive overwrote a file")
+	}
+	if out, err := archive(dbURL, "--before", "2025-01-01", "--out", file+".2"); err != nil || !strings.Contains(out, "nothing archived") {
+		t.Errorf("a second archive: %v (%s)", err, out)
 	}
 }

@@ -268,10 +268,14 @@ func (c *Cluster) Stop() error {
 func (c *Cluster) Remove() error { return os.RemoveAll(c.DataDir) }
 
 // URL is the connection URL of database db in the running cluster.
-func (c *Cluster) URL(db string) string {
+func (c *Cluster) URL(db string) string { return c.URLAs(Superuser, db) }
+
+// URLAs is the URL of database db as role user (the cluster trusts
+// loopback connections: no password).
+func (c *Cluster) URLAs(user, db string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User(Superuser),
+		User:     url.User(user),
 		Host:     fmt.Sprintf("127.0.0.1:%d", c.Port),
 		Path:     "/" + db,
 		RawQuery: "sslmode=disable",

@@ -48,10 +48,15 @@ type AuditBreak struct {
 // VerifyAudit recomputes the audit log's hash chain, in its order, and
 // returns how many rows it checked and the first break, if any.
 func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditBreak, error) {
+	// The first entry follows the last one archived, if any.
+	seq, hash, err := s.auditAnchor(ctx)
+	if err != nil {
+		return 0, nil, fmt.Errorf("verify audit log: %w", err)
+	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT seq, id, hash = audit_row_hash(prev_hash, a),
-		       prev_hash = coalesce(lag(hash) OVER (ORDER BY seq), ''::bytea) AND seq = coalesce(lag(seq) OVER (ORDER BY seq), 0) + 1
-		FROM audit_log a ORDER BY seq`)
+		       prev_hash = coalesce(lag(hash) OVER (ORDER BY seq), $1) AND seq = coalesce(lag(seq) OVER (ORDER BY seq), $2) + 1
+		FROM audit_log a ORDER BY seq`, hash, seq)
 	if err != nil {
 		return 0, nil, fmt.Errorf("verify audit log: %w", err)
 	}

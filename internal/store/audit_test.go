@@ -94,3 +94,43 @@ func TestAuditLogIsAppendOnlyAndChained(t *testing.T) {
 		t.Errorf("a removed row: break %+v, %v; want a broken link", b, err)
 	}
 }
+
+// The portal's runtime role may read and add to the audit log, never
+// change or remove it, even with the trigger gone; nor may it say which
+// migrations ran. The tables' owner keeps those rights, for migrations
+// and the archive.
+func TestRuntimeRoleOnlyAddsToTheAuditLog(t *testing.T) {
+	st, url := testdb.Open(t, true)
+	ctx := context.Background()
+	may, err := st.MayRewriteAudit(ctx)
+	if err != nil || may {
+		t.Fatalf("the runtime role may rewrite the audit log: %t, %v", may, err)
+	}
+	if err := execAs(t, url, `ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`UPDATE audit_log SET actor = 'someone else'`,
+		`DELETE FROM audit_log`,
+		`TRUNCATE audit_log`,
+		`DELETE FROM goose_db_version`,
+	} {
+		err := st.Transact(ctx, func(tx pgx.Tx) error { _, err := tx.Exec(ctx, sql); return err })
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as the runtime role: %v, want permission denied", sql, err)
+		}
+	}
+	// What the portal does still works: a change, audited.
+	who := officer(t, st)
+	register(t, st, 2022, "09552")
+	if _, err := st.SaveResult(ctx, who, store.ResultChange{Year: 2022, Ward: "09552", Number: 1, Status: assess.Met}); err != nil {
+		t.Fatalf("a change as the runtime role: %v", err)
+	}
+	var owner bool
+	err = st.Transact(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT current_user = (SELECT tableowner FROM pg_tables WHERE tablename = 'audit_log')`).Scan(&owner)
+	})
+	if err != nil || owner {
+		t.Errorf("the store runs as the tables' owner (%v)", err)
+	}
+}

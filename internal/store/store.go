@@ -170,6 +170,66 @@ func Migrate(ctx context.Context, url string) ([]string, error) {
 	return migrateDB(ctx, db)
 }
 
+// RuntimeRole is the role the portal runs as, through a login role that
+// is its member: it reads and writes the data, but on the audit log it may
+// only read and add (the least privilege of TCVN 14423:2026), and it only
+// reads which migrations ran. Migrations run as the tables' owner, and
+// give the role its rights every time, so that new tables are covered. A
+// database without the role is left as it is.
+const RuntimeRole = "modelward_app"
+
+const grantRuntimeSQL = `
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'modelward_app') THEN
+        RETURN;
+    END IF;
+    -- Copies migrating at once grant one after the other.
+    PERFORM pg_advisory_xact_lock(hashtextextended('modelward grant runtime role', 0));
+    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO modelward_app;
+    GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO modelward_app;
+    REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM modelward_app;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON goose_db_version FROM modelward_app;
+END
+$$`
+
+// CreateRuntimeRole makes RuntimeRole and a login role of that name, its
+// member, on the server at adminURL (a role that may create roles), unless
+// they exist; for a private cluster (modelward dev, the tests). A
+// production server's administrator creates them once (see README).
+func CreateRuntimeRole(ctx context.Context, adminURL, login string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("create the runtime role: %w", err)
+	}
+	defer conn.Close(ctx)
+	for _, r := range []struct{ name, how string }{{RuntimeRole, "NOLOGIN"}, {login, "LOGIN IN ROLE " + RuntimeRole}} {
+		var exists bool
+		if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1)`, r.name).Scan(&exists); err != nil {
+			return fmt.Errorf("create role %s: %w", r.name, err)
+		}
+		if exists {
+			continue
+		}
+		if _, err := conn.Exec(ctx, "CREATE ROLE "+pgx.Identifier{r.name}.Sanitize()+" "+r.how); err != nil {
+			return fmt.Errorf("create role %s: %w", r.name, err)
+		}
+	}
+	return nil
+}
+
+// MayRewriteAudit says whether the store's role could change or remove
+// audit entries (the trigger aside): true when the portal runs as the
+// tables' owner rather than as a member of RuntimeRole.
+func (s *Store) MayRewriteAudit(ctx context.Context) (bool, error) {
+	var may bool
+	err := s.pool.QueryRow(ctx, `SELECT has_table_privilege('audit_log', 'UPDATE') OR has_table_privilege('audit_log', 'DELETE')`).Scan(&may)
+	if err != nil {
+		return false, fmt.Errorf("audit log privileges: %w", err)
+	}
+	return may, nil
+}
+
 func migrateDB(ctx context.Context, db *sql.DB) ([]string, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
@@ -182,6 +242,9 @@ func migrateDB(ctx context.Context, db *sql.DB) ([]string, error) {
 	results, err := p.Up(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := db.ExecContext(ctx, grantRuntimeSQL); err != nil {
+		return nil, fmt.Errorf("grant the runtime role: %w", err)
 	}
 	var applied []string
 	for _, r := range results {

@@ -27,6 +27,13 @@ import (
 
 var server pgtestdb.Config
 
+// RuntimeUser is the login role, a member of store.RuntimeRole, that the
+// stores Open returns connect as on the private cluster; runtime says it
+// exists (a server named by TEST_DATABASE_URL may not have it).
+const RuntimeUser = "modelward_web"
+
+var runtime bool
+
 // Main runs the tests of a package against a real PostgreSQL; call it from
 // TestMain: os.Exit(testdb.Main(m)).
 func Main(m *testing.M) int {
@@ -62,6 +69,13 @@ func Main(m *testing.M) int {
 		}
 	}()
 	server, _ = configFromURL(cluster.URL("postgres"))
+	// The portal's stores connect as the runtime role's member, as in
+	// production, so that every test proves it has the rights it needs.
+	if err := store.CreateRuntimeRole(context.Background(), cluster.URL("postgres"), RuntimeUser); err != nil {
+		fmt.Fprintln(os.Stderr, "test database:", err)
+		return 2
+	}
+	runtime = true
 	return m.Run()
 }
 
@@ -100,7 +114,9 @@ func NewDemo(t testing.TB) string {
 	return pgtestdb.Custom(t, server, migrator{demo: true}).URL()
 }
 
-// Open returns a store on a fresh database, closed when the test ends.
+// Open returns a store on a fresh database, closed when the test ends,
+// and the database's URL as its owner (for tests that look behind the
+// store). The store connects as the runtime role.
 func Open(t testing.TB, demo bool) (*store.Store, string) {
 	t.Helper()
 	var u string
@@ -109,12 +125,27 @@ func Open(t testing.TB, demo bool) (*store.Store, string) {
 	} else {
 		u = New(t)
 	}
-	st, err := store.Open(context.Background(), u)
+	st, err := store.Open(context.Background(), RuntimeURL(t, u))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
 	return st, u
+}
+
+// RuntimeURL is the database at u as the portal reaches it: as the
+// runtime role's member when the server has one, else as u's own role.
+func RuntimeURL(t testing.TB, u string) string {
+	t.Helper()
+	if !runtime {
+		return u
+	}
+	p, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.User = url.User(RuntimeUser)
+	return p.String()
 }
 
 // migrator builds the template databases that pgtestdb clones for each test.
