@@ -10,7 +10,7 @@ SHELL := /bin/bash
 # machine's own Go.
 export GOTOOLCHAIN ?= go1.27.3
 
-.PHONY: run test bench fuzz lint vuln generate build check-generated postgres test-tools
+.PHONY: run test bench fuzz lint vuln sec generate build check-generated postgres test-tools
 
 BENCH_OUT ?= bench.json
 
@@ -58,6 +58,12 @@ vuln:
 		$(GO) run golang.org/x/vulndb/cmd/indexdb@$(VULNDB_VERSION) -vulns "$$dir/data/osv" -out .data/vulndb/$(VULNDB_VERSION); \
 	fi; \
 	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(VULN_VERSION) -db file://$(CURDIR)/.data/vulndb/$(VULNDB_VERSION) ./...
+
+## sec: gosec, failing on any finding; the known false positives are
+## annotated in the code (#nosec Gxxx -- why)
+GOSEC_VERSION := v2.30.0
+sec:
+	$(GO) run github.com/securego/gosec/v2/cmd/gosec@$(GOSEC_VERSION) -quiet ./...
 
 ## generate: templ components to Go
 generate:

@@ -105,7 +105,7 @@ var HoChiMinh = func() *time.Location {
 }()
 
 var messages = map[Lang]map[string]string{
-	VI: {
+	VI: { // #nosec G101 -- the portal's words, some about passwords; no credential
 		"app.short":                    "Phường điển hình",
 		"app.name":                     "Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị",
 		"demo.notice":                  "Số liệu trình diễn chỉ mang tính minh họa.",
@@ -706,7 +706,7 @@ var messages = map[Lang]map[string]string{
 		"flash.reopened":               "Đã mở lại hồ sơ.",
 		"flash.commented":              "Đã gửi ý kiến.",
 	},
-	EN: {
+	EN: { // #nosec G101 -- the portal's words, some about passwords; no credential
 		"app.short":                    "Model wards",
 		"app.name":                     "Model ward police programme",
 		"demo.notice":                  "Demo figures are illustrative.",

@@ -94,7 +94,7 @@ func cmdAuditArchive(ctx context.Context, args []string, getenv func(string) str
 			err = cerr
 		}
 		if !written {
-			os.Remove(*out)
+			_ = os.Remove(*out) // an empty or partial file; the entries stay in the database
 		}
 	}()
 	st, err := store.Open(ctx, url)

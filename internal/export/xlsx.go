@@ -205,7 +205,9 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	if err := dw.Flush(); err != nil {
 		return err
 	}
-	f.SetDocProps(&excelize.DocProperties{Creator: s.GeneratedBy, Title: fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName)})
+	if err := f.SetDocProps(&excelize.DocProperties{Creator: s.GeneratedBy, Title: fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName)}); err != nil {
+		return err
+	}
 	_, err = f.WriteTo(w)
 	return err
 }

@@ -69,8 +69,14 @@ func New(dir string, opts Options) (*Cluster, error) {
 		if err != nil {
 			return nil, fmt.Errorf("running as root, PostgreSQL needs the unprivileged user \"postgres\" (created by Debian's postgresql package): %w", err)
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
+		uid, err := strconv.ParseUint(u.Uid, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("user postgres: uid %q: %w", u.Uid, err)
+		}
+		gid, err := strconv.ParseUint(u.Gid, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("user postgres: gid %q: %w", u.Gid, err)
+		}
 		c.cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 		if !reachableByOthers(filepath.Dir(abs)) {
 			// A checkout inside root's home cannot be entered by "postgres":
@@ -138,7 +144,7 @@ func reachableByOthers(dir string) bool {
 }
 
 func (c *Cluster) command(ctx context.Context, name string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...)
+	cmd := exec.CommandContext(ctx, filepath.Join(c.bin, name), args...) // #nosec G204 -- PostgreSQL's own programs from the OS's directory, with the cluster's paths and options
 	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "TZ=UTC")
 	if c.cred != nil {
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
@@ -190,14 +196,14 @@ func (c *Cluster) initdb(ctx context.Context) error {
 	}
 	// Parents made here must be enterable by the cluster's user.
 	for d := filepath.Dir(c.DataDir); strings.Contains(d, "modelward-pg-") || filepath.Base(d) == ".data"; d = filepath.Dir(d) {
-		_ = os.Chmod(d, 0o755)
+		_ = os.Chmod(d, 0o755) // #nosec G302 -- directories the cluster's user must enter; the data directory itself is 0700
 	}
 	if c.cred != nil {
 		if err := os.Chown(c.DataDir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
 			return err
 		}
 	}
-	if err := os.Chmod(c.DataDir, 0o700); err != nil {
+	if err := os.Chmod(c.DataDir, 0o700); err != nil { // #nosec G302 -- a directory: 0700 is owner-only, what PostgreSQL requires
 		return err
 	}
 	if err := c.run(ctx, "initdb", "-D", c.DataDir, "-U", Superuser, "--auth=trust",
@@ -215,8 +221,7 @@ func (c *Cluster) initdb(ctx context.Context) error {
 		return err
 	}
 	if _, err := f.WriteString(conf); err != nil {
-		f.Close()
-		return err
+		return errors.Join(err, f.Close())
 	}
 	return f.Close()
 }
@@ -244,8 +249,7 @@ func portFree(port int) bool {
 	if err != nil {
 		return false
 	}
-	l.Close()
-	return true
+	return l.Close() == nil
 }
 
 func freePort() (int, error) {

@@ -49,7 +49,8 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 	if err := requireAdmin(r); err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(MaxBodyBytes); err != nil {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if err := r.ParseMultipartForm(MaxBodyBytes); err != nil { // #nosec G120 -- the body is bounded just above
 		return bodyError(err)
 	}
 	file, _, err := r.FormFile("file")

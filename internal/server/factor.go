@@ -23,7 +23,7 @@ const (
 	// pendingFor is how long the code may follow the password.
 	pendingFor = 5 * time.Minute
 	// enrolSecret is the secret being set up from /me.
-	enrolSecret = "enrol_secret"
+	enrolSecret = "enrol_secret" // #nosec G101 -- the name of a session key, not a secret
 )
 
 // defaultFactorRoles must use a second factor unless MFA_ROLES says otherwise.
