@@ -43,6 +43,11 @@ type CataloguePage struct {
 	YearEndError string
 	Flash        string
 	FlashArgs    []any
+	// The calendar's dates as typed (as stored at first), by key, and what
+	// is wrong with them.
+	CalendarURL    string
+	Calendar       map[string]string
+	CalendarErrors map[string]string
 }
 
 // CriterionEditPage edits or adds one criterion of a catalogue.

@@ -23,6 +23,10 @@ type HomePage struct {
 	Decisions []WaitingRow
 	// Nothing says there is nothing to do now.
 	Nothing bool
+	// Deadline is the next date of the year's calendar the user acts by;
+	// ReviewDue the review's, beside a reviewer's queue.
+	Deadline  *Deadline
+	ReviewDue *Deadline
 }
 
 // WaitingRow is one assessment waiting on the user.

@@ -57,6 +57,8 @@ type WardPage struct {
 	// those that took it over.
 	From []Crumb
 	To   []Crumb
+	// Deadline is the self-assessment's, nil when the year has none.
+	Deadline *WardDeadline
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the

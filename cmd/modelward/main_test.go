@@ -92,7 +92,7 @@ func TestDevServesUntilStopped(t *testing.T) {
 		cancel()
 		t.Fatalf("no address printed: %s (%v)", out.String(), <-done)
 	}
-	for _, want := range []string{"phula", "hanoi", "bocongan", "admin", "modelward-demo"} {
+	for _, want := range []string{"phula", "hanoi", "bocongan", "admin", "modelward-demo", "MODELWARDDEMOTOTPSECRET234"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("banner does not mention %q", want)
 		}

@@ -45,6 +45,9 @@ const (
 	Edit Permission = "edit"
 	// Review is approving or returning a ward's submission.
 	Review Permission = "review"
+	// Extend is giving a ward more time after the self-assessment
+	// deadline, or taking it back.
+	Extend Permission = "extend"
 	// Comment is writing in a criterion's thread.
 	Comment Permission = "comment"
 	// Register is putting a province's wards on its list for a year, and
@@ -82,11 +85,11 @@ func (a Actor) Can(p Permission, path []int64) bool {
 	inScope := slices.Contains(path, a.UnitID)
 	switch a.Role {
 	case Admin:
-		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota || p == ReadTree
+		return p == Read || p == Export || p == Administer || p == Register || p == SetQuota || p == ReadTree || p == Extend
 	case Ministry:
-		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota || p == ReadTree
+		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota || p == ReadTree || p == Extend
 	case Reviewer:
-		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register)
+		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register || p == Extend)
 	case WardOfficer:
 		return inScope && (p == Read || p == Export || p == Edit || p == Comment)
 	}

@@ -44,6 +44,23 @@ var DemoUsers = []store.NewUser{
 	{Username: "phula", FullName: "Công an phường Kiến Hưng", Role: "ward_officer", UnitCode: "09552"},
 }
 
+// demoCalendars are the demo years' calendars: 2026's as the programme
+// runs it (registration closed, the year-end window open, wards' files due
+// at the end of the year).
+var demoCalendars = map[int]assess.Calendar{
+	2026: {
+		RegistrationDue:   day(2026, time.March, 31),
+		SelfAssessmentDue: day(2026, time.December, 31),
+		ReviewDue:         day(2027, time.January, 31),
+		DecisionDue:       day(2027, time.April, 30),
+	},
+}
+
+func day(y int, m time.Month, d int) *time.Time {
+	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return &t
+}
+
 // catalogueYears says which catalogue file each demo year uses.
 var catalogueYears = []struct {
 	year int
@@ -71,6 +88,7 @@ func Demo() (store.Demo, error) {
 			Year:         cy.year,
 			YearEndOpens: time.Date(cy.year, time.November, 1, 0, 0, 0, 0, time.UTC),
 			Criteria:     criteria,
+			Calendar:     demoCalendars[cy.year],
 		})
 	}
 	hash, err := assess.HashPassword(DemoPassword)

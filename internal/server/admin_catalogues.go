@@ -124,6 +124,16 @@ func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, info st
 		YearEndURL: base + "/year-end",
 	}
 	p.YearEndOpens = info.YearEndOpens.Format(time.DateOnly)
+	cal, err := s.store.Calendar(r.Context(), info.Year)
+	if err != nil {
+		return err
+	}
+	p.CalendarURL, p.Calendar = base+"/calendar", map[string]string{}
+	for i, d := range cal.Dates() {
+		if *d != nil {
+			p.Calendar[assess.CalendarKeys[i]] = (*d).Format(time.DateOnly)
+		}
+	}
 	adjust(&p)
 	for _, c := range cat.Criteria {
 		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Kind: c.Kind, YearEnd: c.YearEnd}

@@ -51,7 +51,7 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 		Kind:      c.Kind,
 		YearEnd:   c.YearEnd,
 		Current:   resultView(l, c, res),
-		Editable:  canEdit(r, sc, v),
+		Editable:  s.canEdit(r, sc, v),
 		Form:      web.ResultForm{Status: string(res.Status), Value: l.Decimal(res.Value), Note: res.Note, Version: res.Version},
 		Upload:    web.UploadForm{ActionURL: sc.criterionHref(c.Number) + "/evidence"},
 	}
@@ -94,12 +94,12 @@ func pick(l web.Lang, vi, en string) string {
 	return vi
 }
 
-// canEdit reports whether the signed-in user may change the assessment now.
 // canEdit reports whether the user may record in the ward's assessment
-// now: their ward, registered for the year, the assessment open.
-func canEdit(r *http.Request, sc wardScope, v store.WardView) bool {
+// now: their ward, registered for the year, the assessment open, and its
+// deadline (or extension) not passed.
+func (s *Server) canEdit(r *http.Request, sc wardScope, v store.WardView) bool {
 	a := v.Assessment
-	return v.Level != "" && authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable())
+	return v.Level != "" && authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable()) && s.openToWard(v)
 }
 
 func resultView(l web.Lang, c assess.Criterion, res store.Result) web.ResultView {
@@ -187,6 +187,7 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ch, errs := in.validate(c, s.yearEndOpen(sc.Catalogue))
+	ch.On = s.now()
 	l := langOf(r)
 	typed := web.ResultForm{Status: in.Status, Value: in.Value, Note: in.Note, Version: ch.Version, Errors: errs}
 	if len(errs) > 0 {

@@ -91,6 +91,8 @@ func classify(err error) (int, string) {
 		return e.Status, e.Key
 	case errors.Is(err, store.ErrState):
 		return http.StatusConflict, "err.state"
+	case errors.Is(err, store.ErrClosed):
+		return http.StatusConflict, "err.closed"
 	case errors.Is(err, store.ErrDecisionBeforeApproval):
 		return http.StatusBadRequest, "recognize.err.beforeapproval"
 	case errors.Is(err, store.ErrNotRegistered):

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 
@@ -36,6 +37,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		UnitYear: year,
 	}
 	now := s.now()
+	cal, err := s.store.Calendar(ctx, year)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if next, ok := cal.Next(now, assess.DeadlinesOf(u.Role)...); ok {
+		p.Deadline = s.deadlineOf(year, next)
+	}
+	if d := cal.ReviewDue; d != nil && u.Role == assess.Reviewer {
+		p.ReviewDue = s.deadlineOf(year, assess.Deadline{Key: "review_due", On: *d})
+	}
 	row := func(wt store.Waiting) web.WaitingRow {
 		return web.WaitingRow{Year: wt.Year, Name: wt.Name, District: wt.District,
 			Href:  fmt.Sprintf("/%d/wards/%s", wt.Year, wt.Code),

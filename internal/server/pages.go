@@ -137,6 +137,12 @@ func unitHref(year int, u store.Unit) string {
 // renderHTML writes a page. It renders into a buffer first so that a
 // failure half-way gives an error page, not half a page.
 func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	return renderCached(w, r, status, c, "no-store")
+}
+
+// renderCached is renderHTML with the Cache-Control it is given: the
+// public pages may be kept by browsers and proxies.
+func renderCached(w http.ResponseWriter, r *http.Request, status int, c templ.Component, cacheControl string) error {
 	var buf bytes.Buffer
 	if err := c.Render(r.Context(), &buf); err != nil {
 		return err
@@ -146,7 +152,7 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 		page = showControls(page)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Cache-Control", cacheControl)
 	// A known length spares the chunked encoding.
 	w.Header().Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)

@@ -19,7 +19,7 @@ func (s *Server) Handler() http.Handler {
 	// For slow connections: pages, styles, scripts and data compressed,
 	// at gzip's fastest level (a page shrinks five- to twentyfold even so,
 	// and the CPU it costs is the portal's, at every request).
-	r.Use(middleware.Compress(1, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml"))
+	r.Use(middleware.Compress(1, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml", "application/atom+xml"))
 	r.Use(limitBody)
 	r.Use(withLang)
 	r.Use(s.textQuery)
@@ -31,6 +31,10 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, web.Asset("favicon.svg"), http.StatusMovedPermanently)
 	})
 	r.Get("/lang", s.switchLang)
+	// The public list of model wards: no sign-in, no session.
+	r.Get("/public", s.page(s.publicLatest))
+	r.Get("/public/feed.xml", s.page(s.publicFeed))
+	r.Get("/public/{year}", s.page(s.publicYear))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
@@ -75,12 +79,16 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/{year}/wards/{code}/review", s.page(s.review))
 			r.Post("/{year}/wards/{code}/recognize", s.page(s.recognize))
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
+			r.Post("/{year}/wards/{code}/extension", s.page(s.extend))
+			r.Post("/{year}/wards/{code}/extension/revoke", s.page(s.revokeExtension))
+			r.Get("/{year}/calendar", s.page(s.calendar))
 			r.Get("/evidence/{id}", s.page(s.downloadEvidence))
 
 			r.Get("/admin/catalogues", s.page(s.adminCatalogues))
 			r.Post("/admin/catalogues", s.page(s.adminCopyCatalogue))
 			r.Get("/admin/catalogues/{year}", s.page(s.adminCatalogue))
 			r.Post("/admin/catalogues/{year}/year-end", s.page(s.adminSetYearEnd))
+			r.Post("/admin/catalogues/{year}/calendar", s.page(s.adminSetCalendar))
 			r.Post("/admin/catalogues/{year}/criteria", s.page(s.adminSaveCriterion))
 			r.Get("/admin/catalogues/{year}/criteria/{n}", s.page(s.adminCriterion))
 			r.Post("/admin/catalogues/{year}/criteria/{n}", s.page(s.adminSaveCriterion))

@@ -49,7 +49,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Submit,
+		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Submit, On: s.now(),
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		// Nothing recorded yet: there is nothing to submit.

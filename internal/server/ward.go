@@ -86,8 +86,9 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		DecisionDate: a.DecisionDate,
 		YearEndOpens: cat.YearEndOpens,
 		YearEndOpen:  s.yearEndOpen(cat),
-		Editable:     canEdit(r, sc, v),
+		Editable:     s.canEdit(r, sc, v),
 		Level:        levelOf(l, v.Level, sc.Path),
+		Deadline:     s.wardDeadline(r, sc, v),
 		HistoryHref:  sc.href() + "/history",
 		DossierHref:  sc.href() + "/dossier.pdf",
 	}

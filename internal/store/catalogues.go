@@ -16,6 +16,9 @@ type Catalogue struct {
 	Year         int
 	YearEndOpens time.Time
 	Criteria     []assess.Criterion
+	// Calendar is the year's dates, for loading the demo; the pages read
+	// it with Store.Calendar.
+	Calendar assess.Calendar
 }
 
 // yearEndSQL reads the year-end opening date of year $1.

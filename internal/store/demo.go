@@ -88,8 +88,9 @@ func (s *Store) LoadDemo(ctx context.Context, d Demo) error {
 		added["units"], added["successors"] = counts.Added, counts.Linked
 		for _, c := range d.Catalogues {
 			tag, err := tx.Exec(ctx, `
-				INSERT INTO catalogues (year, year_end_opens) VALUES ($1, $2)
-				ON CONFLICT (year) DO NOTHING`, c.Year, c.YearEndOpens)
+				INSERT INTO catalogues (year, year_end_opens, `+calendarColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+				ON CONFLICT (year) DO NOTHING`, c.Year, c.YearEndOpens, c.Calendar.RegistrationDue, c.Calendar.SelfAssessmentDue,
+				c.Calendar.ReviewDue, c.Calendar.InspectionFrom, c.Calendar.InspectionTo, c.Calendar.DecisionDue)
 			if err != nil {
 				return fmt.Errorf("catalogue %d: %w", c.Year, err)
 			}

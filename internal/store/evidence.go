@@ -43,6 +43,8 @@ type NewEvidence struct {
 	ContentType string
 	Content     []byte
 	SHA256      []byte
+	// On is when the file is added, held to the year's deadline (zero: not).
+	On time.Time
 }
 
 func evidenceRecord(e Evidence) []byte {
@@ -60,7 +62,7 @@ var ErrQuota = errors.New("evidence quota reached")
 func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEvidence) (int64, error) {
 	var id int64
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		aid, err := lockEditable(ctx, tx, e.Ward, e.Year, true)
+		aid, err := lockEditable(ctx, tx, e.Ward, e.Year, true, e.On)
 		if err != nil {
 			return fmt.Errorf("add evidence: %w", err)
 		}
@@ -145,10 +147,10 @@ func (s *Store) EvidenceContent(ctx context.Context, id int64) ([]byte, error) {
 
 // RemoveEvidence marks an evidence file removed; the file and its record
 // stay, for the history. Refused with ErrState once the assessment is
-// submitted.
-func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward string, year int, id int64) error {
+// submitted, and with ErrClosed once its deadline has passed at now.
+func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward string, year int, id int64, now time.Time) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		aid, err := lockEditable(ctx, tx, ward, year, false)
+		aid, err := lockEditable(ctx, tx, ward, year, false, now)
 		if err != nil {
 			return fmt.Errorf("remove evidence %d: %w", id, err)
 		}

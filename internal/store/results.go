@@ -40,6 +40,9 @@ type ResultChange struct {
 	Note   string
 	// Version is the version the editor saw: 0 when there was no result yet.
 	Version int
+	// On is when the change is made, to hold it to the year's deadline;
+	// the zero time does not (data loaded in bulk).
+	On time.Time
 }
 
 // lockAssessment returns the id and state of a ward's assessment for a
@@ -76,9 +79,10 @@ func lockAssessment(ctx context.Context, tx pgx.Tx, ward string, year int, creat
 	return id, state, nil
 }
 
-// lockEditable locks a ward's assessment for a change the ward makes,
-// refusing with ErrState once it is no longer open to the ward.
-func lockEditable(ctx context.Context, tx pgx.Tx, ward string, year int, create bool) (int64, error) {
+// lockEditable locks a ward's assessment for a change the ward makes at
+// now, refusing with ErrState once it is no longer open to the ward, and
+// with ErrClosed once its deadline has passed.
+func lockEditable(ctx context.Context, tx pgx.Tx, ward string, year int, create bool, now time.Time) (int64, error) {
 	id, state, err := lockAssessment(ctx, tx, ward, year, create)
 	if err != nil {
 		return 0, err
@@ -86,7 +90,21 @@ func lockEditable(ctx context.Context, tx pgx.Tx, ward string, year int, create 
 	if !state.Editable() {
 		return 0, fmt.Errorf("assessment %s %d is %s: %w", ward, year, state, ErrState)
 	}
+	if err := checkOpenAssessment(ctx, tx, id, year, now); err != nil {
+		return 0, err
+	}
 	return id, nil
+}
+
+func checkOpenAssessment(ctx context.Context, tx pgx.Tx, id int64, year int, now time.Time) error {
+	if now.IsZero() {
+		return nil
+	}
+	var ward int64
+	if err := tx.QueryRow(ctx, `SELECT ward_id FROM assessments WHERE id = $1`, id).Scan(&ward); err != nil {
+		return err
+	}
+	return checkOpen(ctx, tx, year, ward, now)
 }
 
 func resultKey(ward string, year, number int) string {
@@ -109,7 +127,7 @@ func resultRecord(r Result) []byte {
 func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChange) (Result, error) {
 	var saved Result
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		id, err := lockEditable(ctx, tx, c.Ward, c.Year, true)
+		id, err := lockEditable(ctx, tx, c.Ward, c.Year, true, c.On)
 		if err != nil {
 			return fmt.Errorf("save result %d: %w", c.Number, err)
 		}

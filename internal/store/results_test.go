@@ -148,10 +148,10 @@ func TestEvidenceAndWorkflow(t *testing.T) {
 	if b, err := st.EvidenceContent(ctx, id); err != nil || string(b) != string(content) {
 		t.Fatalf("content %q, %v", b, err)
 	}
-	if err := st.RemoveEvidence(ctx, who, "09552", 2022, id); err != nil {
+	if err := st.RemoveEvidence(ctx, who, "09552", 2022, id, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RemoveEvidence(ctx, who, "09552", 2022, id); !errors.Is(err, store.ErrNotFound) {
+	if err := st.RemoveEvidence(ctx, who, "09552", 2022, id, time.Time{}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second removal: %v", err)
 	}
 	v, _ := st.WardView(ctx, 2022, "09552")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"modelward/internal/assess"
 )
 
 // WardView is everything the ward page shows.
@@ -22,6 +24,9 @@ type WardView struct {
 	// when it is not registered; Registered lists every year it is.
 	Level      string
 	Registered []int
+	// Calendar is the year's; Extension the ward's extension in force.
+	Calendar  assess.Calendar
+	Extension *Extension
 }
 
 // errNoUnit means the code names no unit in the year asked for.
@@ -35,7 +40,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 	err := func() error {
 		b := &pgx.Batch{}
 		// The year-end date and the list of years come in one row.
-		b.Queue(`SELECT year_end_opens, ARRAY(`+yearsSQL+`) FROM catalogues WHERE year = $1`, year)
+		b.Queue(`SELECT year_end_opens, ARRAY(`+yearsSQL+`), `+calendarColumns+` FROM catalogues WHERE year = $1`, year)
 		b.Queue(criteriaSQL, year)
 		b.Queue(unitPathSQL, code, year)
 		b.Queue(assessmentSQL, code, year)
@@ -44,10 +49,12 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		b.Queue(commentsSQL, code, year)
 		b.Queue(lineageSQL, code, year)
 		b.Queue(`SELECT year, level FROM registrations WHERE ward_id = unit_in_year($1, $2) ORDER BY year`, code, year)
+		b.Queue(`SELECT e.until, e.reason, coalesce(u.full_name, ''), e.granted_at FROM extensions e LEFT JOIN users u ON u.id = e.granted_by
+			WHERE e.year = $2 AND e.ward_id = unit_in_year($1, $2) AND e.revoked_at IS NULL`, code, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
-		err := br.QueryRow().Scan(&v.Catalogue.YearEndOpens, &v.Years)
+		err := br.QueryRow().Scan(append([]any{&v.Catalogue.YearEndOpens, &v.Years}, calendarDest(&v.Calendar)...)...)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
 		}
@@ -89,6 +96,14 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 					if y == year {
 						v.Level = level
 					}
+					return nil
+				})
+				return err
+			},
+			func(rows pgx.Rows) error {
+				var e Extension
+				_, err := pgx.ForEachRow(rows, []any{&e.Until, &e.Reason, &e.GrantedBy, &e.GrantedAt}, func() error {
+					v.Extension = &e
 					return nil
 				})
 				return err

@@ -23,6 +23,9 @@ type StateChange struct {
 	// Version is the assessment's version the decider saw; when set, the
 	// step is refused with ErrChanged if the assessment has changed since.
 	Version int
+	// On is when the step is taken: a submission after the deadline is
+	// refused with ErrClosed. The zero time skips that check.
+	On time.Time
 }
 
 // ErrDecisionBeforeApproval means a recognition decision is dated before
@@ -42,6 +45,11 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		id, from, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
 		if err != nil {
 			return err
+		}
+		if c.Action == assess.Submit && from.Editable() {
+			if err := checkOpenAssessment(ctx, tx, id, c.Year, c.On); err != nil {
+				return err
+			}
 		}
 		if c.Version != 0 {
 			var version int

@@ -1,0 +1,120 @@
+package assess
+
+import (
+	"errors"
+	"time"
+)
+
+// Calendar is a year's dates, each optional: registration closes, wards'
+// self-assessments are due, the province's review is due, the Ministry
+// inspects (from, to), the decision is expected. Dates are days in
+// Vietnam; a deadline holds to the end of its day.
+type Calendar struct {
+	RegistrationDue   *time.Time
+	SelfAssessmentDue *time.Time
+	ReviewDue         *time.Time
+	InspectionFrom    *time.Time
+	InspectionTo      *time.Time
+	DecisionDue       *time.Time
+}
+
+// CalendarKeys name the calendar's dates, in order, as forms and messages
+// call them.
+var CalendarKeys = []string{"registration_due", "self_assessment_due", "review_due", "inspection_from", "inspection_to", "decision_due"}
+
+// Dates are the calendar's dates in the order of CalendarKeys.
+func (c *Calendar) Dates() []**time.Time {
+	return []**time.Time{&c.RegistrationDue, &c.SelfAssessmentDue, &c.ReviewDue, &c.InspectionFrom, &c.InspectionTo, &c.DecisionDue}
+}
+
+// ErrCalendarOrder means a date of the calendar comes before an earlier
+// step's.
+var ErrCalendarOrder = errors.New("the calendar's dates are out of order")
+
+// OutOfOrder is the key of the first date that comes before a date given
+// for an earlier step, or "" when the dates given are in order.
+func (c Calendar) OutOfOrder() string {
+	var last *time.Time
+	for i, d := range c.Dates() {
+		if *d == nil {
+			continue
+		}
+		if last != nil && (*d).Before(*last) {
+			return CalendarKeys[i]
+		}
+		last = *d
+	}
+	return ""
+}
+
+// Day is t's calendar day in Vietnam, as a date at midnight UTC, the way
+// dates are stored.
+func Day(t time.Time) time.Time {
+	y, m, d := t.In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+var vietnam = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}()
+
+// Passed says whether the deadline due (a day) is over at now.
+func Passed(due *time.Time, now time.Time) bool {
+	return due != nil && Day(now).After(*due)
+}
+
+// DaysLeft is how many days remain until the day due, counted in Vietnam:
+// 0 on the day itself, negative once it has passed.
+func DaysLeft(due, now time.Time) int {
+	return int(due.Sub(Day(now)).Hours() / 24)
+}
+
+// Deadline is a date of the calendar and what it is.
+type Deadline struct {
+	Key string
+	On  time.Time
+}
+
+// Next is the first date of the calendar, among keys, not yet passed at
+// now; false when none is left.
+func (c Calendar) Next(now time.Time, keys ...string) (Deadline, bool) {
+	for i, d := range c.Dates() {
+		if *d == nil || Passed(*d, now) {
+			continue
+		}
+		for _, k := range keys {
+			if k == CalendarKeys[i] {
+				return Deadline{Key: k, On: **d}, true
+			}
+		}
+	}
+	return Deadline{}, false
+}
+
+// DeadlinesOf are the dates a role acts by: a ward's officers by the
+// self-assessment's, a reviewer by the review's, the Ministry by the
+// inspection and the decision; everyone sees registration close.
+func DeadlinesOf(r Role) []string {
+	switch r {
+	case WardOfficer:
+		return []string{"self_assessment_due"}
+	case Reviewer:
+		return []string{"registration_due", "self_assessment_due", "review_due"}
+	case Ministry:
+		return []string{"registration_due", "review_due", "inspection_from", "inspection_to", "decision_due"}
+	}
+	return CalendarKeys
+}
+
+// OpenToWard says whether a ward may still change its self-assessment at
+// now: until the end of the due day, or of the day its extension runs to.
+func OpenToWard(due, extendedTo *time.Time, now time.Time) bool {
+	if !Passed(due, now) {
+		return true
+	}
+	return extendedTo != nil && !Passed(extendedTo, now)
+}
