@@ -77,4 +77,3 @@ type CalendarRow struct {
 	// Yours says the date is one the user acts by.
 	Yours bool
 }
-

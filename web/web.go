@@ -47,6 +47,8 @@ type UserBar struct {
 	Unit     string
 	// Line says who is signed in, once: name, role and unit.
 	Line string
+	// Unread counts the user's unread notices.
+	Unread int
 }
 
 // Crumb is one step of the breadcrumbs, following the unit tree; Href is

@@ -31,7 +31,8 @@ func dbState(t *testing.T, dbURL string) string {
 		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, note, version), ';' ORDER BY assessment_id, number) FROM results),
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM units), (SELECT count(*) FROM criteria),
 		(SELECT count(*) FROM registrations), (SELECT string_agg(concat_ws(',', year, province_id, quota), ';') FROM quotas),
-		(SELECT count(*) FROM audit_log WHERE entity <> 'session' AND action NOT IN ('export', 'evidence_download')))`)
+		(SELECT count(*) FROM audit_log WHERE entity <> 'session' AND action NOT IN ('export', 'evidence_download')),
+		(SELECT count(*) FROM notifications), (SELECT count(*) FROM extensions))`)
 }
 
 func countAudit(t *testing.T, dbURL, action, key string) int {

@@ -114,6 +114,10 @@ func TestCalendarDeadlineAndExtension(t *testing.T) {
 	if countAudit(t, dbURL, "extension_grant", "09552/2026") != 1 {
 		t.Error("the extension is not audited")
 	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.kind = 'extended' AND u.username = 'phula'`); n != 1 {
+		t.Errorf("the ward's officer got %d notices of the extension, want 1", n)
+	}
+	mustContain(t, "extension notice", get(t, officer, srv.URL+"/notifications").body, "được gia hạn tự đánh giá năm 2026 đến hết ngày 10/01/2027")
 	mustContain(t, "extended ward page", get(t, officer, ward).body, "Được gia hạn tự đánh giá đến hết ngày 10/01/2027", "Mưa bão")
 	if r := saveCriterion(t, officer, ward, 3); r.status != http.StatusSeeOther {
 		t.Fatalf("a save within the extension = %d, want 303", r.status)

@@ -110,7 +110,7 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 	u := userOf(r)
 	if u.ID != 0 {
 		p.User = &web.UserBar{Username: u.Username, Name: u.FullName, Unit: u.UnitName, Role: l.T("role." + string(u.Role)),
-			Line: whoLine(l, u)}
+			Line: whoLine(l, u), Unread: u.Unread}
 	}
 	// Ancestors outside the user's scope are named but not linked.
 	ids := make([]int64, 0, len(path))

@@ -53,6 +53,9 @@ func (s *Server) Handler() http.Handler {
 
 			r.Get("/", s.page(s.home))
 			r.Get("/me", s.page(s.me))
+			r.Get("/notifications", s.page(s.notifications))
+			r.Get("/notifications/{id}", s.page(s.openNotification))
+			r.Post("/notifications/read", s.page(s.readAllNotifications))
 			r.Post("/me/password", s.page(s.changePassword))
 			r.Get("/me/factor", s.page(s.meFactor))
 			r.Post("/me/factor", s.page(s.meEnrol))

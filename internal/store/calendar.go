@@ -146,8 +146,17 @@ func (s *Store) GrantExtension(ctx context.Context, actor assess.Actor, year int
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"until": until.Format(time.DateOnly), "reason": reason})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "extension_grant",
+		err := audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "extension_grant",
 			Entity: "assessment", EntityKey: assessmentKey(code, year), After: after})
+		if err != nil {
+			return err
+		}
+		var name string
+		if err := tx.QueryRow(ctx, `SELECT name FROM units WHERE id = $1`, ward).Scan(&name); err != nil {
+			return err
+		}
+		return notify(ctx, tx, notice{Kind: "extended", Args: []string{name, fmt.Sprint(year), until.Format("02/01/2006")},
+			Href: fmt.Sprintf("/%d/wards/%s#deadline", year, code), Ward: ward, Year: year, Actor: actorID(actor)}, wardOfficers)
 	})
 }
 

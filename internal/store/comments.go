@@ -37,8 +37,18 @@ func (s *Store) AddComment(ctx context.Context, actor assess.Actor, ward string,
 			return fmt.Errorf("comment on %s %d/%d: %w", ward, year, number, err)
 		}
 		after, _ := json.Marshal(map[string]any{"id": cid, "body": body})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "comment_add",
+		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "comment_add",
 			Entity: "comment", EntityKey: resultKey(ward, year, number), After: after})
+		if err != nil {
+			return err
+		}
+		// The ward's officers and whoever spoke before on the criterion.
+		n, err := wardNotice(ctx, tx, id, "comment", fmt.Sprintf("/criteria/%d#comments", number), actorID(actor), fmt.Sprint(number), actor.Name)
+		if err != nil {
+			return err
+		}
+		n.Number = number
+		return notify(ctx, tx, n, wardOfficers, commenters)
 	})
 }
 

@@ -38,7 +38,9 @@ type User struct {
 	LastSignIn *time.Time
 	// LastUse is when the account was last used: its last sign-in, its
 	// creation, or when an admin last enabled it, whichever is latest.
-	LastUse   time.Time
+	LastUse time.Time
+	// Unread counts the user's unread notices.
+	Unread    int
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -50,12 +52,13 @@ func (u User) Actor() assess.Actor {
 
 const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
 	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.must_change_password, u.last_sign_in_at,
-	greatest(u.created_at, u.last_sign_in_at, u.enabled_at), u.created_at, u.updated_at`
+	greatest(u.created_at, u.last_sign_in_at, u.enabled_at),
+	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL), u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
 	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
-		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.LastSignIn, &u.LastUse, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.LastSignIn, &u.LastUse, &u.Unread, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 

@@ -107,10 +107,67 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			afterRec["decision_no"] = c.DecisionNo
 		}
 		after, _ := json.Marshal(afterRec)
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "assessment_" + string(c.Action),
+		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "assessment_" + string(c.Action),
 			Entity: "assessment", EntityKey: assessmentKey(c.Ward, c.Year), Before: before, After: after})
+		if err != nil {
+			return err
+		}
+		return notifyStep(ctx, tx, id, actorID(actor), c, standing)
 	})
 	return to, err
+}
+
+// notifyStep tells those concerned of a workflow step, in its transaction:
+// a submission the province's reviewers, a return (with its reason) and
+// an approval the ward's officers, a recognition both; an approved ward
+// that meets every criterion awaits a decision from the Ministry, or from
+// the province for a ward at its level.
+func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateChange, standing assess.Standing) error {
+	switch c.Action {
+	case assess.Submit:
+		n, err := wardNotice(ctx, tx, id, "submitted", "#review", actor)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, tx, n, provinceReviewers)
+	case assess.Return:
+		n, err := wardNotice(ctx, tx, id, "returned", "", actor, c.Reason)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, tx, n, wardOfficers)
+	case assess.Approve:
+		n, err := wardNotice(ctx, tx, id, "approved", "", actor)
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, tx, n, wardOfficers); err != nil {
+			return err
+		}
+		if !standing.Full() {
+			return nil
+		}
+		var level string
+		if err := tx.QueryRow(ctx, `SELECT r.level FROM registrations r JOIN assessments a ON a.ward_id = r.ward_id AND a.year = r.year
+			WHERE a.id = $1`, id).Scan(&level); err != nil {
+			return err
+		}
+		d, err := wardNotice(ctx, tx, id, "decision_due", "#recognize", actor)
+		if err != nil {
+			return err
+		}
+		if level == "ministry" {
+			return notify(ctx, tx, d, ministryUsers)
+		}
+		return notify(ctx, tx, d, provinceReviewers)
+	case assess.Recognize:
+		n, err := wardNotice(ctx, tx, id, "recognized", "", actor, c.DecisionNo)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, tx, n, wardOfficers, provinceReviewers)
+	}
+	return nil
 }
 
 // standingOf counts an assessment's standing in Go, from the year's
