@@ -47,5 +47,6 @@ type NewUserForm struct {
 	FullName string
 	Role     string
 	Unit     string
+	Email    string
 	Errors   map[string]string // field → message key
 }

@@ -14,6 +14,10 @@ type DashboardPage struct {
 	Page
 	UnitName string
 	UnitKind string
+	// Board counts the registered wards by where their files stand.
+	Board *StatusBoard
+	// ReviewDue is the review's deadline, beside the review queue.
+	ReviewDue *Deadline
 	// Total is the number of criteria in the year's catalogue.
 	Total        int
 	Wards        int
@@ -326,4 +330,30 @@ func (d DashboardPage) districtPhone() []PhoneBar {
 			Class: "bar", Len: n})
 	}
 	return bars
+}
+
+// StatusBoard counts a dashboard's registered wards by where their files
+// stand (Columns: none, draft, on_time, late, returned, approved,
+// recognized), per child unit, per level and in all.
+type StatusBoard struct {
+	Columns []string
+	Rows    []StatusRow
+	Levels  []StatusRow
+	Total   StatusRow
+	// Due is the self-assessment deadline in words, empty when none.
+	Due string
+}
+
+// StatusRow is one line of the board.
+type StatusRow struct {
+	Name       string
+	Href       string
+	Registered int
+	Cells      []StatusCell
+}
+
+// StatusCell is a count and the list of the wards it counts.
+type StatusCell struct {
+	N    int
+	Href string
 }

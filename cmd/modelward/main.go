@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"modelward/internal/assess"
+	"modelward/internal/mail"
 	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
@@ -195,7 +196,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 		return err
 	}
 	opts := serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies, MetricsToken: getenv("METRICS_TOKEN"),
-		FactorRoles: factorRoles}
+		FactorRoles: factorRoles, BaseURL: getenv("BASE_URL")}
+	if u := getenv("SMTP_URL"); u != "" {
+		if opts.BaseURL == "" {
+			return errors.New("BASE_URL: give the portal's address (https://…) for the links in mail")
+		}
+		if opts.Mail, err = mail.NewSender(u, getenv("MAIL_FROM")); err != nil {
+			return err
+		}
+	}
 	for name, d := range map[string]*time.Duration{"SESSION_IDLE": &opts.IdleTimeout, "ADMIN_SESSION_IDLE": &opts.AdminIdleTimeout} {
 		if v := getenv(name); v != "" {
 			if *d, err = time.ParseDuration(v); err != nil || *d <= 0 {
@@ -214,6 +223,10 @@ type serveOptions struct {
 	IdleTimeout      time.Duration
 	AdminIdleTimeout time.Duration
 	FactorRoles      []assess.Role
+	// BaseURL is the portal's address for links in mail; Mail sends it,
+	// nil without SMTP_URL.
+	BaseURL string
+	Mail    *mail.Sender
 }
 
 // factorRoles reads MFA_ROLES: the roles that must sign in with a second
@@ -269,11 +282,12 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	if may, err := st.MayRewriteAudit(ctx); err == nil && may {
 		log.Warn("the portal's database role may change or remove audit entries: run it as a member of " + store.RuntimeRole + " (README, Security)")
 	}
+	portal := server.New(server.Config{Store: st, Logger: log, Demo: demo,
+		SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,
+		IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, FactorRoles: opts.FactorRoles,
+		BaseURL: opts.BaseURL, SessionCleanup: 5 * time.Minute})
 	srv := &http.Server{
-		Handler: server.New(server.Config{Store: st, Logger: log, Demo: demo,
-			SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,
-			IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, FactorRoles: opts.FactorRoles,
-			SessionCleanup: 5 * time.Minute}).Handler(),
+		Handler:           portal.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Evidence uploads from phones on slow lines take a while.
 		ReadTimeout:  5 * time.Minute,
@@ -286,7 +300,12 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 		// sits unused.
 		log.Info("demo data: accounts unused for 45 days stay enabled")
 	} else {
-		go sweepAccounts(ctx, st, log, time.Now, time.Hour)
+		go every(ctx, time.Hour, sweepAccounts(ctx, st, log, time.Now))
+	}
+	go every(ctx, time.Hour, sweepDeadlines(ctx, st, log, time.Now))
+	if opts.Mail != nil {
+		w := mail.Worker{Store: st, Send: opts.Mail.Send, Render: mail.Notices(opts.BaseURL), Now: time.Now, Log: log, Counts: portal.MailCounts()}
+		go w.Run(ctx, 5*time.Second)
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()

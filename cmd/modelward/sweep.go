@@ -9,11 +9,28 @@ import (
 	"modelward/internal/store"
 )
 
-// sweepAccounts disables the accounts unused for 45 days, at once and
-// then every interval until ctx is done. Every copy of the portal runs
-// it; the store lets one at a time do the work.
-func sweepAccounts(ctx context.Context, st *store.Store, log *slog.Logger, now func() time.Time, every time.Duration) {
-	sweep := func() {
+// The sweeps run inside serve, at once and then every interval until ctx
+// is done. Every copy of the portal runs them; the store lets one copy at
+// a time do the work (an advisory lock), and its keys tell no one twice.
+
+// every runs fn at once and then every interval until ctx is done.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	fn()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
+// sweepAccounts disables the accounts unused for 45 days.
+func sweepAccounts(ctx context.Context, st *store.Store, log *slog.Logger, now func() time.Time) func() {
+	return func() {
 		names, err := st.DisableUnused(ctx, now(), assess.UnusedAccountLimit)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -25,15 +42,20 @@ func sweepAccounts(ctx context.Context, st *store.Store, log *slog.Logger, now f
 			log.Info("disabled accounts unused for 45 days", "users", names)
 		}
 	}
-	sweep()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
+}
+
+// sweepDeadlines warns of the deadlines 7 days and 1 day ahead.
+func sweepDeadlines(ctx context.Context, st *store.Store, log *slog.Logger, now func() time.Time) func() {
+	return func() {
+		n, err := st.SweepDeadlines(ctx, now())
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("warn of deadlines", "err", err)
+			}
 			return
-		case <-t.C:
-			sweep()
+		}
+		if n > 0 {
+			log.Info("warned of deadlines", "wards", n)
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 const userUsage = `usage:
-  modelward user add --username U --role ROLE --unit CODE [--name "Full name"]   (password on stdin)
+  modelward user add --username U --role ROLE --unit CODE [--name "Full name"] [--email A]   (password on stdin)
   modelward user passwd U                                                       (password on stdin)
 passwords: at least 14 characters, not easy to guess; the user replaces it at the next sign-in
   modelward user disable U
@@ -42,11 +42,15 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		role := fs.String("role", "", "role")
 		unit := fs.String("unit", "", "unit code")
 		name := fs.String("name", "", "full name")
+		email := fs.String("email", "", "e-mail address, for notices")
 		if err := fs.Parse(args[1:]); err != nil {
 			return fmt.Errorf("user add: %w\n%s", err, userUsage)
 		}
 		if err := assess.CheckUsername(*username); err != nil {
 			return fmt.Errorf("user add: %w", err)
+		}
+		if *email != "" && assess.CheckEmail(*email) != nil {
+			return fmt.Errorf("user add: --email %q is not an e-mail address", *email)
 		}
 		if !assess.Role(*role).Valid() {
 			return fmt.Errorf("user add: unknown role %q\n%s", *role, userUsage)
@@ -64,7 +68,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if fullName == "" {
 			fullName = *username
 		}
-		if _, err := st.CreateUser(ctx, cli, store.NewUser{Username: *username, FullName: fullName, Role: *role, UnitCode: *unit, On: time.Now(), PasswordHash: hash}); err != nil {
+		if _, err := st.CreateUser(ctx, cli, store.NewUser{Username: *username, FullName: fullName, Role: *role, UnitCode: *unit, On: time.Now(), PasswordHash: hash, Email: *email}); err != nil {
 			return fmt.Errorf("user add: %w", err)
 		}
 		fmt.Fprintf(stdout, "user %s added\n", *username)

@@ -3,7 +3,9 @@ package assess
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -53,4 +55,17 @@ func PasswordMatches(hash, password string) bool {
 		return false
 	}
 	return bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) == nil
+}
+
+// ErrEmail means an e-mail address is not one.
+var ErrEmail = errors.New("not an e-mail address")
+
+// CheckEmail says whether s is a plain e-mail address (no name, no
+// brackets), of at most 254 characters.
+func CheckEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
+		return ErrEmail
+	}
+	return nil
 }

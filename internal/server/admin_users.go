@@ -77,7 +77,7 @@ func (s *Server) renderAdminUsers(w http.ResponseWriter, r *http.Request, status
 
 // newUserInput is the add-user form as typed.
 type newUserInput struct {
-	Username, FullName, Role, Unit string
+	Username, FullName, Role, Unit, Email string
 }
 
 func parseNewUser(r *http.Request) (newUserInput, error) {
@@ -90,6 +90,7 @@ func parseNewUser(r *http.Request) (newUserInput, error) {
 		FullName: strings.TrimSpace(f.Get("full_name")),
 		Role:     f.Get("role"),
 		Unit:     strings.TrimSpace(f.Get("unit")),
+		Email:    strings.TrimSpace(f.Get("email")),
 	}, nil
 }
 
@@ -108,6 +109,9 @@ func (in newUserInput) validate() map[string]string {
 	if in.Unit == "" || len(in.Unit) > 16 {
 		errs["unit"] = "admin.err.unit"
 	}
+	if in.Email != "" && assess.CheckEmail(in.Email) != nil {
+		errs["email"] = "me.err.email"
+	}
 	return errs
 }
 
@@ -119,7 +123,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	form := web.NewUserForm{Username: in.Username, FullName: in.FullName, Role: in.Role, Unit: in.Unit, Errors: in.validate()}
+	form := web.NewUserForm{Username: in.Username, FullName: in.FullName, Role: in.Role, Unit: in.Unit, Email: in.Email, Errors: in.validate()}
 	if len(form.Errors) > 0 {
 		return s.renderAdminUsers(w, r, http.StatusBadRequest, web.AdminUsersPage{Form: form})
 	}
@@ -129,7 +133,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = s.store.CreateUser(r.Context(), userOf(r).Actor(), store.NewUser{
-		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, On: s.now(), PasswordHash: hash})
+		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, On: s.now(), PasswordHash: hash, Email: in.Email})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		form.Errors["unit"] = "admin.err.unit"

@@ -66,6 +66,7 @@ func TestCalendarDeadlineAndExtension(t *testing.T) {
 		"Bộ Công an bắt đầu kiểm tra", "15/02/2027", "Việc của bạn")
 	reviewer := signIn(t, srv, "hanoi")
 	mustContain(t, "reviewer's home", get(t, reviewer, srv.URL+"/").body, line)
+	mustContain(t, "review queue", get(t, reviewer, srv.URL+"/2026/units/01").body, "Hạn thẩm định của tỉnh, thành phố: 31/01/2027 — còn 61 ngày")
 	if r := saveCriterion(t, officer, ward, 2); r.status != http.StatusSeeOther {
 		t.Fatalf("a save before the deadline = %d", r.status)
 	}

@@ -85,6 +85,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	d.Wards, d.Full, d.Submitted, d.Approved, d.Recognized, d.Waiting = t.Wards, t.Full, t.Submitted, t.Approved, t.Recognized, t.Waiting
 	d.Distribution = distribution(wards, len(cat.Criteria))
 	d.ChildKind, d.Children = childRows(l, year, unit, children, wards)
+	cal, err := s.store.Calendar(ctx, year)
+	if err != nil {
+		return err
+	}
+	d.Board = statusBoard(l, self, d.Children, childKey(unit.Kind), wards, cal.SelfAssessmentDue, unit.Type)
 	if unit.Kind == "province" {
 		d.DistrictBars = districtBars(d.Children, wards)
 	}
@@ -92,6 +97,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if authorize(r, assess.Review, path) == nil {
 		d.ShowQueue = true
 		d.Queue = reviewQueue(l, year, wards, s.now())
+		if cal.ReviewDue != nil {
+			d.ReviewDue = s.deadlineOf(year, assess.Deadline{Key: "review_due", On: *cal.ReviewDue})
+		}
 	}
 
 	// Filters and sorting apply to the heat map and the table.

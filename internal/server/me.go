@@ -29,7 +29,8 @@ func (s *Server) mePage(r *http.Request) (web.MePage, error) {
 	u := userOf(r)
 	p := web.MePage{Page: s.frame(r, langOf(r).T("me.title"), 0, nil, nil, nil),
 		Factor:      web.MeFactor{On: u.HasFactor, Required: s.mustUseFactor(u.Role)},
-		MinPassword: assess.MinPassword(s.withFactor(u)), MustChange: u.MustChangePassword}
+		MinPassword: assess.MinPassword(s.withFactor(u)), MustChange: u.MustChangePassword,
+		Email: u.Email, EmailPending: u.EmailPending, MailOff: u.MailOff}
 	if u.HasFactor {
 		n, err := s.store.RecoveryCodesLeft(r.Context(), u.ID)
 		if err != nil {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 	"strconv"
@@ -17,6 +18,7 @@ type metrics struct {
 	requests *prometheus.HistogramVec
 	signIns  *prometheus.CounterVec
 	exports  *prometheus.CounterVec
+	mail     *prometheus.CounterVec
 }
 
 func (s *Server) newMetrics() *metrics {
@@ -35,11 +37,23 @@ func (s *Server) newMetrics() *metrics {
 			Name: "modelward_exports_total",
 			Help: "Summary exports and dossiers served, by format.",
 		}, []string{"format"}),
+		mail: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "modelward_mail_total",
+			Help: "Mail sent by this copy, by outcome: sent, failed (an attempt that will be retried or given up).",
+		}, []string{"outcome"}),
 	}
 	pool := func(name, help string, value func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "modelward_db_pool_" + name, Help: help}, value)
 	}
-	m.registry.MustRegister(m.requests, m.signIns, m.exports,
+	queued := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "modelward_mail_queued", Help: "Mail waiting to go out, over every copy."},
+		func() float64 {
+			n, err := s.store.MailQueued(context.Background())
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		})
+	m.registry.MustRegister(m.requests, m.signIns, m.exports, m.mail, queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		pool("acquired_conns", "Database connections in use.", func() float64 { return float64(s.store.PoolStat().AcquiredConns()) }),
 		pool("idle_conns", "Database connections idle.", func() float64 { return float64(s.store.PoolStat().IdleConns()) }),
@@ -50,6 +64,18 @@ func (s *Server) newMetrics() *metrics {
 	)
 	return m
 }
+
+// MailCounts counts the mail worker's sends in /metrics.
+func (s *Server) MailCounts() MailCounts { return MailCounts{s.metrics.mail} }
+
+// MailCounts is the mail worker's counters.
+type MailCounts struct{ c *prometheus.CounterVec }
+
+// Sent counts a mail sent.
+func (m MailCounts) Sent() { m.c.WithLabelValues("sent").Inc() }
+
+// Failed counts a failed attempt.
+func (m MailCounts) Failed() { m.c.WithLabelValues("failed").Inc() }
 
 func (m *metrics) observe(route, method string, status int, seconds float64) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Observe(seconds)

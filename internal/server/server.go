@@ -39,6 +39,8 @@ type Server struct {
 	uploads         uploadSlots
 	// factorRoles must sign in with a second factor.
 	factorRoles map[assess.Role]bool
+	// base is the portal's address for links in mail (BASE_URL).
+	base string
 }
 
 // Config is what the server needs from its surroundings.
@@ -66,6 +68,9 @@ type Config struct {
 	// FactorRoles must sign in with a second factor (MFA_ROLES); nil means
 	// admin and ministry. The other roles may choose to.
 	FactorRoles []assess.Role
+	// BaseURL is the portal's address as users reach it (BASE_URL), for
+	// links in mail; empty means the address each request came to.
+	BaseURL string
 }
 
 // Session lifetimes: signed out after 15 idle minutes (an admin after 5;
@@ -106,7 +111,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies,
 		metricsToken: cfg.MetricsToken, idle: cmp.Or(cfg.IdleTimeout, defaultIdle), adminIdle: cmp.Or(cfg.AdminIdleTimeout, defaultAdminIdle),
-		secure: cfg.SecureCookies}
+		secure: cfg.SecureCookies, base: cfg.BaseURL}
 	s.metrics = s.newMetrics()
 	roles := cfg.FactorRoles
 	if roles == nil {

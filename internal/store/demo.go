@@ -25,6 +25,8 @@ type NewUser struct {
 	// FactorSecret is a second factor set up already (base32), for the
 	// demo's users only; empty for none.
 	FactorSecret string
+	// Email is the user's address, empty for none.
+	Email string
 }
 
 // NewAssessment is a registered ward's assessment to create with its

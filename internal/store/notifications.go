@@ -71,11 +71,16 @@ func notify(ctx context.Context, tx pgx.Tx, n notice, to ...audience) error {
 	if n.Key != "" {
 		key = &n.Key
 	}
+	// Each notice goes by mail too to those with an address who want it.
 	_, err := tx.Exec(ctx, `
-		INSERT INTO notifications (user_id, kind, args, href, key)
-		SELECT DISTINCT id, $4::text, $5::text[], $6::text, $7::text FROM (`+strings.Join(parts, " UNION ")+`) AS who (id)
-		WHERE id IS DISTINCT FROM $8 AND $1::bigint IS NOT NULL AND $2::int IS NOT NULL AND $3::int IS NOT NULL
-		ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO NOTHING`,
+		WITH sent AS (
+		    INSERT INTO notifications (user_id, kind, args, href, key)
+		    SELECT DISTINCT id, $4::text, $5::text[], $6::text, $7::text FROM (`+strings.Join(parts, " UNION ")+`) AS who (id)
+		    WHERE id IS DISTINCT FROM $8 AND $1::bigint IS NOT NULL AND $2::int IS NOT NULL AND $3::int IS NOT NULL
+		    ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO NOTHING
+		    RETURNING id, user_id)
+		INSERT INTO mail_outbox (notification_id, to_addr)
+		SELECT sent.id, u.email FROM sent JOIN users u ON u.id = sent.user_id WHERE u.email IS NOT NULL AND NOT u.mail_off`,
 		n.Ward, n.Year, n.Number, n.Kind, n.Args, n.Href, key, n.Actor)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", n.Kind, err)

@@ -40,9 +40,14 @@ type User struct {
 	// creation, or when an admin last enabled it, whichever is latest.
 	LastUse time.Time
 	// Unread counts the user's unread notices.
-	Unread    int
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Unread int
+	// Email is the user's address ("" for none), EmailPending one waiting
+	// for its confirmation; MailOff says they want no notices by mail.
+	Email        string
+	EmailPending string
+	MailOff      bool
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // Actor is the user as the access policy sees them.
@@ -53,12 +58,13 @@ func (u User) Actor() assess.Actor {
 const userColumns = `u.id, u.username, u.full_name, u.role, u.unit_id, un.code, un.name, un.kind,
 	u.active, u.password_hash, u.totp_secret IS NOT NULL, u.must_change_password, u.last_sign_in_at,
 	greatest(u.created_at, u.last_sign_in_at, u.enabled_at),
-	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL), u.created_at, u.updated_at`
+	(SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL),
+	coalesce(u.email, ''), coalesce(u.email_pending, ''), u.mail_off, u.created_at, u.updated_at`
 
 func scanUser(r pgx.CollectableRow) (User, error) {
 	var u User
 	err := r.Scan(&u.ID, &u.Username, &u.FullName, &u.Role, &u.UnitID, &u.UnitCode, &u.UnitName, &u.UnitKind,
-		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.LastSignIn, &u.LastUse, &u.Unread, &u.CreatedAt, &u.UpdatedAt)
+		&u.Active, &u.PasswordHash, &u.HasFactor, &u.MustChangePassword, &u.LastSignIn, &u.LastUse, &u.Unread, &u.Email, &u.EmailPending, &u.MailOff, &u.CreatedAt, &u.UpdatedAt)
 	return u, err
 }
 
@@ -143,9 +149,9 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 			return fmt.Errorf("role %s in a %s: %w", u.Role, kind, ErrRoleUnit)
 		}
 		err = tx.QueryRow(ctx, `
-			INSERT INTO users (username, full_name, role, unit_id, password_hash, must_change_password)
-			VALUES ($1, $2, $3, $4, $5, true) RETURNING id`,
-			u.Username, u.FullName, u.Role, unit, u.PasswordHash).Scan(&id)
+			INSERT INTO users (username, full_name, role, unit_id, password_hash, must_change_password, email)
+			VALUES ($1, $2, $3, $4, $5, true, NULLIF($6, '')) RETURNING id`,
+			u.Username, u.FullName, u.Role, unit, u.PasswordHash, u.Email).Scan(&id)
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 			return fmt.Errorf("user %s: %w", u.Username, ErrExists)

@@ -1,0 +1,51 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"modelward/internal/seed"
+)
+
+// In the browser, on a phone: a reviewer returns a file; the officer sees
+// the unread count in the top bar, opens the notices, follows the notice
+// to the ward page, and the count is gone.
+func TestBrowserNoticeLeadsToTheWard(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	reviewer := signIn(t, srv, "hanoi")
+	ward := srv.URL + "/2023/wards/09552"
+	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
+	if m == nil {
+		t.Fatal("no review form")
+	}
+	if r := post(t, reviewer, ward+"/review", map[string][]string{"decision": {"return"}, "reason": {"Bổ sung minh chứng tiêu chí 13."}, "version": {m[1]}}); r.status != 303 {
+		t.Fatalf("return = %d", r.status)
+	}
+
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	if badge := text(t, ctx, "#notices-link .badge"); badge != "1" {
+		t.Fatalf("the top bar counts %q unread", badge)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#notices-link`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#notices li.unread a`)),
+	)
+	if n := text(t, ctx, "#notices li.unread a"); !strings.Contains(n, "bị trả lại") || !strings.Contains(n, "Bổ sung minh chứng tiêu chí 13.") {
+		t.Errorf("the notice says %q", n)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#notices li.unread a`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`p.returned`)),
+	)
+	if loc := location(t, ctx); loc != ward {
+		t.Errorf("the notice led to %s, want %s", loc, ward)
+	}
+	has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('#notices-link .badge')`))
+	if err != nil || has {
+		t.Errorf("the count stays after the notice was read (%v)", err)
+	}
+}
