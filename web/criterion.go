@@ -25,7 +25,10 @@ type CriterionPage struct {
 	ScaleHint    string // what values the measure takes, in words
 	Current      ResultView
 	Editable     bool
-	Form         ResultForm
+	// Accepted says the ward's file was returned for other criteria: this
+	// one stands as the reviewer accepted it.
+	Accepted bool
+	Form     ResultForm
 	// Stale is what someone else saved while this editor was open.
 	Stale     *ResultView
 	Evidence  []EvidenceRow

@@ -59,6 +59,14 @@ type WardPage struct {
 	To   []Crumb
 	// Deadline is the self-assessment's, nil when the year has none.
 	Deadline *WardDeadline
+	// Returned lists the criteria a return sent back, while returned;
+	// SinceReturn what changed since, for the reviewer of the new
+	// submission; SinceApproval what changed since the approval (nothing,
+	// unless an admin reopened it), with ApprovedAt.
+	Returned      []ReturnedRow
+	SinceReturn   []ChangeRow
+	SinceApproval []ChangeRow
+	ApprovedSnap  bool
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the
@@ -73,6 +81,8 @@ type DecisionForm struct {
 	No       string
 	Date     string
 	Errors   map[string]string
+	// Criteria, in a return form, may each be sent back with a reason.
+	Criteria []ReturnCriterion
 }
 
 // FieldError is an error in a form on the page, linked from the summary
@@ -148,4 +158,36 @@ func orderedErrors(errs map[string]string, fields ...string) []FieldError {
 		}
 	}
 	return out
+}
+
+// ReturnCriterion is one criterion in the return form: check it to send
+// it back, with its own reason.
+type ReturnCriterion struct {
+	Number  int
+	Title   string
+	Checked bool
+	Reason  string
+	Error   string
+}
+
+// ReturnedRow is a criterion a return named, with its reason.
+type ReturnedRow struct {
+	Number int
+	Title  string
+	Reason string
+	Href   string
+}
+
+// ChangeRow is what changed in one criterion since a return or an
+// approval: its status and value (old → new), its note, the evidence
+// added and removed.
+type ChangeRow struct {
+	Number      int
+	Title       string
+	Status      string
+	Value       string
+	Note        string
+	NoteChanged bool
+	Added       []string
+	Removed     []string
 }

@@ -51,7 +51,8 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 		Kind:      c.Kind,
 		YearEnd:   c.YearEnd,
 		Current:   resultView(l, c, res),
-		Editable:  s.canEdit(r, sc, v),
+		Editable:  s.canEdit(r, sc, v) && criterionOpen(v, c.Number),
+		Accepted:  s.canEdit(r, sc, v) && !criterionOpen(v, c.Number),
 		Form:      web.ResultForm{Status: string(res.Status), Value: l.Decimal(res.Value), Note: res.Note, Version: res.Version},
 		Upload:    web.UploadForm{ActionURL: sc.criterionHref(c.Number) + "/evidence"},
 	}

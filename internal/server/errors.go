@@ -93,6 +93,10 @@ func classify(err error) (int, string) {
 		return http.StatusConflict, "err.state"
 	case errors.Is(err, store.ErrClosed):
 		return http.StatusConflict, "err.closed"
+	case errors.Is(err, store.ErrCriterionAccepted):
+		return http.StatusConflict, "err.criterion.accepted"
+	case errors.Is(err, store.ErrNoCriterion):
+		return http.StatusBadRequest, "review.err.criterion"
 	case errors.Is(err, store.ErrDecisionBeforeApproval):
 		return http.StatusBadRequest, "recognize.err.beforeapproval"
 	case errors.Is(err, store.ErrNotRegistered):

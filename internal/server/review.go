@@ -74,11 +74,29 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, version, field, key := in.validate()
+	criteria, checked := returnedInput(r)
+	critErrs := map[int]string{}
+	if action == assess.Return {
+		for n, reason := range criteria {
+			switch {
+			case reason == "":
+				critErrs[n] = "review.err.criterion.reason"
+			case !checkText(reason, 2000):
+				critErrs[n] = "review.err.reason.long"
+			}
+		}
+	} else {
+		criteria = nil
+	}
+	if field == "" && len(critErrs) > 0 {
+		field, key = "criteria", "review.err.criterion.reason"
+	}
 	if field != "" {
 		return s.refuseOnWard(w, r, sc, http.StatusBadRequest, func(p *web.WardPage) *web.DecisionForm {
 			if p.Review != nil {
 				p.Review.Decision, p.Review.Reason = in.Decision, in.Reason
 				p.Review.Errors = map[string]string{field: key}
+				p.Review.Criteria = returnCriteriaForm(langOf(r), sc.Catalogue, criteria, checked, critErrs)
 				p.Errors = []web.FieldError{{ID: "r-" + field, Key: key}}
 			}
 			return p.Review
@@ -92,7 +110,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 		flash = "flash.approved"
 	}
 	return s.decide(w, r, sc, store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version,
+		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version, Criteria: criteria,
 	}, flash)
 }
 

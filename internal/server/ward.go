@@ -122,8 +122,17 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 	}
 	// The decisions this user may take now.
 	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {
-		p.Review = &web.DecisionForm{ActionURL: sc.href() + "/review", Version: a.Version}
+		p.Review = &web.DecisionForm{ActionURL: sc.href() + "/review", Version: a.Version, Criteria: returnCriteriaForm(l, cat, nil, nil, nil)}
 		p.NotJudged = notJudged(l, cat, a)
+	}
+	p.Returned = returnedList(l, cat, v, sc)
+	if snap := v.Snapshot; snap != nil {
+		switch {
+		case a.State == assess.Submitted && snap.Action == "return":
+			p.SinceReturn = changesSince(l, cat, snap, a, evidence)
+		case (a.State == assess.Approved || a.State == assess.Recognized) && snap.Action == "approve":
+			p.SinceApproval, p.ApprovedSnap = changesSince(l, cat, snap, a, evidence), true
+		}
 	}
 	// A recognition form only where a recognition can succeed.
 	if a.State == assess.Approved && authorizeRecognise(r, v.Level, sc.Path) == nil {

@@ -66,6 +66,9 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 		if err != nil {
 			return fmt.Errorf("add evidence: %w", err)
 		}
+		if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
+			return err
+		}
 		// The ward's files over every year, removed ones included (they
 		// stay stored), under its quota. The assessment's lock above keeps
 		// two uploads of one year from both passing; a lock on the ward
@@ -161,6 +164,9 @@ func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward str
 			return fmt.Errorf("evidence %d of %s %d: %w", id, ward, year, ErrNotFound)
 		}
 		if err != nil {
+			return err
+		}
+		if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE evidence SET removed_at = now(), removed_by = $2 WHERE id = $1`, id, actorID(actor)); err != nil {

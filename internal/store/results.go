@@ -131,6 +131,9 @@ func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChan
 		if err != nil {
 			return fmt.Errorf("save result %d: %w", c.Number, err)
 		}
+		if err := checkReturnedCriterion(ctx, tx, id, c.Number); err != nil {
+			return err
+		}
 		before := Result{Number: c.Number, Status: assess.NotStarted}
 		err = tx.QueryRow(ctx, `
 			SELECT status, coalesce(value::text, ''), note, version FROM results

@@ -27,6 +27,10 @@ type WardView struct {
 	// Calendar is the year's; Extension the ward's extension in force.
 	Calendar  assess.Calendar
 	Extension *Extension
+	// Returned are the criteria the last return named, with their
+	// reasons; Snapshot is what the latest return or approval saw.
+	Returned map[int]string
+	Snapshot *Snapshot
 }
 
 // errNoUnit means the code names no unit in the year asked for.
@@ -51,6 +55,8 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		b.Queue(`SELECT year, level FROM registrations WHERE ward_id = unit_in_year($1, $2) ORDER BY year`, code, year)
 		b.Queue(`SELECT e.until, e.reason, coalesce(u.full_name, ''), e.granted_at FROM extensions e LEFT JOIN users u ON u.id = e.granted_by
 			WHERE e.year = $2 AND e.ward_id = unit_in_year($1, $2) AND e.revoked_at IS NULL`, code, year)
+		b.Queue(returnedSQL, code, year)
+		b.Queue(snapshotSQL, code, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
@@ -108,6 +114,19 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 				})
 				return err
 			},
+			func(rows pgx.Rows) error {
+				var n int
+				var reason string
+				_, err := pgx.ForEachRow(rows, []any{&n, &reason}, func() error {
+					if v.Returned == nil {
+						v.Returned = map[int]string{}
+					}
+					v.Returned[n] = reason
+					return nil
+				})
+				return err
+			},
+			func(rows pgx.Rows) (err error) { v.Snapshot, err = scanSnapshot(rows); return },
 		}
 		for _, step := range rest {
 			rows, err := br.Query()

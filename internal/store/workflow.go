@@ -26,6 +26,9 @@ type StateChange struct {
 	// On is when the step is taken: a submission after the deadline is
 	// refused with ErrClosed. The zero time skips that check.
 	On time.Time
+	// Criteria are, for a return, the criteria that need work, each with
+	// its reason; none means the whole assessment.
+	Criteria map[int]string
 }
 
 // ErrDecisionBeforeApproval means a recognition decision is dated before
@@ -76,8 +79,17 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, submitted_at = now(), return_reason = '' WHERE id = $1`, id, to)
 		case assess.Return:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), return_reason = $3 WHERE id = $1`, id, to, c.Reason)
+			if err == nil {
+				err = returnCriteria(ctx, tx, id, c.Year, c.Criteria)
+			}
+			if err == nil {
+				err = takeSnapshot(ctx, tx, id, "return")
+			}
 		case assess.Approve:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), approved_at = now() WHERE id = $1`, id, to)
+			if err == nil {
+				err = takeSnapshot(ctx, tx, id, "approve")
+			}
 		case assess.Recognize:
 			var early bool
 			if err := tx.QueryRow(ctx, `SELECT approved_at IS NOT NULL AND $2::date < (approved_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
@@ -102,6 +114,9 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		afterRec := map[string]any{"state": to, "met": standing.Met, "total": standing.Total}
 		if c.Reason != "" {
 			afterRec["reason"] = c.Reason
+		}
+		if len(c.Criteria) > 0 {
+			afterRec["criteria"] = c.Criteria
 		}
 		if c.DecisionNo != "" {
 			afterRec["decision_no"] = c.DecisionNo

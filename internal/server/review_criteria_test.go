@@ -1,0 +1,80 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A reviewer returns two criteria, each with its reason; the ward may
+// change exactly those two; on the new submission the reviewer sees what
+// changed since the return; after approval nothing has changed.
+func TestReturnOfSomeCriteria(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	reviewer := signIn(t, srv, "hanoi")
+	officer := signIn(t, srv, "phula")
+	ward := srv.URL + "/2023/wards/09552"
+	r := get(t, reviewer, ward)
+	mustContain(t, "return form", r.body, "Chỉ trả lại một số tiêu chí", `name="criteria" value="13"`, `name="reason.13"`)
+	m := versionField.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no review form")
+	}
+
+	// A criterion returned without its reason is refused, as typed.
+	before := dbState(t, dbURL)
+	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."}, "version": {m[1]},
+		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {" "}})
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("a returned criterion without a reason = %d, want 400", r.status)
+	}
+	mustContain(t, "refused return", r.body, "Hãy ghi lý do cho từng tiêu chí trả lại.", "Thiếu báo cáo quý IV.")
+	if dbState(t, dbURL) != before {
+		t.Fatal("the refused return changed the database")
+	}
+
+	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."}, "version": {m[1]},
+		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("return of two criteria = %d", r.status)
+	}
+	mustContain(t, "ward page, returned", get(t, officer, ward).body, "Các tiêu chí cần bổ sung (2)", "Thiếu báo cáo quý IV.", "Số liệu chưa khớp.")
+
+	// Only those two are open to the ward.
+	page := get(t, officer, ward+"/criteria/1").body
+	mustContain(t, "an accepted criterion", page, `id="accepted"`)
+	if strings.Contains(page, `action="/2023/wards/09552/criteria/1"`) {
+		t.Error("an accepted criterion offers its form")
+	}
+	before = dbState(t, dbURL)
+	if r := post(t, officer, ward+"/criteria/1", url.Values{"status": {"met"}, "version": {"1"}}); r.status != http.StatusConflict {
+		t.Errorf("a change to an accepted criterion = %d, want 409", r.status)
+	}
+	if r := upload(t, officer, ward+"/criteria/1/evidence", "x.pdf", samplePDF, "Không được", "2023-10-15"); r.status != http.StatusConflict {
+		t.Errorf("evidence for an accepted criterion = %d, want 409", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("refused changes to accepted criteria changed the database")
+	}
+	mustContain(t, "a returned criterion", get(t, officer, ward+"/criteria/13").body, `action="/2023/wards/09552/criteria/13"`)
+	if r := upload(t, officer, ward+"/criteria/13/evidence", "bc.pdf", samplePDF, "Báo cáo quý IV", "2023-12-20"); r.status != http.StatusSeeOther {
+		t.Fatalf("evidence for a returned criterion = %d", r.status)
+	}
+	if r := post(t, officer, ward+"/submit", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("resubmit = %d", r.status)
+	}
+
+	// The reviewer sees what changed since the return.
+	r = get(t, reviewer, ward)
+	mustContain(t, "since the return", r.body, `id="since-return"`, "Thay đổi từ lần trả lại (1 tiêu chí)", "Minh chứng mới: Báo cáo quý IV")
+	m = versionField.FindStringSubmatch(r.body)
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}}); r.status != http.StatusSeeOther {
+		t.Fatalf("approve = %d", r.status)
+	}
+	mustContain(t, "after approval", get(t, reviewer, ward).body, "Không có thay đổi nào kể từ khi duyệt")
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM review_snapshots s JOIN assessments a ON a.id = s.assessment_id
+		WHERE a.year = 2023 AND s.action = 'approve' AND jsonb_array_length(s.evidence) > 0`); n != 1 {
+		t.Errorf("%d approval snapshots with the evidence, want 1", n)
+	}
+}
