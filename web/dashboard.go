@@ -16,8 +16,10 @@ type DashboardPage struct {
 	UnitKind string
 	// Board counts the registered wards by where their files stand.
 	Board *StatusBoard
-	// ReviewDue is the review's deadline, beside the review queue.
-	ReviewDue *Deadline
+	// ReviewDue is the review's deadline, beside the review queue;
+	// ImportHref the spreadsheet round trip for the unit's reviewers.
+	ReviewDue  *Deadline
+	ImportHref string
 	// Total is the number of criteria in the year's catalogue.
 	Total        int
 	Wards        int

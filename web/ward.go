@@ -67,6 +67,9 @@ type WardPage struct {
 	SinceReturn   []ChangeRow
 	SinceApproval []ChangeRow
 	ApprovedSnap  bool
+	// ImportHref is the spreadsheet round trip, for the ward's officers
+	// while they may record.
+	ImportHref string
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the

@@ -97,6 +97,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if authorize(r, assess.Review, path) == nil {
 		d.ShowQueue = true
 		d.Queue = reviewQueue(l, year, wards, s.now())
+		d.ImportHref = self + "/results"
 		if cal.ReviewDue != nil {
 			d.ReviewDue = s.deadlineOf(year, assess.Deadline{Key: "review_due", On: *cal.ReviewDue})
 		}

@@ -134,7 +134,9 @@ const MaxBodyBytes = 1 << 20
 // their own, larger limit.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !(r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/evidence")) {
+		// Evidence uploads and spreadsheet imports set their own, larger
+		// limits.
+		if !(r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/evidence") || strings.HasSuffix(r.URL.Path, "/results/import"))) {
 			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		}
 		next.ServeHTTP(w, r)

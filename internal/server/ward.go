@@ -119,6 +119,7 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		if a.Exists {
 			p.SubmitHref = sc.href() + "/submit"
 		}
+		p.ImportHref = fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Ward.Code)
 	}
 	// The decisions this user may take now.
 	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {

@@ -126,52 +126,67 @@ func resultRecord(r Result) []byte {
 // ward page, dashboards and exports agree as soon as this commits.
 func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChange) (Result, error) {
 	var saved Result
-	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		id, err := lockEditable(ctx, tx, c.Ward, c.Year, true, c.On)
-		if err != nil {
-			return fmt.Errorf("save result %d: %w", c.Number, err)
-		}
-		if err := checkReturnedCriterion(ctx, tx, id, c.Number); err != nil {
-			return err
-		}
-		before := Result{Number: c.Number, Status: assess.NotStarted}
-		err = tx.QueryRow(ctx, `
-			SELECT status, coalesce(value::text, ''), note, version FROM results
-			WHERE assessment_id = $1 AND number = $2`, id, c.Number).
-			Scan(&before.Status, &before.Value, &before.Note, &before.Version)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if before.Version != c.Version {
-			return &StaleError{Current: before}
-		}
-		var value *string
-		if c.Value != "" {
-			value = &c.Value
-		}
-		saved = Result{Number: c.Number, Status: c.Status, Note: c.Note, Version: before.Version + 1, UpdatedBy: actor.Name}
-		err = tx.QueryRow(ctx, `
-			INSERT INTO results (assessment_id, year, number, status, value, note, version, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, now())
-			ON CONFLICT (assessment_id, number) DO UPDATE
-			SET status = EXCLUDED.status, value = EXCLUDED.value, note = EXCLUDED.note,
-			    version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
-			RETURNING coalesce(value::text, ''), updated_at`,
-			id, c.Year, c.Number, c.Status, value, c.Note, saved.Version, actorID(actor)).Scan(&saved.Value, &saved.UpdatedAt)
-		if err != nil {
-			return fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
-			return err
-		}
-		if err := refreshAssessment(ctx, tx, id, c.Year); err != nil {
-			return err
-		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
-			Entity: "result", EntityKey: resultKey(c.Ward, c.Year, c.Number),
-			Before: resultRecord(before), After: resultRecord(saved)})
+	err := s.Transact(ctx, func(tx pgx.Tx) (err error) {
+		saved, err = saveResult(ctx, tx, actor, c, nil)
+		return err
 	})
 	return saved, err
+}
+
+// saveResult is SaveResult inside tx; source, when set, says in the audit
+// where the change came from (an import and its file).
+func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChange, source map[string]any) (Result, error) {
+	id, err := lockEditable(ctx, tx, c.Ward, c.Year, true, c.On)
+	if err != nil {
+		return Result{}, fmt.Errorf("save result %d: %w", c.Number, err)
+	}
+	if err := checkReturnedCriterion(ctx, tx, id, c.Number); err != nil {
+		return Result{}, err
+	}
+	before := Result{Number: c.Number, Status: assess.NotStarted}
+	err = tx.QueryRow(ctx, `
+		SELECT status, coalesce(value::text, ''), note, version FROM results
+		WHERE assessment_id = $1 AND number = $2`, id, c.Number).
+		Scan(&before.Status, &before.Value, &before.Note, &before.Version)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Result{}, err
+	}
+	if before.Version != c.Version {
+		return Result{}, &StaleError{Current: before}
+	}
+	var value *string
+	if c.Value != "" {
+		value = &c.Value
+	}
+	saved := Result{Number: c.Number, Status: c.Status, Note: c.Note, Version: before.Version + 1, UpdatedBy: actor.Name}
+	err = tx.QueryRow(ctx, `
+		INSERT INTO results (assessment_id, year, number, status, value, note, version, updated_by, updated_at)
+		VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, now())
+		ON CONFLICT (assessment_id, number) DO UPDATE
+		SET status = EXCLUDED.status, value = EXCLUDED.value, note = EXCLUDED.note,
+		    version = EXCLUDED.version, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at
+		RETURNING coalesce(value::text, ''), updated_at`,
+		id, c.Year, c.Number, c.Status, value, c.Note, saved.Version, actorID(actor)).Scan(&saved.Value, &saved.UpdatedAt)
+	if err != nil {
+		return Result{}, fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+		return Result{}, err
+	}
+	if err := refreshAssessment(ctx, tx, id, c.Year); err != nil {
+		return Result{}, err
+	}
+	after := resultRecord(saved)
+	if source != nil {
+		rec := map[string]any{"status": saved.Status, "value": saved.Value, "note": saved.Note, "version": saved.Version}
+		for k, v := range source {
+			rec[k] = v
+		}
+		after, _ = json.Marshal(rec)
+	}
+	return saved, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
+		Entity: "result", EntityKey: resultKey(c.Ward, c.Year, c.Number),
+		Before: resultRecord(before), After: after})
 }
 
 // Change is one entry of a history: who changed what, when, from what to what.

@@ -1,0 +1,158 @@
+package export
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"modelward/internal/assess"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// The results template: one row per registered ward and criterion, with
+// the ward's figures as stored and their version, to fill in a spreadsheet
+// and bring back through the import.
+
+// SheetResults is the template's sheet.
+const SheetResults = "Kết quả"
+
+// ResultsHeader are the template's columns, in Vietnamese; the import
+// finds its columns by these names.
+var ResultsHeader = []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản"}
+
+// Column positions in ResultsHeader.
+const (
+	ColWard = iota
+	ColWardName
+	ColNumber
+	ColTitle
+	ColKind
+	ColThreshold
+	ColStatus
+	ColValue
+	ColNote
+	ColVersion
+)
+
+// StatusWords are the statuses as the template writes them, and the
+// import reads them (the codes are read too).
+var StatusWords = map[assess.Status]string{assess.NotStarted: "Chưa bắt đầu", assess.InProgress: "Đang thực hiện",
+	assess.Met: "Đạt", assess.NotMet: "Không đạt"}
+
+// Results is the template's content.
+type Results struct {
+	Year     int
+	Criteria []assess.Criterion
+	Wards    []ResultsWard
+}
+
+// ResultsWard is one ward's results.
+type ResultsWard struct {
+	Code    string
+	Name    string
+	Results map[int]store.Result
+}
+
+func (s Results) rows() [][]string {
+	l := web.VI
+	var out [][]string
+	for _, w := range s.Wards {
+		for _, c := range s.Criteria {
+			res := w.Results[c.Number]
+			status := res.Status
+			if status == "" {
+				status = assess.NotStarted
+			}
+			kind, threshold := "Định tính", ""
+			if c.Kind == assess.Measure {
+				kind = "Định lượng"
+				threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+			}
+			out = append(out, []string{w.Code, w.Name, strconv.Itoa(c.Number), c.TitleVI, kind, threshold,
+				StatusWords[status], l.Decimal(res.Value), res.Note, strconv.Itoa(res.Version)})
+		}
+	}
+	return out
+}
+
+// WriteResultsCSV writes the template as CSV (UTF-8 with BOM, for Excel).
+func WriteResultsCSV(w io.Writer, s Results) error {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(ResultsHeader); err != nil {
+		return err
+	}
+	for _, row := range s.rows() {
+		for i := range row {
+			row[i] = textCell(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// textCell keeps a spreadsheet from running a cell as a formula.
+func textCell(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' || (s[0] == '-' && len(s) > 1 && (s[1] < '0' || s[1] > '9'))) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteResultsXLSX writes the template as a workbook: the header frozen,
+// a list to choose each status from, the threshold beside each measure,
+// every cell text (never a formula).
+func WriteResultsXLSX(w io.Writer, s Results) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetResults); err != nil {
+		return err
+	}
+	head := make([]any, len(ResultsHeader))
+	for i, h := range ResultsHeader {
+		head[i] = h
+	}
+	if err := f.SetSheetRow(SheetResults, "A1", &head); err != nil {
+		return err
+	}
+	rows := s.rows()
+	for i, row := range rows {
+		cells := make([]any, len(row))
+		for j, v := range row {
+			cells[j] = v
+		}
+		if err := f.SetSheetRow(SheetResults, fmt.Sprintf("A%d", i+2), &cells); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(SheetResults, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("G2:G%d", len(rows)+1)
+		if err := dv.SetDropList([]string{StatusWords[assess.NotStarted], StatusWords[assess.InProgress], StatusWords[assess.Met], StatusWords[assess.NotMet]}); err != nil {
+			return err
+		}
+		if err := f.AddDataValidation(SheetResults, dv); err != nil {
+			return err
+		}
+	}
+	if err := f.SetColWidth(SheetResults, "D", "D", 60); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(SheetResults, "I", "I", 40); err != nil {
+		return err
+	}
+	_, err := f.WriteTo(w)
+	return err
+}

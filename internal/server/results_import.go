@@ -1,0 +1,418 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"modelward/internal/assess"
+	"modelward/internal/export"
+	"modelward/internal/store"
+	"modelward/web"
+)
+
+// Bounds on an imported spreadsheet, so that a hostile file is refused
+// cleanly: its size, its size once unzipped (counted while reading, not
+// taken from the zip's directory), its rows, its cells, and the time its
+// reading may take.
+const (
+	maxImportFile     = 20 << 20
+	maxImportUnzipped = 100 << 20
+	maxImportRows     = 100000
+	maxImportCell     = 4000
+	importBudget      = 20 * time.Second
+)
+
+// importFileError refuses a whole file, with what is wrong (a message key
+// and its words).
+type importFileError struct {
+	key  string
+	args []any
+}
+
+func (e *importFileError) Error() string { return e.key }
+
+// readSpreadsheet reads the first sheet of an XLSX file, or a CSV file, as
+// rows of text: values as stored, formulas never run (a formula's cell
+// gives the value last saved with it).
+func readSpreadsheet(ctx context.Context, b []byte) ([][]string, error) {
+	var rows [][]string
+	add := func(row []string) error {
+		if len(rows) >= maxImportRows+1 {
+			return &importFileError{key: "resimport.err.rows", args: []any{maxImportRows}}
+		}
+		for i, c := range row {
+			if utf8.RuneCountInString(c) > maxImportCell {
+				return &importFileError{key: "resimport.err.cell", args: []any{len(rows) + 1, columnName(i), maxImportCell}}
+			}
+		}
+		rows = append(rows, row)
+		return ctx.Err()
+	}
+	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxImportUnzipped, UnzipXMLSizeLimit: maxImportUnzipped / 4})
+		if err != nil {
+			return nil, &importFileError{key: "resimport.err.notsheet"}
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, &importFileError{key: "resimport.err.notsheet"}
+		}
+		it, err := f.Rows(sheets[0])
+		if err != nil {
+			return nil, &importFileError{key: "resimport.err.notsheet"}
+		}
+		defer it.Close()
+		for it.Next() {
+			cols, err := it.Columns()
+			if err != nil {
+				return nil, &importFileError{key: "resimport.err.notsheet"}
+			}
+			if err := add(cols); err != nil {
+				return nil, err
+			}
+		}
+		if it.Error() != nil {
+			return nil, &importFileError{key: "resimport.err.notsheet"}
+		}
+		return rows, nil
+	}
+	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 || !strings.HasPrefix(http.DetectContentType(b), "text/plain") {
+		return nil, &importFileError{key: "resimport.err.notsheet"}
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
+	cr.FieldsPerRecord = -1
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, &importFileError{key: "resimport.err.notsheet"}
+		}
+		for i := range row {
+			row[i] = strings.TrimPrefix(row[i], "'") // a cell kept from running as a formula
+		}
+		if err := add(row); err != nil {
+			return nil, err
+		}
+	}
+	return rows, nil
+}
+
+// columnName is column i as a spreadsheet names it: A, B, …
+func columnName(i int) string {
+	name, _ := excelize.ColumnNumberToName(i + 1)
+	return name
+}
+
+// importPlan is what an import would change, per ward, and what is wrong.
+type importPlan struct {
+	changes []store.ResultChange
+	page    web.ImportPage
+}
+
+// planImport reads the rows against the wards the user may fill in and
+// the year's catalogue, with the criterion form's own rules.
+func (s *Server) planImport(r *http.Request, sc wardScope, rows [][]string, open map[string]string) (importPlan, error) {
+	l := langOf(r)
+	var plan importPlan
+	if len(rows) == 0 {
+		plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.empty"))
+		return plan, nil
+	}
+	col := map[int]int{}
+	for want, name := range export.ResultsHeader {
+		col[want] = -1
+		for i, h := range rows[0] {
+			if strings.TrimSpace(h) == name {
+				col[want] = i
+			}
+		}
+	}
+	for _, need := range []int{export.ColWard, export.ColNumber, export.ColStatus, export.ColValue, export.ColNote, export.ColVersion} {
+		if col[need] < 0 {
+			plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.header", export.ResultsHeader[need]))
+		}
+	}
+	if len(plan.page.Errors) > 0 {
+		return plan, nil
+	}
+	cell := func(row []string, c int) string {
+		if col[c] < len(row) {
+			return strings.TrimSpace(row[col[c]])
+		}
+		return ""
+	}
+	byNumber := map[int]assess.Criterion{}
+	for _, c := range sc.Catalogue.Criteria {
+		byNumber[c.Number] = c
+	}
+	codes := make([]string, 0, len(open))
+	for code := range open {
+		codes = append(codes, code)
+	}
+	current, err := s.store.UnitResults(r.Context(), sc.Year, codes)
+	if err != nil {
+		return plan, err
+	}
+	wards := map[string]*web.ImportWard{}
+	var order []string
+	words := map[string]assess.Status{}
+	for st, w := range export.StatusWords {
+		words[strings.ToLower(w)], words[string(st)] = st, st
+	}
+	fieldColumn := map[string]int{"status": export.ColStatus, "value": export.ColValue, "note": export.ColNote, "version": export.ColVersion}
+	for i, row := range rows[1:] {
+		line := i + 2
+		if strings.Join(row, "") == "" {
+			continue
+		}
+		fail := func(c int, msg string) {
+			plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.at", line, export.ResultsHeader[c], msg))
+		}
+		code := cell(row, export.ColWard)
+		name, ok := open[code]
+		if !ok {
+			fail(export.ColWard, l.T("resimport.err.ward"))
+			continue
+		}
+		n, err := strconv.Atoi(cell(row, export.ColNumber))
+		c, known := byNumber[n]
+		if err != nil || !known {
+			fail(export.ColNumber, l.T("resimport.err.number"))
+			continue
+		}
+		status, ok := words[strings.ToLower(cell(row, export.ColStatus))]
+		if !ok && c.Kind != assess.Measure {
+			fail(export.ColStatus, l.T("resimport.err.status"))
+			continue
+		}
+		in := resultInput{Status: string(status), Value: cell(row, export.ColValue), Note: cell(row, export.ColNote), Version: cell(row, export.ColVersion)}
+		if c.Kind == assess.Measure && in.Value != "" {
+			in.Status = string(assess.InProgress) // a measure's status comes from its value
+		}
+		ch, errs := in.validate(c, s.yearEndOpen(sc.Catalogue))
+		if len(errs) > 0 {
+			for _, f := range []string{"status", "value", "note", "version"} {
+				if key, bad := errs[f]; bad {
+					fail(fieldColumn[f], l.T(key))
+				}
+			}
+			continue
+		}
+		ch.Year, ch.Ward, ch.Number, ch.On = sc.Year, code, n, s.now()
+		w := wards[code]
+		if w == nil {
+			w = &web.ImportWard{Code: code, Name: name}
+			wards[code] = w
+			order = append(order, code)
+		}
+		cur := current[code][n]
+		if cur.Status == "" {
+			cur.Status = assess.NotStarted
+		}
+		if cur.Status == ch.Status && cur.Value == ch.Value && cur.Note == ch.Note {
+			w.Stays++
+			continue
+		}
+		old := resultText(l, c, cur.Status, cur.Value, cur.Note)
+		proposed := resultText(l, c, ch.Status, ch.Value, ch.Note)
+		if cur.Version != ch.Version {
+			w.Conflicts = append(w.Conflicts, web.ImportChange{Number: n, Line: line, Old: old, New: proposed})
+			continue
+		}
+		w.Changes = append(w.Changes, web.ImportChange{Number: n, Line: line, Old: old, New: proposed})
+		plan.changes = append(plan.changes, ch)
+	}
+	for _, code := range order {
+		plan.page.Wards = append(plan.page.Wards, *wards[code])
+	}
+	return plan, nil
+}
+
+// resultText is a result in words, for the plan.
+func resultText(l web.Lang, c assess.Criterion, st assess.Status, value, note string) string {
+	t := l.Status(c.Shown(st))
+	if value != "" {
+		t += " · " + l.WithUnit(value, c.Unit)
+	}
+	if note != "" {
+		t += " · " + note
+	}
+	return t
+}
+
+// importWards are the wards of the unit the user may fill in from a
+// spreadsheet, by code: an officer their ward; a reviewer the registered
+// wards below them whose file is still the ward's (not started, in draft,
+// returned).
+func (s *Server) importWards(r *http.Request, sc wardScope) (map[string]string, error) {
+	open := map[string]string{}
+	if sc.Ward.Kind == "ward" && authorize(r, assess.Edit, sc.Path) == nil {
+		open[sc.Ward.Code] = sc.Ward.Name
+		return open, nil
+	}
+	if err := authorize(r, assess.Review, sc.Path); err != nil {
+		return nil, err
+	}
+	wards, err := s.store.WardStandings(r.Context(), sc.Year, sc.Ward.Code)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range wards {
+		if w.State == "" || w.State.Editable() {
+			open[w.Code] = w.Name
+		}
+	}
+	return open, nil
+}
+
+func (s *Server) resultsHref(sc wardScope) string {
+	return fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Ward.Code)
+}
+
+// resultsPage is the page of the spreadsheet round trip: the template to
+// download, the form to bring it back.
+func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadUnit(r, assess.Read)
+	if err != nil {
+		return err
+	}
+	if _, err := s.importWards(r, sc); err != nil {
+		return err
+	}
+	return s.renderImport(w, r, sc, http.StatusOK, web.ImportPage{})
+}
+
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sc wardScope, status int, p web.ImportPage) error {
+	l := langOf(r)
+	p.Page = s.frame(r, l.T("resimport.title")+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil)
+	base := s.resultsHref(sc)
+	p.UnitName, p.XLSXHref, p.CSVHref, p.ActionURL = sc.Ward.Name, base+".xlsx", base+".csv", base+"/import"
+	return renderHTML(w, r, status, web.Import(p))
+}
+
+// resultsTemplate writes the unit's registered wards' results as the
+// spreadsheet to fill in, XLSX or CSV.
+func (s *Server) resultsTemplate(ext string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		sc, err := s.loadUnit(r, assess.Read)
+		if err != nil {
+			return err
+		}
+		wards, err := s.store.WardStandings(r.Context(), sc.Year, sc.Ward.Code)
+		if err != nil {
+			return err
+		}
+		codes := make([]string, len(wards))
+		for i, ws := range wards {
+			codes[i] = ws.Code
+		}
+		results, err := s.store.UnitResults(r.Context(), sc.Year, codes)
+		if err != nil {
+			return err
+		}
+		sheet := export.Results{Year: sc.Year, Criteria: sc.Catalogue.Criteria}
+		for _, ws := range wards {
+			sheet.Wards = append(sheet.Wards, export.ResultsWard{Code: ws.Code, Name: ws.Name, Results: results[ws.Code]})
+		}
+		if err := s.auditExport(r, fmt.Sprintf("%d/%s/results.%s", sc.Year, sc.Ward.Code, ext)); err != nil {
+			return err
+		}
+		name := fmt.Sprintf("ket-qua-%d-%s.%s", sc.Year, sc.Ward.Code, ext)
+		if ext == "csv" {
+			return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error { return export.WriteResultsCSV(out, sheet) })
+		}
+		return s.sendFile(w, r, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", name, func(out io.Writer) error {
+			return export.WriteResultsXLSX(out, sheet)
+		})
+	}
+}
+
+// importResults reads a spreadsheet back: with dry_run=1 it shows the
+// plan only; otherwise, when the plan has no error and no conflict, it
+// makes every change in one transaction and shows what it did.
+func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadUnit(r, assess.Read)
+	if err != nil {
+		return err
+	}
+	open, err := s.importWards(r, sc)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportFile+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil { // #nosec G120 -- the body is bounded just above
+		return bodyError(err)
+	}
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		return s.renderImport(w, r, sc, http.StatusBadRequest, web.ImportPage{Errors: []string{langOf(r).T("resimport.err.nofile")}})
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, maxImportFile+1))
+	if err != nil {
+		return err
+	}
+	l := langOf(r)
+	if len(b) > maxImportFile {
+		return s.renderImport(w, r, sc, http.StatusRequestEntityTooLarge, web.ImportPage{Errors: []string{l.T("resimport.err.size")}})
+	}
+	sum := sha256.Sum256(b)
+	ctx, cancel := context.WithTimeout(r.Context(), importBudget)
+	defer cancel()
+	rows, err := readSpreadsheet(ctx, b)
+	var fe *importFileError
+	if errors.As(err, &fe) {
+		return s.renderImport(w, r, sc, http.StatusBadRequest, web.ImportPage{Errors: []string{l.T(fe.key, fe.args...)}, FileName: header.Filename})
+	}
+	if err != nil {
+		return err
+	}
+	plan, err := s.planImport(r, sc, rows, open)
+	if err != nil {
+		return err
+	}
+	p := plan.page
+	p.FileName, p.SHA256, p.DryRun = header.Filename, hex.EncodeToString(sum[:]), r.PostForm.Get("dry_run") == "1"
+	conflicts := 0
+	for _, w := range p.Wards {
+		conflicts += len(w.Conflicts)
+	}
+	switch {
+	case len(p.Errors) > 0:
+		return s.renderImport(w, r, sc, http.StatusBadRequest, p)
+	case conflicts > 0 && !p.DryRun:
+		return s.renderImport(w, r, sc, http.StatusConflict, p)
+	case p.DryRun || len(plan.changes) == 0:
+		return s.renderImport(w, r, sc, http.StatusOK, p)
+	}
+	err = s.store.ImportResults(r.Context(), userOf(r).Actor(), plan.changes, p.SHA256, header.Filename)
+	var ie *store.ImportError
+	if errors.As(err, &ie) {
+		ch := plan.changes[ie.Index]
+		_, key := classify(ie.Err)
+		p.Errors = []string{l.T("resimport.err.apply", ch.Ward, ch.Number, l.T(key))}
+		status, _ := classify(ie.Err)
+		return s.renderImport(w, r, sc, status, p)
+	}
+	if err != nil {
+		return err
+	}
+	p.Applied = len(plan.changes)
+	return s.renderImport(w, r, sc, http.StatusOK, p)
+}
