@@ -495,6 +495,17 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	add(Result{Name: "save_result_p99", Value: ms(save.p99), Unit: "ms", Baseline: ms(minimal.p99), Ratio: ratio(ms(save.p99), ms(minimal.p99)),
 		Target: "no errors", OK: save.errors == 0})
 
+	// A province's spreadsheet round trip: dry run and import, for the
+	// rows of its open wards; the target scales to 4,000 rows (200 wards
+	// × 20 criteria) in 5 s.
+	n, took, err := importSpreadsheet(reviewer, big.srv.URL+"/"+y+"/units/P01/results")
+	if err != nil {
+		return nil, fmt.Errorf("spreadsheet import: %w", err)
+	}
+	per4000 := ms(took) / float64(max(n, 1)) * 4000
+	add(Result{Name: "spreadsheet_import_4000_rows", Value: per4000, Unit: "ms", Baseline: float64(n),
+		Target: "< 5000 ms for 4,000 rows (baseline: rows applied)", OK: n > 0 && per4000 < 5000})
+
 	// National exports against COPY of the same rows, taken in turn; the
 	// server's heap is sampled during the first XLSX export.
 	copyRows := func() error { return big.st.CopyWardStandings(ctx, cfg.Year, "VN", io.Discard) }

@@ -46,7 +46,7 @@ func TestBenchmarkSmoke(t *testing.T) {
 	}
 	want := []string{"ward_page_throughput", "ward_page_p99", "ward_page_p99_saturated", "ward_page_growth", "province_dashboard_time",
 		"national_dashboard_time", "dashboard_queries", "save_result_p99", "national_csv", "national_xlsx",
-		"national_xlsx_peak_memory", "national_pdf", "ward_page_size", "province_dashboard_size"}
+		"national_xlsx_peak_memory", "national_pdf", "ward_page_size", "province_dashboard_size", "spreadsheet_import_4000_rows"}
 	got := map[string]bench.Result{}
 	for _, r := range results {
 		got[r.Name] = r
