@@ -10,12 +10,12 @@ SHELL := /bin/bash
 # machine's own Go.
 export GOTOOLCHAIN ?= go1.27.3
 
-.PHONY: run test bench fuzz lint vuln sec generate build check-generated postgres test-tools
+.PHONY: run test bench fuzz lint vuln sec generate build check-generated postgres poppler test-tools
 
 BENCH_OUT ?= bench.json
 
 ## run: private PostgreSQL under .data/, migrations, demo data, portal on :8080
-run: postgres
+run: postgres poppler
 	@mkdir -p .data
 	$(GO) build -o .data/modelward ./cmd/modelward
 	./.data/modelward dev
@@ -91,6 +91,17 @@ postgres:
 		echo "'sudo apt-get install postgresql', or run the portal against a database you"; \
 		echo "have: DATABASE_URL=postgres://user:pass@host/db go run ./cmd/modelward dev"; \
 		exit 1; \
+	fi
+
+# poppler-utils draws PDF evidence's previews (pdftoppm, pdfinfo): installed
+# when missing and root; without it PDFs show an icon.
+poppler:
+	@if command -v pdftoppm >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing poppler-utils (PDF previews)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; \
+	else \
+		echo "poppler-utils is not installed: PDF evidence shows an icon (sudo apt-get install poppler-utils)"; \
 	fi
 
 # Debian's Chromium for the browser tests and poppler-utils' pdftotext for

@@ -86,6 +86,11 @@ type EvidenceRow struct {
 	UploadedAt time.Time
 	RemovedBy  string
 	RemovedAt  *time.Time
+	// ThumbSrc and PreviewHref are the file's pictures; Pages a PDF's
+	// page count, when known.
+	ThumbSrc    string
+	PreviewHref string
+	Pages       int
 }
 
 // UploadForm is the evidence form as typed, with its errors by field.

@@ -2,9 +2,13 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"mime"
 	"net/http"
@@ -14,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"modelward/internal/assess"
+	"modelward/internal/preview"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -189,7 +194,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Ward.Code, c.Number, s.now()
-	_, err = s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
+	id, err := s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
 	if errors.Is(err, store.ErrQuota) {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
 			p.Upload.Title, p.Upload.Dated = up.Title, up.Dated
@@ -198,6 +203,11 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
+	}
+	// The pictures are drawn now, once; a failure leaves the upload as it
+	// is, and the pages show an icon.
+	if _, err := s.previewOf(r.Context(), store.Evidence{ID: id, ContentType: e.ContentType}); err != nil {
+		s.log.WarnContext(r.Context(), "preview not kept", "evidence", id, "err", err)
 	}
 	s.flash(r, "flash.evidence.added", strconv.Itoa(c.Number))
 	http.Redirect(w, r, sc.criterionHref(c.Number)+"#evidence", http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
@@ -236,21 +246,11 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 // an attachment of its stored (sniffed) type.
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
-	if err != nil {
-		return errNotFound
-	}
-	e, err := s.store.EvidenceByID(ctx, id)
+	e, err := s.evidenceFor(r)
 	if err != nil {
 		return err
 	}
-	path, err := s.store.UnitPathByID(ctx, e.Year, e.WardID)
-	if err != nil {
-		return err
-	}
-	if err := s.authorizeRead(r, path); err != nil {
-		return err
-	}
+	id := e.ID
 	content, err := s.store.EvidenceContent(ctx, id)
 	if err != nil {
 		return err
@@ -270,3 +270,90 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 	_, err = w.Write(content)
 	return err
 }
+
+// evidenceFor reads {id} and checks that the signed-in user may read the
+// ward's file it belongs to.
+func (s *Server) evidenceFor(r *http.Request) (store.Evidence, error) {
+	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
+	if err != nil {
+		return store.Evidence{}, errNotFound
+	}
+	e, err := s.store.EvidenceByID(r.Context(), id)
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	path, err := s.store.UnitPathByID(r.Context(), e.Year, e.WardID)
+	if err != nil {
+		return store.Evidence{}, err
+	}
+	return e, s.authorizeRead(r, path)
+}
+
+// previewOf is evidence e's pictures, drawn and kept the first time they
+// are asked for. A file that cannot be drawn (not an image or a PDF, a
+// PDF poppler cannot read, an image over 40 megapixels) is kept as
+// failed, and shows an icon.
+func (s *Server) previewOf(ctx context.Context, e store.Evidence) (store.EvidencePreview, error) {
+	p, ok, err := s.store.EvidencePreviewOf(ctx, e.ID)
+	if err != nil || ok {
+		return p, err
+	}
+	content, err := s.store.EvidenceContent(ctx, e.ID)
+	if err != nil {
+		return p, err
+	}
+	pv, err := preview.Make(ctx, e.ContentType, content)
+	if err != nil {
+		s.log.DebugContext(ctx, "no preview", "evidence", e.ID, "type", e.ContentType, "err", err)
+		p = store.EvidencePreview{Failed: true}
+	} else {
+		p = store.EvidencePreview{Thumb: pv.Thumb.Data, ThumbType: pv.Thumb.Type, Large: pv.Large.Data, LargeType: pv.Large.Type, Pages: pv.Pages}
+	}
+	return p, s.store.SaveEvidencePreview(ctx, e.ID, p)
+}
+
+// evidencePicture serves evidence's thumbnail, or its larger view, under
+// the file's own access rule; an icon when it has no picture.
+func (s *Server) evidencePicture(large bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		e, err := s.evidenceFor(r)
+		if err != nil {
+			return err
+		}
+		p, err := s.previewOf(r.Context(), e)
+		if err != nil {
+			return err
+		}
+		data, typ := p.Thumb, p.ThumbType
+		if large {
+			data, typ = p.Large, p.LargeType
+		}
+		if p.Failed || len(data) == 0 {
+			data, typ = fileIcon, "image/png"
+		}
+		h := w.Header()
+		h.Set("Content-Type", typ)
+		h.Set("Content-Length", strconv.Itoa(len(data)))
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Cache-Control", "private, no-store")
+		_, err = w.Write(data)
+		return err
+	}
+}
+
+// fileIcon stands in for a file without a picture: a plain sheet.
+var fileIcon = func() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 120, 160))
+	for y := range 160 {
+		for x := range 120 {
+			c := color.RGBA{0xf2, 0xf2, 0xf2, 0xff}
+			if x < 2 || y < 2 || x > 117 || y > 157 || (y > 30 && y%16 == 0 && x > 16 && x < 104) {
+				c = color.RGBA{0x99, 0x99, 0x99, 0xff}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img) // an in-memory image always encodes
+	return b.Bytes()
+}()

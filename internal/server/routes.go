@@ -93,6 +93,8 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/{year}/wards/{code}/extension/revoke", s.page(s.revokeExtension))
 			r.Get("/{year}/calendar", s.page(s.calendar))
 			r.Get("/evidence/{id}", s.page(s.downloadEvidence))
+			r.Get("/evidence/{id}/thumb", s.page(s.evidencePicture(false)))
+			r.Get("/evidence/{id}/preview", s.page(s.evidencePicture(true)))
 
 			r.Get("/admin/catalogues", s.page(s.adminCatalogues))
 			r.Post("/admin/catalogues", s.page(s.adminCopyCatalogue))

@@ -30,6 +30,8 @@ type Evidence struct {
 	UploadedAt  time.Time
 	RemovedBy   string
 	RemovedAt   *time.Time
+	// Pages is a PDF's page count, once its preview is drawn; 0 otherwise.
+	Pages int
 }
 
 // NewEvidence is a file to add.
@@ -101,7 +103,8 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 }
 
 const evidenceColumns = `e.id, w.id, w.code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
-	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at`
+	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at,
+	coalesce((SELECT p.pages FROM evidence_previews p WHERE p.evidence_id = e.id), 0)`
 
 const evidenceFrom = `FROM evidence e
 	JOIN assessments a ON a.id = e.assessment_id
@@ -118,7 +121,7 @@ const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
 func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	var e Evidence
 	err := r.Scan(&e.ID, &e.WardID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
-		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt)
+		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt, &e.Pages)
 	return e, err
 }
 

@@ -1,0 +1,100 @@
+package server_test
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
+)
+
+func samplePNG(t *testing.T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewRGBA(image.Rect(0, 0, 640, 480))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var thumbSrc = regexp.MustCompile(`<img src="(/evidence/([0-9]+)/thumb)"`)
+
+// Evidence shows as pictures on the criterion page: a thumbnail linked to
+// a larger view, for images and a PDF's first page, served under the
+// file's own access rule, never cached; a file without a picture gets an
+// icon, never an error.
+func TestEvidencePreviews(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	c := signIn(t, srv, "phula")
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+	for _, f := range []struct {
+		name    string
+		content []byte
+	}{{"anh.png", samplePNG(t)}, {"bao-cao.pdf", realPDF(t)}} {
+		if r := upload(t, c, crit+"/evidence", f.name, f.content, "Minh chứng "+f.name, "2022-09-30"); r.status != http.StatusSeeOther {
+			t.Fatalf("upload %s = %d", f.name, r.status)
+		}
+	}
+	page := get(t, c, crit).body
+	mustContain(t, "PDF page count", page, "2 trang")
+	srcs := thumbSrc.FindAllStringSubmatch(page, -1)
+	if len(srcs) != 2 || !strings.Contains(page, `href="/evidence/`+srcs[0][2]+`/preview"`) {
+		t.Fatalf("thumbnails on the criterion page: %v", srcs)
+	}
+	for _, s := range srcs {
+		for _, u := range []string{s[1], strings.TrimSuffix(s[1], "thumb") + "preview"} {
+			r := get(t, c, srv.URL+u)
+			if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "image/") ||
+				r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Cache-Control") != "private, no-store" {
+				t.Errorf("%s = %d %v", u, r.status, r.header)
+			}
+		}
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews WHERE NOT failed`); n != 2 {
+		t.Errorf("%d previews kept, want 2 (drawn at upload)", n)
+	}
+	// Another ward's officer may not see them.
+	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
+		SELECT 'molao', 'Mộ Lao', 'ward_officer', unit_in_year('09886', 2022), password_hash FROM users WHERE username = 'phula'`)
+	if r := get(t, signIn(t, srv, "molao"), srv.URL+srcs[0][1]); r.status != http.StatusForbidden {
+		t.Errorf("another ward's officer sees a thumbnail = %d, want 403", r.status)
+	}
+	// A file without a picture (a spreadsheet): an icon.
+	xf := excelize.NewFile()
+	var sheet bytes.Buffer
+	if err := xf.Write(&sheet); err != nil {
+		t.Fatal(err)
+	}
+	if r := upload(t, c, crit+"/evidence", "bang.xlsx", sheet.Bytes(), "Bảng số liệu", "2022-09-30"); r.status != http.StatusSeeOther {
+		t.Fatalf("upload xlsx = %d", r.status)
+	}
+	srcs = thumbSrc.FindAllStringSubmatch(get(t, c, crit).body, -1)
+	r := get(t, c, srv.URL+srcs[len(srcs)-1][1])
+	if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("a spreadsheet's thumbnail = %d %q", r.status, r.header.Get("Content-Type"))
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews WHERE failed`); n != 1 {
+		t.Errorf("%d files without a picture kept, want 1", n)
+	}
+}
+
+// realPDF is a two-page PDF that poppler draws.
+func realPDF(t *testing.T) []byte {
+	t.Helper()
+	doc := fpdf.New("P", "mm", "A4", "")
+	for range 2 {
+		doc.AddPage()
+		doc.SetFont("Helvetica", "", 20)
+		doc.Cell(40, 10, "Bao cao quy III")
+	}
+	var b bytes.Buffer
+	if err := doc.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
