@@ -91,6 +91,9 @@ type EvidenceRow struct {
 	ThumbSrc    string
 	PreviewHref string
 	Pages       int
+	// DocTitle and Sheets are an office file's own title and sheets.
+	DocTitle string
+	Sheets   int
 }
 
 // UploadForm is the evidence form as typed, with its errors by field.

@@ -70,6 +70,8 @@ type WardPage struct {
 	// ImportHref is the spreadsheet round trip, for the ward's officers
 	// while they may record.
 	ImportHref string
+	// Viewer is the evidence file opened in the page (?view=ID), nil when none.
+	Viewer *EvidenceViewer
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the
@@ -130,6 +132,23 @@ type CriterionRow struct {
 type EvidenceLink struct {
 	Title string
 	Href  string
+	// ViewHref opens it in the page's viewer.
+	ViewHref string
+}
+
+// EvidenceViewer shows one file of the ward's evidence in the ward page,
+// with links to the one before and after, criterion by criterion.
+type EvidenceViewer struct {
+	Title        string
+	Number       int
+	Criterion    string
+	ImageSrc     string
+	DownloadHref string
+	PrevHref     string
+	NextHref     string
+	CloseHref    string
+	Position     int
+	Count        int
 }
 
 // ComparatorSign is the printed sign of a comparator.

@@ -123,6 +123,7 @@ func evidenceRow(l web.Lang, sc wardScope, e store.Evidence) web.EvidenceRow {
 		Size: l.Size(e.Size), SHA256: hex.EncodeToString(e.SHA256),
 		UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt, RemovedBy: e.RemovedBy, RemovedAt: e.RemovedAt,
 		ThumbSrc: fmt.Sprintf("/evidence/%d/thumb", e.ID), PreviewHref: fmt.Sprintf("/evidence/%d/preview", e.ID), Pages: e.Pages,
+		DocTitle: e.DocTitle, Sheets: e.Sheets,
 	}
 }
 

@@ -306,6 +306,9 @@ func (s *Server) previewOf(ctx context.Context, e store.Evidence) (store.Evidenc
 	if err != nil {
 		s.log.DebugContext(ctx, "no preview", "evidence", e.ID, "type", e.ContentType, "err", err)
 		p = store.EvidencePreview{Failed: true}
+		if o, ok := preview.OfficeProperties(e.ContentType, content); ok {
+			p.DocTitle, p.Pages, p.Sheets = o.Title, o.Pages, o.Sheets
+		}
 	} else {
 		p = store.EvidencePreview{Thumb: pv.Thumb.Data, ThumbType: pv.Thumb.Type, Large: pv.Large.Data, LargeType: pv.Large.Type, Pages: pv.Pages}
 	}

@@ -66,6 +66,10 @@ func TestEvidencePreviews(t *testing.T) {
 	}
 	// A file without a picture (a spreadsheet): an icon.
 	xf := excelize.NewFile()
+	if err := xf.SetDocProps(&excelize.DocProperties{Title: "Số liệu quý III"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = xf.NewSheet("Quý III")
 	var sheet bytes.Buffer
 	if err := xf.Write(&sheet); err != nil {
 		t.Fatal(err)
@@ -73,13 +77,31 @@ func TestEvidencePreviews(t *testing.T) {
 	if r := upload(t, c, crit+"/evidence", "bang.xlsx", sheet.Bytes(), "Bảng số liệu", "2022-09-30"); r.status != http.StatusSeeOther {
 		t.Fatalf("upload xlsx = %d", r.status)
 	}
-	srcs = thumbSrc.FindAllStringSubmatch(get(t, c, crit).body, -1)
+	page = get(t, c, crit).body
+	mustContain(t, "office properties", page, "Tiêu đề trong tệp: Số liệu quý III", "2 trang tính")
+	srcs = thumbSrc.FindAllStringSubmatch(page, -1)
 	r := get(t, c, srv.URL+srcs[len(srcs)-1][1])
 	if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
 		t.Errorf("a spreadsheet's thumbnail = %d %q", r.status, r.header.Get("Content-Type"))
 	}
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews WHERE failed`); n != 1 {
 		t.Errorf("%d files without a picture kept, want 1", n)
+	}
+
+	// A reviewer steps through the ward's evidence in the ward page.
+	ward := srv.URL + "/2022/wards/09552"
+	hanoi := signIn(t, srv, "hanoi")
+	first := srcs[0][2]
+	r = get(t, hanoi, ward+"?view="+first)
+	mustContain(t, "viewer", r.body, `id="viewer"`, "Minh chứng 1/3", `<img src="/evidence/`+first+`/preview"`, `rel="next"`)
+	next := regexp.MustCompile(`href="(/2022/wards/09552\?view=[0-9]+#viewer)" rel="next"`).FindStringSubmatch(r.body)
+	if next == nil || strings.Contains(r.body, `rel="prev"`) {
+		t.Fatal("the first file's viewer has no next, or has a previous")
+	}
+	r = get(t, hanoi, srv.URL+strings.ReplaceAll(strings.TrimSuffix(next[1], "#viewer"), "&amp;", "&"))
+	mustContain(t, "second", r.body, "Minh chứng 2/3", `rel="prev"`, `rel="next"`)
+	if r := get(t, hanoi, ward+"?view=999999"); strings.Contains(r.body, `id="viewer"`) {
+		t.Error("a viewer for a file that is not the ward's")
 	}
 }
 

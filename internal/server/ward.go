@@ -93,11 +93,15 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		DossierHref:  sc.href() + "/dossier.pdf",
 	}
 	evidenceOf := map[int][]web.EvidenceLink{}
+	var kept []store.Evidence // in the criteria's order: the viewer steps through them
 	for _, e := range evidence {
 		if e.RemovedAt == nil {
-			evidenceOf[e.Number] = append(evidenceOf[e.Number], web.EvidenceLink{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID)})
+			kept = append(kept, e)
+			evidenceOf[e.Number] = append(evidenceOf[e.Number], web.EvidenceLink{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID),
+				ViewHref: fmt.Sprintf("%s?view=%d#viewer", sc.href(), e.ID)})
 		}
 	}
+	p.Viewer = evidenceViewer(l, sc, cat, kept, r.URL.Query().Get("view"))
 	commentCount := map[int]int{}
 	for _, c := range comments {
 		commentCount[c.Number]++
@@ -216,4 +220,33 @@ func levelOf(l web.Lang, level string, path []store.Unit) string {
 		return ""
 	}
 	return web.LevelWord(l, level, path[1].Type)
+}
+
+// evidenceViewer opens the file view (an evidence id) of the ward's kept
+// evidence in the page, between the one before and the one after.
+func evidenceViewer(l web.Lang, sc wardScope, cat store.Catalogue, kept []store.Evidence, view string) *web.EvidenceViewer {
+	id, err := strconv.ParseInt(view, 10, 64)
+	if err != nil {
+		return nil
+	}
+	for i, e := range kept {
+		if e.ID != id {
+			continue
+		}
+		v := &web.EvidenceViewer{Title: e.Title, Number: e.Number, ImageSrc: fmt.Sprintf("/evidence/%d/preview", e.ID),
+			DownloadHref: fmt.Sprintf("/evidence/%d", e.ID), CloseHref: sc.href() + "#c" + strconv.Itoa(e.Number), Position: i + 1, Count: len(kept)}
+		for _, c := range cat.Criteria {
+			if c.Number == e.Number {
+				v.Criterion = pick(l, c.TitleVI, c.TitleEN)
+			}
+		}
+		if i > 0 {
+			v.PrevHref = fmt.Sprintf("%s?view=%d#viewer", sc.href(), kept[i-1].ID)
+		}
+		if i+1 < len(kept) {
+			v.NextHref = fmt.Sprintf("%s?view=%d#viewer", sc.href(), kept[i+1].ID)
+		}
+		return v
+	}
+	return nil
 }

@@ -30,8 +30,11 @@ type Evidence struct {
 	UploadedAt  time.Time
 	RemovedBy   string
 	RemovedAt   *time.Time
-	// Pages is a PDF's page count, once its preview is drawn; 0 otherwise.
-	Pages int
+	// Pages is a PDF's or a document's page count, DocTitle and Sheets
+	// an office file's own title and sheets, once its preview is drawn.
+	Pages    int
+	DocTitle string
+	Sheets   int
 }
 
 // NewEvidence is a file to add.
@@ -104,13 +107,14 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 
 const evidenceColumns = `e.id, w.id, w.code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
 	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at,
-	coalesce((SELECT p.pages FROM evidence_previews p WHERE p.evidence_id = e.id), 0)`
+	coalesce(pv.pages, 0), coalesce(pv.doc_title, ''), coalesce(pv.sheets, 0)`
 
 const evidenceFrom = `FROM evidence e
 	JOIN assessments a ON a.id = e.assessment_id
 	JOIN units w ON w.id = a.ward_id
 	LEFT JOIN users up ON up.id = e.uploaded_by
-	LEFT JOIN users rm ON rm.id = e.removed_by`
+	LEFT JOIN users rm ON rm.id = e.removed_by
+	LEFT JOIN evidence_previews pv ON pv.evidence_id = e.id`
 
 // evidenceOfSQL lists the evidence of ward $1's assessment of year $2,
 // removed files included, by criterion and upload time (read with the ward
@@ -121,7 +125,7 @@ const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
 func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	var e Evidence
 	err := r.Scan(&e.ID, &e.WardID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
-		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt, &e.Pages)
+		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt, &e.Pages, &e.DocTitle, &e.Sheets)
 	return e, err
 }
 
