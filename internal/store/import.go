@@ -53,9 +53,28 @@ func (e *ImportError) Unwrap() error { return e.Err }
 func (s *Store) ImportResults(ctx context.Context, actor assess.Actor, changes []ResultChange, fileSHA256, filename string) error {
 	source := map[string]any{"import": map[string]string{"sha256": fileSHA256, "file": filename}}
 	return s.Transact(ctx, func(tx pgx.Tx) error {
+		years := map[int64]int{}
+		// Each ward's assessment is locked and checked (state, deadline)
+		// once, at its first change.
+		locked := map[string]int64{}
 		for i, c := range changes {
-			if _, err := saveResult(ctx, tx, actor, c, source); err != nil {
+			id := locked[c.Ward]
+			if id == 0 {
+				var err error
+				if id, err = lockEditable(ctx, tx, c.Ward, c.Year, true, c.On); err != nil {
+					return &ImportError{Index: i, Err: err}
+				}
+				locked[c.Ward] = id
+			}
+			if _, _, err := saveResult(ctx, tx, actor, c, source, id); err != nil {
 				return &ImportError{Index: i, Err: err}
+			}
+			years[id] = c.Year
+		}
+		// Each assessment's standing, counted once, after all its changes.
+		for id, year := range years {
+			if err := refreshAssessment(ctx, tx, id, year); err != nil {
+				return err
 			}
 		}
 		return nil

@@ -127,32 +127,42 @@ func resultRecord(r Result) []byte {
 func (s *Store) SaveResult(ctx context.Context, actor assess.Actor, c ResultChange) (Result, error) {
 	var saved Result
 	err := s.Transact(ctx, func(tx pgx.Tx) (err error) {
-		saved, err = saveResult(ctx, tx, actor, c, nil)
-		return err
+		var id int64
+		if saved, id, err = saveResult(ctx, tx, actor, c, nil, 0); err != nil {
+			return err
+		}
+		return refreshAssessment(ctx, tx, id, c.Year)
 	})
 	return saved, err
 }
 
-// saveResult is SaveResult inside tx; source, when set, says in the audit
-// where the change came from (an import and its file).
-func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChange, source map[string]any) (Result, error) {
-	id, err := lockEditable(ctx, tx, c.Ward, c.Year, true, c.On)
-	if err != nil {
-		return Result{}, fmt.Errorf("save result %d: %w", c.Number, err)
+// saveResult is SaveResult inside tx, but for the stored standing, which
+// the caller counts again (refreshAssessment) for the assessment id it
+// returns: once per assessment, however many results an import changes.
+// source, when set, says in the audit where the change came from. locked
+// is the assessment when the caller has locked it already in tx (with
+// lockEditable), 0 otherwise.
+func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChange, source map[string]any, locked int64) (Result, int64, error) {
+	id := locked
+	if id == 0 {
+		var err error
+		if id, err = lockEditable(ctx, tx, c.Ward, c.Year, true, c.On); err != nil {
+			return Result{}, 0, fmt.Errorf("save result %d: %w", c.Number, err)
+		}
 	}
 	if err := checkReturnedCriterion(ctx, tx, id, c.Number); err != nil {
-		return Result{}, err
+		return Result{}, 0, err
 	}
 	before := Result{Number: c.Number, Status: assess.NotStarted}
-	err = tx.QueryRow(ctx, `
+	err := tx.QueryRow(ctx, `
 		SELECT status, coalesce(value::text, ''), note, version FROM results
 		WHERE assessment_id = $1 AND number = $2`, id, c.Number).
 		Scan(&before.Status, &before.Value, &before.Note, &before.Version)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return Result{}, err
+		return Result{}, 0, err
 	}
 	if before.Version != c.Version {
-		return Result{}, &StaleError{Current: before}
+		return Result{}, 0, &StaleError{Current: before}
 	}
 	var value *string
 	if c.Value != "" {
@@ -168,13 +178,10 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 		RETURNING coalesce(value::text, ''), updated_at`,
 		id, c.Year, c.Number, c.Status, value, c.Note, saved.Version, actorID(actor)).Scan(&saved.Value, &saved.UpdatedAt)
 	if err != nil {
-		return Result{}, fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
+		return Result{}, 0, fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
-		return Result{}, err
-	}
-	if err := refreshAssessment(ctx, tx, id, c.Year); err != nil {
-		return Result{}, err
+		return Result{}, 0, err
 	}
 	after := resultRecord(saved)
 	if source != nil {
@@ -184,7 +191,7 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 		}
 		after, _ = json.Marshal(rec)
 	}
-	return saved, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
+	return saved, id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
 		Entity: "result", EntityKey: resultKey(c.Ward, c.Year, c.Number),
 		Before: resultRecord(before), After: after})
 }

@@ -100,7 +100,8 @@ const returnedSQL = `
 const snapshotSQL = `
 	SELECT s.action, s.taken_at, s.results, s.evidence FROM review_snapshots s
 	JOIN assessments a ON a.id = s.assessment_id
-	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 ORDER BY s.id DESC LIMIT 1`
+	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 AND a.state IN ('submitted', 'approved', 'recognized')
+	ORDER BY s.id DESC LIMIT 1`
 
 func scanSnapshot(rows pgx.Rows) (*Snapshot, error) {
 	var snap *Snapshot
