@@ -90,7 +90,7 @@ func WriteResultsCSV(w io.Writer, s Results) error {
 	}
 	for _, row := range s.rows() {
 		for i := range row {
-			row[i] = textCell(row[i])
+			row[i] = TextCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -100,8 +100,10 @@ func WriteResultsCSV(w io.Writer, s Results) error {
 	return cw.Error()
 }
 
-// textCell keeps a spreadsheet from running a cell as a formula.
-func textCell(s string) string {
+// TextCell keeps a spreadsheet from running a CSV cell as a formula: one
+// that starts with =, +, @, a tab, a carriage return, or a - that does
+// not begin a number gets a leading apostrophe.
+func TextCell(s string) string {
 	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '@' || s[0] == '\t' || s[0] == '\r' || (s[0] == '-' && len(s) > 1 && (s[1] < '0' || s[1] > '9'))) {
 		return "'" + s
 	}

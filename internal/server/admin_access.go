@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"modelward/internal/assess"
+	"modelward/internal/export"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -100,7 +101,7 @@ func (s *Server) adminAccessCSV(w http.ResponseWriter, r *http.Request) error {
 			if u.MustChangePassword {
 				password = "set_by_admin"
 			}
-			err := cw.Write([]string{u.Username, csvText(u.FullName), string(u.Role), u.UnitCode, csvText(u.UnitName), fmt.Sprint(u.Active),
+			err := cw.Write([]string{u.Username, export.TextCell(u.FullName), string(u.Role), u.UnitCode, export.TextCell(u.UnitName), fmt.Sprint(u.Active),
 				u.CreatedAt.UTC().Format(time.RFC3339), last, disableOn, factor, password})
 			if err != nil {
 				return err

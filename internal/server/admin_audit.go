@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"modelward/internal/export"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -140,8 +141,8 @@ func (s *Server) adminAuditCSV(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		err := s.store.EachAuditEntry(r.Context(), f, func(a store.AuditRow) error {
-			return cw.Write([]string{strconv.FormatInt(a.Seq, 10), a.At.UTC().Format(time.RFC3339Nano), csvText(a.Actor), a.Role,
-				a.Action, a.Entity, csvText(a.EntityKey), a.ClientAddr, csvText(a.Before), csvText(a.After)})
+			return cw.Write([]string{strconv.FormatInt(a.Seq, 10), a.At.UTC().Format(time.RFC3339Nano), export.TextCell(a.Actor), a.Role,
+				a.Action, a.Entity, export.TextCell(a.EntityKey), a.ClientAddr, export.TextCell(a.Before), export.TextCell(a.After)})
 		})
 		if err != nil {
 			return err
@@ -149,12 +150,4 @@ func (s *Server) adminAuditCSV(w http.ResponseWriter, r *http.Request) error {
 		cw.Flush()
 		return cw.Error()
 	})
-}
-
-// csvText keeps a spreadsheet from running a cell as a formula.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -311,16 +311,15 @@ func distribution(wards []store.WardStanding, total int) []web.StandingBar {
 // province in a row of their own.
 func childRows(l web.Lang, year int, unit store.Unit, children []store.Unit, wards []store.WardStanding) (string, []web.ChildRow) {
 	var kind string
-	key := func(w store.WardStanding) string { return w.ProvinceCode }
 	switch unit.Kind {
 	case "ministry":
 		kind = "province"
 	case "province":
 		kind = "district"
-		key = func(w store.WardStanding) string { return w.DistrictCode }
 	default:
 		return "", nil
 	}
+	key := childKey(unit.Kind)
 	byChild := map[string]*counts{}
 	for _, w := range wards {
 		k := key(w)

@@ -100,11 +100,7 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	scheme := "http"
-	if r.TLS != nil || s.secure {
-		scheme = "https"
-	}
-	base := scheme + "://" + r.Host
+	base := s.baseURL(r)
 	l := web.VI
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	feed := atomFeed{Title: l.T("public.feed.title"), ID: base + "/public/feed.xml",

@@ -86,30 +86,6 @@ type Extension struct {
 	GrantedAt time.Time
 }
 
-// WardDeadline is the year's self-assessment deadline for the ward with
-// id ward: the calendar's, and the ward's extension in force, if any.
-func (s *Store) WardDeadline(ctx context.Context, year int, ward int64) (due *time.Time, ext *Extension, err error) {
-	var e Extension
-	var until *time.Time
-	err = s.pool.QueryRow(ctx, `
-		SELECT c.self_assessment_due, e.until, coalesce(e.reason, ''), coalesce(u.full_name, ''), coalesce(e.granted_at, now())
-		FROM catalogues c
-		LEFT JOIN extensions e ON e.year = c.year AND e.ward_id = $2 AND e.revoked_at IS NULL
-		LEFT JOIN users u ON u.id = e.granted_by
-		WHERE c.year = $1`, year, ward).Scan(&due, &until, &e.Reason, &e.GrantedBy, &e.GrantedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil, fmt.Errorf("deadline %d: %w", year, ErrNotFound)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("deadline %d: %w", year, err)
-	}
-	if until != nil {
-		e.Until = *until
-		ext = &e
-	}
-	return due, ext, nil
-}
-
 // checkOpen refuses with ErrClosed a change by the ward with id ward to its
 // year's assessment once the deadline, or its extension, has passed at
 // now. The zero now skips the check (data loaded in bulk, not a person's

@@ -36,35 +36,32 @@ func (s *Store) TakeMail(ctx context.Context, now time.Time, limit int) ([]Outgo
 		WITH due AS (
 		    SELECT id FROM mail_outbox
 		    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
-		    ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
-		UPDATE mail_outbox m SET next_attempt_at = $3 FROM due WHERE m.id = due.id
-		RETURNING m.id, m.to_addr, m.attempts, m.subject, m.body_text, m.notification_id`, now, limit, now.Add(mailLease))
+		    ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+		taken AS (
+		    UPDATE mail_outbox m SET next_attempt_at = $3 FROM due WHERE m.id = due.id
+		    RETURNING m.id, m.to_addr, m.attempts, m.subject, m.body_text, m.notification_id)
+		SELECT t.id, t.to_addr, t.attempts, t.subject, t.body_text, n.id, coalesce(n.kind, ''), coalesce(n.args, '{}'),
+		       coalesce(n.href, ''), coalesce(n.created_at, now()), n.read_at
+		FROM taken t LEFT JOIN notifications n ON n.id = t.notification_id
+		ORDER BY t.id`, now, limit, now.Add(mailLease))
 	if err != nil {
 		return nil, fmt.Errorf("take mail: %w", err)
 	}
-	type row struct {
-		m      OutgoingMail
-		notice *int64
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
-		var x row
-		return x, r.Scan(&x.m.ID, &x.m.To, &x.m.Attempts, &x.m.Subject, &x.m.Text, &x.notice)
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OutgoingMail, error) {
+		var m OutgoingMail
+		var n Notification
+		var notice *int64
+		if err := r.Scan(&m.ID, &m.To, &m.Attempts, &m.Subject, &m.Text, &notice, &n.Kind, &n.Args, &n.Href, &n.CreatedAt, &n.ReadAt); err != nil {
+			return m, err
+		}
+		if notice != nil {
+			n.ID = *notice
+			m.Notice = &n
+		}
+		return m, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("take mail: %w", err)
-	}
-	out := make([]OutgoingMail, 0, len(list))
-	for _, x := range list {
-		if x.notice != nil {
-			var n Notification
-			err := s.pool.QueryRow(ctx, `SELECT id, kind, args, href, created_at, read_at FROM notifications WHERE id = $1`, *x.notice).
-				Scan(&n.ID, &n.Kind, &n.Args, &n.Href, &n.CreatedAt, &n.ReadAt)
-			if err != nil {
-				return nil, fmt.Errorf("take mail %d: %w", x.m.ID, err)
-			}
-			x.m.Notice = &n
-		}
-		out = append(out, x.m)
 	}
 	return out, nil
 }
