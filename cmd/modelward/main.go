@@ -51,9 +51,11 @@ commands:
   bench          [--wards N --years Y --out FILE]: measure the portal against its targets
 
 environment:
-  DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward
+  DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward;
+                 several hosts for failover: postgres://u:p@db1,db2/modelward?target_session_attrs=read-write
   ADDR           listen address, default :8080
-  DATABASE_READ_URL  optional read replica for dashboards and exports
+  DATABASE_READ_URL  optional hot standby for dashboards, exports and public pages
+  MAX_REPLICA_LAG    how far behind the standby may be and still serve, default 10s
   SECURE_COOKIES true when the portal is reached over TLS (directly or via a proxy)
 `
 
@@ -179,7 +181,13 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	}
 	defer st.Close()
 	if read := getenv("DATABASE_READ_URL"); read != "" {
-		if err := st.UseReadReplica(ctx, read); err != nil {
+		maxLag := store.DefaultMaxReplicaLag
+		if v := getenv("MAX_REPLICA_LAG"); v != "" {
+			if maxLag, err = time.ParseDuration(v); err != nil || maxLag < 0 {
+				return fmt.Errorf("MAX_REPLICA_LAG: %q is not a duration such as 10s", v)
+			}
+		}
+		if err := st.UseReadReplica(ctx, read, maxLag); err != nil {
 			return err
 		}
 	}

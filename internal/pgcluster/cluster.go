@@ -24,6 +24,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // ErrNoPostgres means the PostgreSQL server binaries were not found.
@@ -191,19 +193,7 @@ func (c *Cluster) Start(ctx context.Context) error {
 }
 
 func (c *Cluster) initdb(ctx context.Context) error {
-	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
-		return err
-	}
-	// Parents made here must be enterable by the cluster's user.
-	for d := filepath.Dir(c.DataDir); strings.Contains(d, "modelward-pg-") || filepath.Base(d) == ".data"; d = filepath.Dir(d) {
-		_ = os.Chmod(d, 0o755) // #nosec G302 -- directories the cluster's user must enter; the data directory itself is 0700
-	}
-	if c.cred != nil {
-		if err := os.Chown(c.DataDir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
-			return err
-		}
-	}
-	if err := os.Chmod(c.DataDir, 0o700); err != nil { // #nosec G302 -- a directory: 0700 is owner-only, what PostgreSQL requires
+	if err := c.makeDataDir(); err != nil {
 		return err
 	}
 	if err := c.run(ctx, "initdb", "-D", c.DataDir, "-U", Superuser, "--auth=trust",
@@ -224,6 +214,23 @@ func (c *Cluster) initdb(ctx context.Context) error {
 		return errors.Join(err, f.Close())
 	}
 	return f.Close()
+}
+
+// makeDataDir makes the empty data directory, owned by the cluster's user.
+func (c *Cluster) makeDataDir() error {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return err
+	}
+	// Parents made here must be enterable by the cluster's user.
+	for d := filepath.Dir(c.DataDir); strings.Contains(d, "modelward-pg-") || filepath.Base(d) == ".data"; d = filepath.Dir(d) {
+		_ = os.Chmod(d, 0o755) // #nosec G302 -- directories the cluster's user must enter; the data directory itself is 0700
+	}
+	if c.cred != nil {
+		if err := os.Chown(c.DataDir, int(c.cred.Uid), int(c.cred.Gid)); err != nil {
+			return err
+		}
+	}
+	return os.Chmod(c.DataDir, 0o700) // #nosec G302 -- a directory: 0700 is owner-only, what PostgreSQL requires
 }
 
 // runningPort reads the port of a server already running on this data
@@ -285,4 +292,84 @@ func (c *Cluster) URLAs(user, db string) string {
 		RawQuery: "sslmode=disable",
 	}
 	return u.String()
+}
+
+// NewStandby makes a streaming standby of the running cluster c in dir,
+// from a base backup (pg_basebackup -R: it follows c from where the backup
+// ends), unless dir holds one already. Nothing is started until Start.
+func (c *Cluster) NewStandby(ctx context.Context, dir string) (*Cluster, error) {
+	s, err := New(dir, Options{Fast: c.fast})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(s.DataDir, "PG_VERSION")); err == nil {
+		return s, nil
+	}
+	if err := s.makeDataDir(); err != nil {
+		return nil, err
+	}
+	if err := c.run(ctx, "pg_basebackup", "-D", s.DataDir, "-h", "127.0.0.1", "-p", strconv.Itoa(c.Port),
+		"-U", Superuser, "-X", "stream", "-c", "fast", "-R"); err != nil {
+		return nil, errors.Join(err, os.RemoveAll(s.DataDir))
+	}
+	return s, nil
+}
+
+// Standby reports whether the cluster is a standby still (it has not been
+// promoted).
+func (c *Cluster) Standby() bool {
+	_, err := os.Stat(filepath.Join(c.DataDir, "standby.signal"))
+	return err == nil
+}
+
+// Promote makes a standby the primary and waits until it takes writes.
+func (c *Cluster) Promote(ctx context.Context) error {
+	return c.run(ctx, "pg_ctl", "promote", "-w", "-t", "60", "-D", c.DataDir)
+}
+
+// Kill ends the cluster's server at once with SIGKILL, as a machine that
+// fails would: nothing is flushed or shut down in order.
+func (c *Cluster) Kill() error {
+	b, err := os.ReadFile(filepath.Join(c.DataDir, "postmaster.pid"))
+	if err != nil {
+		return err
+	}
+	first, _, _ := strings.Cut(string(b), "\n")
+	pid, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil || pid <= 1 {
+		return fmt.Errorf("postmaster.pid: no process id in %q", first)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return fmt.Errorf("kill postmaster %d: %w", pid, err)
+	}
+	// The server's own processes notice their postmaster is gone and end;
+	// wait for them, so that the port and the data are free again.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil && portFree(c.Port) {
+			return nil
+		}
+	}
+	return fmt.Errorf("postmaster %d still running after SIGKILL", pid)
+}
+
+// WaitForStandby makes the running primary c wait, at every commit, until
+// a standby has the commit on disk (synchronous_standby_names = '*',
+// synchronous_commit = on): a commit acknowledged to a client then
+// survives the primary's loss. Until a standby connects, commits wait.
+func (c *Cluster) WaitForStandby(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	for _, sql := range []string{
+		`ALTER SYSTEM SET synchronous_standby_names = '*'`,
+		`ALTER SYSTEM SET synchronous_commit = 'on'`,
+		`SELECT pg_reload_conf()`,
+	} {
+		if _, err := conn.Exec(ctx, sql); err != nil {
+			return fmt.Errorf("%s: %w", sql, err)
+		}
+	}
+	return nil
 }

@@ -49,6 +49,10 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 			return
 		}
 		status, key := s.classifyAndLog(r, err)
+		if status == http.StatusServiceUnavailable {
+			// A failover takes seconds: clients and proxies may come back.
+			w.Header().Set("Retry-After", "5")
+		}
 		l := langOf(r)
 		title := "err.title"
 		if status < 500 && r.Method == http.MethodPost {
@@ -120,8 +124,10 @@ func unavailable(err error) bool {
 	var netErr net.Error
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// Connection exceptions, and the server shutting down or starting.
-		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+		// Connection exceptions, the server shutting down or starting, and
+		// a write reaching a standby (no primary, mid-failover).
+		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03" ||
+			pgErr.Code == "25006"
 	}
 	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)

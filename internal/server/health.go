@@ -16,8 +16,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write([]byte("ok\n"))
 }
 
-// readyz answers 200 when the database answers with the schema this build
-// expects, 503 otherwise, saying which (for operators and load balancers).
+// readyz answers 200 when the primary answers with the schema this build
+// expects, 503 otherwise, saying which (for operators and load balancers);
+// its second line says where the heavy reads go: the replica, or the
+// primary and why.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
@@ -32,5 +34,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return
 	}
-	_, _ = w.Write([]byte("ready\n"))
+	_, _ = fmt.Fprintf(w, "ready\n%s\n", s.store.ReadState())
 }

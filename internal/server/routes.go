@@ -21,6 +21,7 @@ func (s *Server) Handler() http.Handler {
 	// and the CPU it costs is the portal's, at every request).
 	r.Use(middleware.Compress(1, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml", "application/atom+xml"))
 	r.Use(limitBody)
+	r.Use(s.readYourWrites)
 	r.Use(withLang)
 	r.Use(s.textQuery)
 

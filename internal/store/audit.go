@@ -130,7 +130,7 @@ const auditSelect = `
 
 // eachAudit runs sql and calls fn for each entry it reads.
 func (s *Store) eachAudit(ctx context.Context, fn func(AuditRow) error, sql string, args ...any) error {
-	rows, err := s.read.Query(ctx, sql, args...)
+	rows, err := s.readQuery(ctx, sql, args...)
 	if err != nil {
 		return fmt.Errorf("audit entries: %w", err)
 	}
@@ -157,7 +157,7 @@ func scanAudit(rows pgx.Rows) (AuditRow, error) {
 
 // AuditActions lists the actions the log holds, for the viewer's filter.
 func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
-	rows, err := s.read.Query(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
+	rows, err := s.readQuery(ctx, `SELECT DISTINCT action FROM audit_log ORDER BY action`)
 	if err != nil {
 		return nil, fmt.Errorf("audit actions: %w", err)
 	}

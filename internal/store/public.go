@@ -40,7 +40,7 @@ var recognisedSQL = `
 // RecognisedWards lists the wards recognised in year (every year when 0),
 // at most limit, by province, or the newest decisions first.
 func (s *Store) RecognisedWards(ctx context.Context, year int, newestFirst bool, limit int) ([]RecognisedWard, error) {
-	rows, err := s.read.Query(ctx, recognisedSQL, year, newestFirst, limit)
+	rows, err := s.readQuery(ctx, recognisedSQL, year, newestFirst, limit)
 	if err != nil {
 		return nil, fmt.Errorf("recognised wards %d: %w", year, err)
 	}
@@ -61,7 +61,7 @@ func (s *Store) RecognisedWards(ctx context.Context, year int, newestFirst bool,
 
 // RecognitionYears are the years with a recognised ward, newest first.
 func (s *Store) RecognitionYears(ctx context.Context) ([]int, error) {
-	rows, err := s.read.Query(ctx, `SELECT DISTINCT year FROM assessments WHERE state = 'recognized' ORDER BY year DESC`)
+	rows, err := s.readQuery(ctx, `SELECT DISTINCT year FROM assessments WHERE state = 'recognized' ORDER BY year DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("recognition years: %w", err)
 	}

@@ -70,9 +70,12 @@ func (s *Store) Registrations(ctx context.Context, year int, province int64) ([]
 // or for the Ministry the sum over the provinces that have one; nil when
 // there is none (a district has none).
 func (s *Store) QuotaOf(ctx context.Context, year int, unit Unit) (*int, error) {
-	var q *int
-	err := s.read.QueryRow(ctx, `SELECT sum(quota)::int FROM quotas WHERE year = $1 AND (province_id = $2 OR $3 = 'ministry')`,
-		year, unit.ID, unit.Kind).Scan(&q)
+	rows, err := s.readQuery(ctx, `SELECT sum(quota)::int FROM quotas WHERE year = $1 AND (province_id = $2 OR $3 = 'ministry')`,
+		year, unit.ID, unit.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("quota %d: %w", year, err)
+	}
+	q, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[*int])
 	if err != nil {
 		return nil, fmt.Errorf("quota %d: %w", year, err)
 	}

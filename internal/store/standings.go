@@ -170,7 +170,7 @@ func (s *Store) WardStandings(ctx context.Context, year int, code string) ([]War
 // EachWardStanding calls fn for each ward WardStandings lists, as the rows
 // arrive, so that exports hold one ward at a time whatever the country's size.
 func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn func(WardStanding) error) error {
-	rows, err := s.read.Query(ctx, wardStandingsSQL, year, code)
+	rows, err := s.readQuery(ctx, wardStandingsSQL, year, code)
 	if err != nil {
 		return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 	}
@@ -213,7 +213,7 @@ type PreviousStanding struct {
 // a new ward compares with the wards it replaced. Wards with no assessment
 // in year are left out. One query, whatever the number of wards.
 func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string) ([]PreviousStanding, error) {
-	rows, err := s.read.Query(ctx, `
+	rows, err := s.readQuery(ctx, `
 		WITH targets AS (SELECT code, unit_in_year(code, $1 + 1) AS id FROM unnest($2::text[]) AS code),
 		pairs AS (
 		    SELECT code AS target, id AS target_id, id AS source FROM targets
@@ -246,7 +246,7 @@ func (s *Store) PreviousStandings(ctx context.Context, year int, codes []string)
 // national export goes at the database's own speed. criteria is the size of
 // the year's catalogue. The caller writes the byte-order mark and header.
 func (s *Store) CopySummaryCSV(ctx context.Context, year int, code string, criteria int, w io.Writer) error {
-	conn, err := s.read.Acquire(ctx)
+	conn, err := s.readConn(ctx)
 	if err != nil {
 		return err
 	}
@@ -286,7 +286,7 @@ func bindLiterals(sql string, year int, code string) string {
 // PostgreSQL alone takes to hand over the rows an export writes, the
 // benchmark's baseline.
 func (s *Store) CopyWardStandings(ctx context.Context, year int, code string, w io.Writer) error {
-	conn, err := s.read.Acquire(ctx)
+	conn, err := s.readConn(ctx)
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,9 @@ var ErrNotFound = errors.New("not found")
 // Store is the portal's database.
 type Store struct {
 	pool *pgxpool.Pool
-	// read serves the heavy reads of dashboards and exports: the primary,
-	// or a read replica when one is configured.
-	read *pgxpool.Pool
+	// replica serves the heavy reads of dashboards, exports and the
+	// public pages when one is configured (UseReadReplica); see reader.
+	replica *replica
 	// sessions writes sessions without waiting for the disk: every request
 	// touches its session, and a session lost in a crash only means signing
 	// in again. Everything else waits for a durable commit.
@@ -70,7 +70,7 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 		sessions.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, read: pool, sessions: sessions, EvidenceQuota: DefaultEvidenceQuota}, nil
+	return &Store{pool: pool, sessions: sessions, EvidenceQuota: DefaultEvidenceQuota}, nil
 }
 
 // readDefaults gives connections enough memory to sort a national list of
@@ -82,27 +82,10 @@ func readDefaults(cfg *pgxpool.Config) {
 	}
 }
 
-// UseReadReplica sends dashboards' and exports' reads to the replica at
-// url. A replica lags a little behind the primary: pages that must show a
-// change at once (the ward page, the forms) keep reading the primary.
-func (s *Store) UseReadReplica(ctx context.Context, url string) error {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return fmt.Errorf("parse read replica URL: %w", err)
-	}
-	readDefaults(cfg)
-	read, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return fmt.Errorf("connect to read replica: %w", err)
-	}
-	s.read = read
-	return nil
-}
-
 // Close closes every connection.
 func (s *Store) Close() {
-	if s.read != s.pool {
-		s.read.Close()
+	if s.replica != nil {
+		s.replica.close()
 	}
 	s.sessions.Close()
 	s.pool.Close()

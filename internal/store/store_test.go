@@ -405,23 +405,6 @@ func TestConstraintsRefuseBadRows(t *testing.T) {
 	}
 }
 
-// Dashboards read from a replica when one is configured; here the replica
-// is a second connection pool on the same database.
-func TestReadReplica(t *testing.T) {
-	st, url := testdb.Open(t, true)
-	ctx := context.Background()
-	if err := st.UseReadReplica(ctx, "postgres://%zz"); err == nil {
-		t.Error("a malformed replica URL was accepted")
-	}
-	if err := st.UseReadReplica(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	wards, err := st.WardStandings(ctx, 2023, "01")
-	if err != nil || len(wards) != 26 {
-		t.Fatalf("through the replica: %d wards, %v", len(wards), err)
-	}
-}
-
 // Several copies migrating one empty database at once: goose's lock lets one
 // apply each migration once, and every copy finishes without error.
 func TestConcurrentMigrations(t *testing.T) {

@@ -169,7 +169,7 @@ func scanUnit(r pgx.CollectableRow) (Unit, error) {
 // UnitsOn lists every unit in force on day, the ministry left out, by
 // code: the tree as the official lists give it.
 func (s *Store) UnitsOn(ctx context.Context, day time.Time) ([]Unit, error) {
-	rows, err := s.read.Query(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.span @> $1::date AND u.kind <> 'ministry' ORDER BY u.code`, day)
+	rows, err := s.readQuery(ctx, `SELECT `+unitColumns+` FROM units u WHERE u.span @> $1::date AND u.kind <> 'ministry' ORDER BY u.code`, day)
 	if err != nil {
 		return nil, fmt.Errorf("units on %s: %w", day.Format(time.DateOnly), err)
 	}
@@ -193,7 +193,7 @@ type Link struct {
 // LinksOfCode lists every successor link into or out of a unit that has
 // carried code, by day.
 func (s *Store) LinksOfCode(ctx context.Context, code string) ([]Link, error) {
-	rows, err := s.read.Query(ctx, `
+	rows, err := s.readQuery(ctx, `
 		SELECT l.old_id, l.new_id, o.code, n.code, o.name, n.name, l."on", l.share
 		FROM unit_links l JOIN units o ON o.id = l.old_id JOIN units n ON n.id = l.new_id
 		WHERE o.code = $1 OR n.code = $1

@@ -48,7 +48,7 @@ func (s *Store) Waiting(ctx context.Context, unit int64, ministry bool, states [
 	for i, st := range states {
 		names[i] = string(st)
 	}
-	rows, err := s.read.Query(ctx, waitingSQL, unit, names, ministry, limit)
+	rows, err := s.readQuery(ctx, waitingSQL, unit, names, ministry, limit)
 	if err != nil {
 		return nil, fmt.Errorf("waiting: %w", err)
 	}
