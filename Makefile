@@ -10,7 +10,7 @@ SHELL := /bin/bash
 # machine's own Go.
 export GOTOOLCHAIN ?= go1.27.3
 
-.PHONY: run test bench fuzz lint vuln sec generate build check-generated postgres poppler test-tools
+.PHONY: run cluster test bench fuzz lint vuln sec generate build check-generated postgres poppler haproxy test-tools
 
 BENCH_OUT ?= bench.json
 
@@ -19,6 +19,13 @@ run: postgres poppler
 	@mkdir -p .data
 	$(GO) build -o .data/modelward ./cmd/modelward
 	./.data/modelward dev
+
+## cluster: production's shape on loopback: a primary, a streaming standby,
+## two copies of the portal and haproxy in front, on :8080
+cluster: postgres poppler haproxy
+	@mkdir -p .data
+	$(GO) build -o .data/modelward ./cmd/modelward
+	./.data/modelward dev --replicas 1
 
 ## test: the whole suite against real PostgreSQL, browser tests included
 test: postgres test-tools check-generated
@@ -104,13 +111,26 @@ poppler:
 		echo "poppler-utils is not installed: PDF evidence shows an icon (sudo apt-get install poppler-utils)"; \
 	fi
 
-# Debian's Chromium for the browser tests and poppler-utils' pdftotext for
-# reading the PDFs back: installed when missing and root; otherwise those
-# tests skip, saying why (and fail when CI=true).
+# haproxy, the reverse proxy in front of the portal's copies (make cluster
+# and the failover test): installed when missing and root.
+haproxy:
+	@if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing haproxy"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; \
+	else \
+		echo "haproxy is not installed: sudo apt-get install haproxy"; exit 1; \
+	fi
+
+# Debian's Chromium for the browser tests, poppler-utils' pdftotext for
+# reading the PDFs back and haproxy for the failover test: installed when
+# missing and root; otherwise those tests skip, saying why (and fail when
+# CI=true).
 test-tools:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing for the tests:$$missing"; \

@@ -23,8 +23,15 @@ import (
 func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) (err error) {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	dir := fs.String("data", ".data/pg", "where the private cluster keeps its files")
+	replicas := fs.Int("replicas", 0, "streaming standbys: with one or more, two copies of the portal behind haproxy (make cluster)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *replicas < 0 || *replicas > 3 {
+		return fmt.Errorf("dev --replicas %d: give 0 to 3 standbys", *replicas)
+	}
+	if *replicas > 0 {
+		return devCluster(ctx, *dir, *replicas, getenv, stdout)
 	}
 	url := getenv("DATABASE_URL")
 	runtimeURL := url

@@ -42,7 +42,9 @@ commands:
   migrate        apply pending database migrations to DATABASE_URL
   seed --demo    load the demo units, catalogues, users and assessments
   dev            the one-command local run: a private database under .data/,
-                 migrations, demo data and the portal on ADDR
+                 migrations, demo data and the portal on ADDR;
+                 --replicas 1: a primary, a streaming standby, two copies of
+                 the portal and haproxy in front (make cluster)
   user           add --username U --role ROLE --unit CODE | passwd U | disable U
                  (passwords on standard input)
   units          import --units FILE [--successors FILE] [--dry-run]: official lists

@@ -268,10 +268,14 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// Stop shuts the cluster down, letting running transactions roll back.
+// Stop shuts the cluster down, letting running transactions roll back;
+// a cluster not running is left as it is.
 func (c *Cluster) Stop() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	if _, running := c.runningPort(ctx); !running {
+		return nil // stopped already, or killed
+	}
 	return c.run(ctx, "pg_ctl", "stop", "-w", "-m", "fast", "-D", c.DataDir)
 }
 

@@ -50,6 +50,9 @@ type ReadState struct {
 	MaxLag time.Duration
 	// Fault is why the replica is skipped when it did not answer.
 	Fault string
+	// Promoted says the replica is no standby now: it was promoted, and
+	// the reads go to the primary through its URL.
+	Promoted bool
 	At    time.Time
 }
 
@@ -58,6 +61,8 @@ func (r ReadState) String() string {
 	switch {
 	case !r.Replica:
 		return "reads: primary (no read replica configured)"
+	case r.OnReplica && r.Promoted:
+		return fmt.Sprintf("reads: replica %s, a primary now (promoted)", r.Hosts)
 	case r.OnReplica:
 		return fmt.Sprintf("reads: replica %s (lag %.1f s, at most %s)", r.Hosts, r.Lag.Seconds(), r.MaxLag)
 	case r.Fault != "":
@@ -142,6 +147,7 @@ func (r *replica) measure(ctx context.Context) {
 		r.state.Store(&st)
 		return
 	}
+	st.Promoted = !recovering
 	if !recovering || caughtUp {
 		r.stuckAt, r.stuckSince = "", time.Time{}
 	} else {

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"modelward/internal/pgcluster"
+	"modelward/internal/store"
+)
+
+// portalCopies is how many copies of the portal the local cluster runs.
+const portalCopies = 2
+
+// devCluster is `modelward dev --replicas N`: production's shape on
+// loopback, from the OS's binaries. A primary; N streaming standbys made
+// with pg_basebackup -R, the primary waiting at each commit until one has
+// it; two copies of the portal, each writing to whichever server is the
+// primary now and reading from a standby; haproxy in front, with health
+// checks on /readyz. Ctrl-C stops it all; the data stays for the next run.
+func devCluster(ctx context.Context, dir string, replicas int, getenv func(string) string, stdout io.Writer) (err error) {
+	if getenv("DATABASE_URL") != "" {
+		return errors.New("dev --replicas makes its own primary and standbys: unset DATABASE_URL")
+	}
+	primary, err := pgcluster.New(dir, pgcluster.Options{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "starting the primary in", primary.DataDir)
+	if err := primary.Start(ctx); err != nil {
+		return err
+	}
+	stopLater := func(name string, c *pgcluster.Cluster) {
+		fmt.Fprintln(stdout, "stopping the", name)
+		if stopErr := c.Stop(); stopErr != nil && err == nil {
+			err = stopErr
+		}
+	}
+	defer stopLater("primary", primary)
+	// The standbys start before anything is written: a primary that waits
+	// for a standby at each commit (a run before this one set it so) would
+	// otherwise wait for ever.
+	standbys := make([]*pgcluster.Cluster, replicas)
+	for i := range standbys {
+		sdir := fmt.Sprintf("%s-standby-%d", dir, i+1)
+		s, err := primary.NewStandby(ctx, sdir)
+		if err != nil {
+			return err
+		}
+		if !s.Standby() {
+			return fmt.Errorf("%s was promoted to a primary (a failover): remove it, and the old primary %s if it is behind, to start afresh", s.DataDir, primary.DataDir)
+		}
+		fmt.Fprintln(stdout, "starting standby", i+1, "in", s.DataDir)
+		if err := s.Start(ctx); err != nil {
+			return err
+		}
+		defer stopLater(fmt.Sprintf("standby %d", i+1), s)
+		standbys[i] = s
+	}
+	if err := primary.WaitForStandby(ctx); err != nil {
+		return err
+	}
+	if err := createDatabase(ctx, primary.URL("postgres"), "modelward"); err != nil {
+		return err
+	}
+	if err := store.CreateRuntimeRole(ctx, primary.URL("postgres"), devRuntimeUser); err != nil {
+		return err
+	}
+	ownerURL := primary.URL("modelward")
+	if err := migrate(ctx, ownerURL, stdout); err != nil {
+		return err
+	}
+	owner, err := store.Open(ctx, ownerURL)
+	if err != nil {
+		return err
+	}
+	err = seedDemo(ctx, owner, stdout)
+	owner.Close()
+	if err != nil {
+		return err
+	}
+
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	work := filepath.Join(filepath.Dir(dir), "cluster")
+	if err := os.MkdirAll(work, 0o750); err != nil {
+		return err
+	}
+	all := append([]*pgcluster.Cluster{primary}, standbys...)
+	var copies []*portalCopy
+	defer func() {
+		for _, c := range copies {
+			c.stop()
+		}
+	}()
+	for i := range portalCopies {
+		// Each copy prefers its own standby, so that the reads spread.
+		reads := append([]*pgcluster.Cluster{}, standbys[i%replicas:]...)
+		reads = append(append(reads, standbys[:i%replicas]...), primary)
+		c, err := startPortalCopy(exe, filepath.Join(work, fmt.Sprintf("portal-%d.log", i+1)), []string{
+			"DATABASE_URL=" + hostsURL(all, "read-write"),
+			"DATABASE_READ_URL=" + hostsURL(reads, "prefer-standby"),
+			"TRUSTED_PROXIES=127.0.0.1",
+		})
+		if err != nil {
+			return err
+		}
+		copies = append(copies, c)
+	}
+	var backends []string
+	for _, c := range copies {
+		if err := c.waitReady(30 * time.Second); err != nil {
+			return err
+		}
+		backends = append(backends, c.addr)
+	}
+	listen := getenv("ADDR")
+	if listen == "" {
+		listen = "127.0.0.1:8080"
+	}
+	px, err := startProxy(ctx, work, listen, backends)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		fmt.Fprintln(stdout, "stopping the proxy and the portal's copies")
+		_ = px.stop()
+	}()
+	addr, err := net.ResolveTCPAddr("tcp", listen)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, banner(addr, filepath.Dir(primary.DataDir)))
+	fmt.Fprint(stdout, clusterBanner(px, copies, primary, standbys))
+	<-ctx.Done()
+	return nil
+}
+
+// hostsURL names every server of list, in order, for the portal's role,
+// asking for a server with the session attributes attrs (read-write: the
+// primary, whichever it is now; prefer-standby: a standby when one
+// answers). A server that does not answer is given 2 s.
+func hostsURL(list []*pgcluster.Cluster, attrs string) string {
+	hosts := make([]string, len(list))
+	for i, c := range list {
+		hosts[i] = fmt.Sprintf("127.0.0.1:%d", c.Port)
+	}
+	return fmt.Sprintf("postgres://%s@%s/modelward?sslmode=disable&target_session_attrs=%s&connect_timeout=2",
+		devRuntimeUser, strings.Join(hosts, ","), attrs)
+}
+
+func clusterBanner(px *proxy, copies []*portalCopy, primary *pgcluster.Cluster, standbys []*pgcluster.Cluster) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nthe cluster, on loopback:\n  proxy      http://%s  haproxy; its own page: http://%s/\n", px.Addr, px.Stats)
+	for i, c := range copies {
+		fmt.Fprintf(&b, "  portal %d   http://%s  pid %d, log %s\n", i+1, c.addr, c.cmd.Process.Pid, c.log)
+	}
+	fmt.Fprintf(&b, "  primary    127.0.0.1:%d  %s\n", primary.Port, primary.DataDir)
+	for i, s := range standbys {
+		fmt.Fprintf(&b, "  standby %d  127.0.0.1:%d  %s (streaming; commits wait for a standby)\n", i+1, s.Port, s.DataDir)
+	}
+	b.WriteString("\nfailover by hand: kill -9 the primary's postmaster, then\n")
+	if len(standbys) > 0 {
+		fmt.Fprintf(&b, "  pg_ctl promote -D %s\n", standbys[0].DataDir)
+	}
+	return b.String()
+}
+
+// portalCopy is one `modelward serve` process of the local cluster.
+type portalCopy struct {
+	addr, log string
+	cmd       *exec.Cmd
+	exited    chan struct{}
+}
+
+// startPortalCopy starts exe serve on a free loopback port, with env added
+// to this process's environment and its output in logPath.
+func startPortalCopy(exe, logPath string, env []string) (*portalCopy, error) {
+	addr, err := freeLoopback()
+	if err != nil {
+		return nil, err
+	}
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600) // #nosec G304 -- a log file under the cluster's own directory
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(exe, "serve") // #nosec G204 -- this very program
+	cmd.Env = append(append(os.Environ(), env...), "ADDR="+addr)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		_ = logFile.Close()
+		return nil, fmt.Errorf("start a portal copy: %w", err)
+	}
+	c := &portalCopy{addr: addr, log: logPath, cmd: cmd, exited: make(chan struct{})}
+	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(c.exited) }()
+	return c, nil
+}
+
+func (c *portalCopy) waitReady(within time.Duration) error {
+	for deadline := time.Now().Add(within); ; time.Sleep(100 * time.Millisecond) {
+		if res, err := http.Get("http://" + c.addr + "/readyz"); err == nil {
+			_ = res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-c.exited:
+			return fmt.Errorf("a portal copy stopped at start: see %s", c.log)
+		default:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("a portal copy was not ready within %s: see %s", within, c.log)
+		}
+	}
+}
+
+// stop asks the copy to finish its requests and end (SIGTERM), as a
+// deployment would, and kills it if it has not within 25 s.
+func (c *portalCopy) stop() {
+	_ = c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-c.exited:
+	case <-time.After(25 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+	}
+}
