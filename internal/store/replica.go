@@ -53,7 +53,7 @@ type ReadState struct {
 	// Promoted says the replica is no standby now: it was promoted, and
 	// the reads go to the primary through its URL.
 	Promoted bool
-	At    time.Time
+	At       time.Time
 }
 
 // String is the state as /readyz tells it.
