@@ -68,6 +68,13 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 		if errors.As(err, &ce) {
 			e.Message, e.Elsewhere = l.T("err.codeelsewhere", ce.Code, ce.Year), codeElsewhere(l, r, ce)
 		}
+		if status == http.StatusServiceUnavailable && r.Method == http.MethodPost {
+			// The database is away for seconds (a failover): keep the form
+			// in the page, to be sent again. A file cannot be kept.
+			if res, err := readResume(w, r); err == nil && res != nil && !res.Multipart {
+				e.Retry = res
+			}
+		}
 		if err := renderHTML(w, r, status, web.ErrorPage(p, e)); err != nil {
 			s.log.ErrorContext(r.Context(), "error page failed", "err", err)
 		}

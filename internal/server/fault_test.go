@@ -81,9 +81,15 @@ func TestDatabaseRestart(t *testing.T) {
 			t.Errorf("%s with the database down: %d after %s, want 503 at once", path, r.status, time.Since(start))
 		}
 	}
-	if r := post(t, c, base+"/criteria/3", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 503 {
-		t.Errorf("save with the database down = %d, want 503", r.status)
+	refused := post(t, c, base+"/criteria/3", url.Values{"status": {"met"}, "note": {"Đã kiểm tra 12 tổ dân phố"}, "version": {"0"}})
+	if refused.status != 503 || refused.header.Get("Retry-After") == "" {
+		t.Errorf("save with the database down = %d (Retry-After %q), want 503 saying when to come back", refused.status, refused.header.Get("Retry-After"))
 	}
+	// What was typed is kept in the page, to be sent again.
+	mustContain(t, "the refused save's page", refused.body, "không truy cập được cơ sở dữ liệu",
+		`<form method="post" action="/2022/wards/09552/criteria/3" id="retry">`,
+		`<input type="hidden" name="note" value="Đã kiểm tra 12 tổ dân phố">`, `<input type="hidden" name="status" value="met">`,
+		`<input type="hidden" name="version" value="0">`, "Gửi lại")
 
 	if err := cluster.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -106,7 +112,11 @@ func TestDatabaseRestart(t *testing.T) {
 	if a.Results[2].Status != "met" || a.Results[3].Version != 0 {
 		t.Errorf("after the restart: criterion 2 %s (acknowledged), criterion 3 version %d (refused)", a.Results[2].Status, a.Results[3].Version)
 	}
-	if r := post(t, c, base+"/criteria/3", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
-		t.Errorf("save after the restart = %d", r.status)
+	// Sent again from the page, as its button does: saved.
+	if r := post(t, c, base+"/criteria/3", hiddenFields(t, refused.body)); r.status != 303 {
+		t.Errorf("the kept form sent again after the restart = %d", r.status)
+	}
+	if a, err := st.Assessment(ctx, 2022, "09552"); err != nil || a.Results[3].Note != "Đã kiểm tra 12 tổ dân phố" {
+		t.Errorf("after sending again: %+v, %v", a.Results[3], err)
 	}
 }
