@@ -587,3 +587,48 @@ func TestBrowserAdminConfirmsBeforeDisabling(t *testing.T) {
 		t.Error("the cancelled password reset changed the password")
 	}
 }
+
+// The database goes away (a failover) as an officer sends a criterion: the
+// page says so and keeps what was typed; once the database is back, one
+// press sends it again and it is saved.
+func TestBrowserFormKeptWhileTheDatabaseIsAway(t *testing.T) {
+	srv, cluster, st := portalOnOwnCluster(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/13"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	const note = "Ghi chú gõ trong lúc máy chủ chuyển"
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#f-note`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-value`), "88"),
+		chromedp.SendKeys(chromedp.CSS(`#f-note`), note),
+	)
+	if err := cluster.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#retry`)),
+	)
+	if msg := text(t, ctx, `[role=alert]`); !strings.Contains(msg, "không truy cập được cơ sở dữ liệu") {
+		t.Errorf("the page says %q", msg)
+	}
+	if err := cluster.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); get(t, nil, srv.URL+"/readyz").status != 200; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("not ready 10 s after the database came back")
+		}
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#retry button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	a, err := st.Assessment(context.Background(), 2022, "09552")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := a.Results[13]; r.Note != note || r.Value != "88" {
+		t.Errorf("after sending again: note %q, value %v", r.Note, r.Value)
+	}
+}

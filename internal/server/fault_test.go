@@ -24,47 +24,8 @@ import (
 // back, everything works again within seconds, and every acknowledged save
 // is there.
 func TestDatabaseRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts its own PostgreSQL cluster")
-	}
 	ctx := context.Background()
-	dir := t.TempDir()
-	_ = os.Chmod(dir, 0o755)
-	cluster, err := pgcluster.New(filepath.Join(dir, "pg"), pgcluster.Options{Fast: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cluster.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	defer cluster.Stop()
-	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE modelward"); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close(ctx)
-	dbURL := cluster.URL("modelward")
-	if _, err := store.Migrate(ctx, dbURL); err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, dbURL+"&connect_timeout=2")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	d, err := seed.Demo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.LoadDemo(ctx, d); err != nil {
-		t.Fatal(err)
-	}
-	onPhuLa2022(t, st)
-	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
-	defer srv.Close()
+	srv, cluster, st := portalOnOwnCluster(t)
 	c := signIn(t, srv, "phula")
 	base := srv.URL + "/2022/wards/09552"
 	if r := post(t, c, base+"/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
@@ -119,4 +80,52 @@ func TestDatabaseRestart(t *testing.T) {
 	if a, err := st.Assessment(ctx, 2022, "09552"); err != nil || a.Results[3].Note != "Đã kiểm tra 12 tổ dân phố" {
 		t.Errorf("after sending again: %+v, %v", a.Results[3], err)
 	}
+}
+
+// portalOnOwnCluster serves the demo (with phula on Phú La in 2022) from a
+// PostgreSQL cluster of the test's own, which the test may stop and start.
+func portalOnOwnCluster(t *testing.T) (*httptest.Server, *pgcluster.Cluster, *store.Store) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts its own PostgreSQL cluster")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	_ = os.Chmod(dir, 0o755)
+	cluster, err := pgcluster.New(filepath.Join(dir, "pg"), pgcluster.Options{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cluster.Stop() })
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE modelward"); err != nil {
+		t.Fatal(err)
+	}
+	conn.Close(ctx)
+	dbURL := cluster.URL("modelward")
+	if _, err := store.Migrate(ctx, dbURL); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbURL+"&connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	d, err := seed.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LoadDemo(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	onPhuLa2022(t, st)
+	srv := httptest.NewServer(server.New(server.Config{Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler())
+	t.Cleanup(srv.Close)
+	return srv, cluster, st
 }
