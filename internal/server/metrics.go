@@ -53,7 +53,18 @@ func (s *Server) newMetrics() *metrics {
 			}
 			return float64(n)
 		})
-	m.registry.MustRegister(m.requests, m.signIns, m.exports, m.mail, queued,
+	onReplica := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "modelward_reads_on_replica",
+		Help: "1 while the heavy reads go to the read replica, 0 while they go to the primary (none configured, lagging or away)."},
+		func() float64 {
+			if s.store.ReadState().OnReplica {
+				return 1
+			}
+			return 0
+		})
+	lag := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "modelward_replica_lag_seconds",
+		Help: "How far the read replica was behind the primary when last measured (every second)."},
+		func() float64 { return s.store.ReadState().Lag.Seconds() })
+	m.registry.MustRegister(m.requests, m.signIns, m.exports, m.mail, queued, onReplica, lag,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		pool("acquired_conns", "Database connections in use.", func() float64 { return float64(s.store.PoolStat().AcquiredConns()) }),
 		pool("idle_conns", "Database connections idle.", func() float64 { return float64(s.store.PoolStat().IdleConns()) }),

@@ -32,8 +32,20 @@ func TestReadYourWritesWithStandby(t *testing.T) {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow})
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow, MetricsToken: "scraper"})
 	mustContain(t, "readyz", get(t, nil, srv.URL+"/readyz").body, "ready\n", "reads: replica 127.0.0.1:")
+	metrics := func() string {
+		req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+		req.Header.Set("Authorization", "Bearer scraper")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	mustContain(t, "metrics", metrics(), "modelward_reads_on_replica 1", "modelward_replica_lag_seconds 0")
 
 	decider := signIn(t, srv, "hanoi")
 	colleague := signIn(t, srv, "hanoi")
@@ -81,4 +93,5 @@ func TestReadYourWritesWithStandby(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	mustContain(t, "queue without the standby", get(t, colleague, srv.URL+"/").body, `id="queue"`)
+	mustContain(t, "metrics without the standby", metrics(), "modelward_reads_on_replica 0")
 }

@@ -276,10 +276,10 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	c.Jar.SetCookies(u, []*http.Cookie{{Name: "modelward_session", Value: "some-session-token"}})
 	for _, path := range []string{"/2023/units/VN", "/2023/wards/09552", "/2023/units/01/summary.csv"} {
 		r := get(t, c, srv.URL+path)
-		if r.status != 503 {
-			t.Errorf("%s = %d, want 503", path, r.status)
+		if r.status != 503 || r.header.Get("Retry-After") != "5" {
+			t.Errorf("%s = %d (Retry-After %q), want 503 with Retry-After: 5", path, r.status, r.header.Get("Retry-After"))
 		}
-		mustContain(t, path, r.body, "Hệ thống tạm thời không phục vụ được")
+		mustContain(t, path, r.body, "Hệ thống tạm thời không truy cập được cơ sở dữ liệu", "thử lại sau vài giây")
 		for _, leak := range []string{"dial", "connect", "pgx", "127.0.0.1", "goroutine"} {
 			if strings.Contains(r.body, leak) {
 				t.Errorf("%s shows %q to the user", path, leak)
