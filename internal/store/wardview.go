@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -36,6 +37,26 @@ type WardView struct {
 // errNoUnit means the code names no unit in the year asked for.
 var errNoUnit = errors.New("no unit")
 
+// wardHeadSQL reads, in one row, what the ward page shows once: the
+// year's year-end date, its calendar, the years there are; the ward's
+// registrations (every year, and the level of this one); its extension in
+// force; and the criteria the last return named, with their reasons.
+const wardHeadSQL = `
+	SELECT c.year_end_opens, ARRAY(` + yearsSQL + `), ` + calendarColumns + `,
+	       ARRAY(SELECT r.year FROM registrations r WHERE r.ward_id = w.id ORDER BY r.year),
+	       (SELECT r.level FROM registrations r WHERE r.ward_id = w.id AND r.year = $2),
+	       ext.until, ext.reason, ext.granted_by, ext.granted_at,
+	       (SELECT jsonb_object_agg(rc.number, rc.reason) FROM returned_criteria rc
+	        JOIN assessments a ON a.id = rc.assessment_id WHERE a.ward_id = w.id AND a.year = $2)
+	FROM catalogues c
+	CROSS JOIN LATERAL (SELECT unit_in_year($1, $2) AS id) w
+	LEFT JOIN LATERAL (
+	    SELECT e.until, e.reason, coalesce(u.full_name, '') AS granted_by, e.granted_at
+	    FROM extensions e LEFT JOIN users u ON u.id = e.granted_by
+	    WHERE e.year = $2 AND e.ward_id = w.id AND e.revoked_at IS NULL
+	) ext ON true
+	WHERE c.year = $2`
+
 // WardView reads the ward page's data in one round trip to the database:
 // its queries go as one pipelined batch. The unit may turn out not to
 // be a ward; the caller checks Path.
@@ -43,8 +64,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 	v := WardView{Catalogue: Catalogue{Year: year}, Assessment: Assessment{WardCode: code, Year: year, Results: map[int]Result{}}}
 	err := func() error {
 		b := &pgx.Batch{}
-		// The year-end date and the list of years come in one row.
-		b.Queue(`SELECT year_end_opens, ARRAY(`+yearsSQL+`), `+calendarColumns+` FROM catalogues WHERE year = $1`, year)
+		b.Queue(wardHeadSQL, code, year)
 		b.Queue(criteriaSQL, year)
 		b.Queue(unitPathSQL, code, year)
 		b.Queue(assessmentSQL, code, year)
@@ -52,20 +72,34 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		b.Queue(evidenceOfSQL, code, year)
 		b.Queue(commentsSQL, code, year)
 		b.Queue(lineageSQL, code, year)
-		b.Queue(`SELECT year, level FROM registrations WHERE ward_id = unit_in_year($1, $2) ORDER BY year`, code, year)
-		b.Queue(`SELECT e.until, e.reason, coalesce(u.full_name, ''), e.granted_at FROM extensions e LEFT JOIN users u ON u.id = e.granted_by
-			WHERE e.year = $2 AND e.ward_id = unit_in_year($1, $2) AND e.revoked_at IS NULL`, code, year)
-		b.Queue(returnedSQL, code, year)
 		b.Queue(snapshotSQL, code, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
-		err := br.QueryRow().Scan(append([]any{&v.Catalogue.YearEndOpens, &v.Years}, calendarDest(&v.Calendar)...)...)
+		var level *string
+		var ext struct {
+			until     *time.Time
+			reason    *string
+			grantedBy *string
+			grantedAt *time.Time
+		}
+		dest := append([]any{&v.Catalogue.YearEndOpens, &v.Years}, calendarDest(&v.Calendar)...)
+		dest = append(dest, &v.Registered, &level, &ext.until, &ext.reason, &ext.grantedBy, &ext.grantedAt, &v.Returned)
+		err := br.QueryRow().Scan(dest...)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
 		}
 		if err != nil {
 			return err
+		}
+		if level != nil {
+			v.Level = *level
+		}
+		if ext.until != nil {
+			v.Extension = &Extension{Until: *ext.until, Reason: *ext.reason, GrantedBy: *ext.grantedBy, GrantedAt: *ext.grantedAt}
+		}
+		if len(v.Registered) == 0 {
+			v.Registered = nil
 		}
 		steps := []func(pgx.Rows) error{
 			func(rows pgx.Rows) (err error) {
@@ -94,38 +128,6 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 			func(rows pgx.Rows) (err error) { v.Evidence, err = pgx.CollectRows(rows, scanEvidence); return },
 			func(rows pgx.Rows) (err error) { v.Comments, err = pgx.CollectRows(rows, scanComment); return },
 			func(rows pgx.Rows) (err error) { v.Predecessors, v.Successors, err = collectLineage(rows); return },
-			func(rows pgx.Rows) error {
-				var y int
-				var level string
-				_, err := pgx.ForEachRow(rows, []any{&y, &level}, func() error {
-					v.Registered = append(v.Registered, y)
-					if y == year {
-						v.Level = level
-					}
-					return nil
-				})
-				return err
-			},
-			func(rows pgx.Rows) error {
-				var e Extension
-				_, err := pgx.ForEachRow(rows, []any{&e.Until, &e.Reason, &e.GrantedBy, &e.GrantedAt}, func() error {
-					v.Extension = &e
-					return nil
-				})
-				return err
-			},
-			func(rows pgx.Rows) error {
-				var n int
-				var reason string
-				_, err := pgx.ForEachRow(rows, []any{&n, &reason}, func() error {
-					if v.Returned == nil {
-						v.Returned = map[int]string{}
-					}
-					v.Returned[n] = reason
-					return nil
-				})
-				return err
-			},
 			func(rows pgx.Rows) (err error) { v.Snapshot, err = scanSnapshot(rows); return },
 		}
 		for _, step := range rest {
