@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"modelward/internal/pgcluster"
-	"modelward/internal/store"
 )
 
 // portalCopies is how many copies of the portal the local cluster runs.
@@ -69,23 +68,10 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 	if err := primary.WaitForStandby(ctx); err != nil {
 		return err
 	}
-	if err := createDatabase(ctx, primary.URL("postgres"), "modelward"); err != nil {
+	if err := prepareCluster(ctx, primary); err != nil {
 		return err
 	}
-	if err := store.CreateRuntimeRole(ctx, primary.URL("postgres"), devRuntimeUser); err != nil {
-		return err
-	}
-	ownerURL := primary.URL("modelward")
-	if err := migrate(ctx, ownerURL, stdout); err != nil {
-		return err
-	}
-	owner, err := store.Open(ctx, ownerURL)
-	if err != nil {
-		return err
-	}
-	err = seedDemo(ctx, owner, stdout)
-	owner.Close()
-	if err != nil {
+	if err := migrateAndSeed(ctx, primary.URL("modelward"), stdout); err != nil {
 		return err
 	}
 

@@ -51,28 +51,14 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 				err = stopErr
 			}
 		}()
-		if err := createDatabase(ctx, cluster.URL("postgres"), "modelward"); err != nil {
-			return err
-		}
-		// The portal runs as the runtime role, as in production; the
-		// migrations and the demo data as the owner.
-		if err := store.CreateRuntimeRole(ctx, cluster.URL("postgres"), devRuntimeUser); err != nil {
+		if err := prepareCluster(ctx, cluster); err != nil {
 			return err
 		}
 		url = cluster.URL("modelward")
 		runtimeURL = cluster.URLAs(devRuntimeUser, "modelward")
 		where = cluster.DataDir
 	}
-	if err := migrate(ctx, url, stdout); err != nil {
-		return err
-	}
-	owner, err := store.Open(ctx, url)
-	if err != nil {
-		return err
-	}
-	err = seedDemo(ctx, owner, stdout)
-	owner.Close()
-	if err != nil {
+	if err := migrateAndSeed(ctx, url, stdout); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, runtimeURL)
@@ -86,6 +72,29 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	fmt.Fprint(stdout, banner(l.Addr(), where))
 	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true"})
+}
+
+// prepareCluster makes the database "modelward" in a private cluster, and
+// the runtime role: the portal runs as it, as in production; the
+// migrations and the demo data as the owner.
+func prepareCluster(ctx context.Context, c *pgcluster.Cluster) error {
+	if err := createDatabase(ctx, c.URL("postgres"), "modelward"); err != nil {
+		return err
+	}
+	return store.CreateRuntimeRole(ctx, c.URL("postgres"), devRuntimeUser)
+}
+
+// migrateAndSeed migrates the database at ownerURL and loads the demo.
+func migrateAndSeed(ctx context.Context, ownerURL string, stdout io.Writer) error {
+	if err := migrate(ctx, ownerURL, stdout); err != nil {
+		return err
+	}
+	owner, err := store.Open(ctx, ownerURL)
+	if err != nil {
+		return err
+	}
+	defer owner.Close()
+	return seedDemo(ctx, owner, stdout)
 }
 
 // devRuntimeUser is the login role the private cluster's portal runs as.
