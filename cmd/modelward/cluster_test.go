@@ -70,6 +70,18 @@ func startLocalCluster(t *testing.T) *localCluster {
 			_ = cmd.Process.Kill()
 			t.Error("dev --replicas 1 did not stop within 60 s of SIGTERM")
 		}
+		if t.Failed() {
+			// What the copies logged of the requests that failed.
+			logs, _ := filepath.Glob(filepath.Join(dir, "cluster", "portal-*.log"))
+			for _, l := range logs {
+				b, _ := os.ReadFile(l) // #nosec G304 -- the test's own directory
+				for _, line := range strings.Split(string(b), "\n") {
+					if strings.Contains(line, `"status":500`) && strings.Contains(line, `"err"`) {
+						t.Logf("%s: %s", filepath.Base(l), line)
+					}
+				}
+			}
+		}
 		_ = os.RemoveAll(dir)
 	})
 	lc := &localCluster{dir: filepath.Join(dir, "pg")}

@@ -136,7 +136,9 @@ func unavailable(err error) bool {
 		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03" ||
 			pgErr.Code == "25006"
 	}
-	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	// A connection the driver closed under a transaction (its server went
+	// away between two statements) is as unreachable as one refused.
+	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
 }
 

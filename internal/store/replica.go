@@ -253,6 +253,6 @@ func replicaFault(err error) bool {
 	}
 	var ce *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &ce) || pgconn.SafeToRetry(err) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	return errors.As(err, &ce) || pgconn.SafeToRetry(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) ||
 		(errors.As(err, &netErr) && !netErr.Timeout())
 }

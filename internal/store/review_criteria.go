@@ -90,13 +90,9 @@ type SnapshotEvidence struct {
 	SHA256 string `json:"sha256"`
 }
 
-// returnedSQL reads the criteria returned and the latest snapshot of ward
-// $1's assessment of year $2 (read with the ward view).
-const returnedSQL = `
-	SELECT rc.number, rc.reason FROM returned_criteria rc
-	JOIN assessments a ON a.id = rc.assessment_id
-	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 ORDER BY rc.number`
-
+// snapshotSQL reads the latest snapshot of ward $1's assessment of year
+// $2 in the states that show it (read with the ward view; the criteria
+// returned come with its first row).
 const snapshotSQL = `
 	SELECT s.action, s.taken_at, s.results, s.evidence FROM review_snapshots s
 	JOIN assessments a ON a.id = s.assessment_id
