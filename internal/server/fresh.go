@@ -40,8 +40,9 @@ func (s *Server) readYourWrites(next http.Handler) http.Handler {
 			return
 		}
 		window := int(math.Ceil(rs.MaxLag.Seconds())) + 2
-		next.ServeHTTP(&markWrites{ResponseWriter: w, cookie: &http.Cookie{Name: name, Value: "1", Path: "/",
-			MaxAge: window, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}}, r)
+		cookie := &http.Cookie{Name: name, Value: "1", Path: "/", MaxAge: window, HttpOnly: true, // #nosec G124 -- Secure whenever the portal is behind TLS (SECURE_COOKIES), as the session's
+			Secure: s.secure, SameSite: http.SameSiteLaxMode}
+		next.ServeHTTP(&markWrites{ResponseWriter: w, cookie: cookie}, r)
 	})
 }
 
