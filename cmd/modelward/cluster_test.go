@@ -310,6 +310,16 @@ func TestClusterSurvivesFailover(t *testing.T) {
 			t.Logf("client %d: saving again %s after the promotion, %s after the kill", i, took.Round(time.Millisecond), at.Sub(killed).Round(time.Millisecond))
 		}
 	}
+	// Through the proxy, /readyz names the new primary.
+	res, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if want := fmt.Sprintf("writes: primary 127.0.0.1:%d\n", standby.Port); !strings.Contains(string(ready), want) {
+		t.Errorf("/readyz after the failover: %q, want %q", ready, want)
+	}
 	// The audit chain is whole on the new primary.
 	var out strings.Builder
 	if err := run(ctx, []string{"audit", "verify"}, env(map[string]string{"DATABASE_URL": standby.URL("modelward")}), nil, &out, io.Discard); err != nil {

@@ -18,13 +18,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // readyz answers 200 when the primary answers with the schema this build
 // expects, 503 otherwise, saying which (for operators and load balancers);
-// its second line says where the heavy reads go: the replica, or the
-// primary and why.
+// then it says which server takes the writes, and where the heavy reads
+// go: the replica, or the primary and why.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if err := s.store.Ready(ctx); err != nil {
+	primary, err := s.store.Ready(ctx)
+	if err != nil {
 		s.log.WarnContext(r.Context(), "database not ready", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		if errors.Is(err, store.ErrSchemaBehind) {
@@ -34,5 +35,5 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("database unavailable\n"))
 		return
 	}
-	_, _ = fmt.Fprintf(w, "ready\n%s\n", s.store.ReadState())
+	_, _ = fmt.Fprintf(w, "ready\nwrites: primary %s\n%s\n", primary, s.store.ReadState())
 }

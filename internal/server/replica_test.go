@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -33,7 +34,8 @@ func TestReadYourWritesWithStandby(t *testing.T) {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow, MetricsToken: "scraper"})
-	mustContain(t, "readyz", get(t, nil, srv.URL+"/readyz").body, "ready\n", "reads: replica 127.0.0.1:")
+	mustContain(t, "readyz", get(t, nil, srv.URL+"/readyz").body, "ready\n",
+		fmt.Sprintf("writes: primary 127.0.0.1:%d\n", ha.Primary.Port), fmt.Sprintf("reads: replica 127.0.0.1:%d (lag ", ha.Standby.Port))
 	metrics := func() string {
 		req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
 		req.Header.Set("Authorization", "Bearer scraper")

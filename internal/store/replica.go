@@ -43,8 +43,9 @@ type ReadState struct {
 	Replica bool
 	// OnReplica says reads go to it now; otherwise to the primary.
 	OnReplica bool
-	// Hosts names the replica, as its URL does.
-	Hosts string
+	// Hosts names the replica, as its URL does; Server the one of them
+	// that answered (address:port).
+	Hosts, Server string
 	// Lag is how far behind the primary the replica was when measured.
 	Lag    time.Duration
 	MaxLag time.Duration
@@ -62,13 +63,13 @@ func (r ReadState) String() string {
 	case !r.Replica:
 		return "reads: primary (no read replica configured)"
 	case r.OnReplica && r.Promoted:
-		return fmt.Sprintf("reads: replica %s, a primary now (promoted)", r.Hosts)
+		return fmt.Sprintf("reads: replica %s, a primary now (promoted)", r.Server)
 	case r.OnReplica:
-		return fmt.Sprintf("reads: replica %s (lag %.1f s, at most %s)", r.Hosts, r.Lag.Seconds(), r.MaxLag)
+		return fmt.Sprintf("reads: replica %s (lag %.1f s, at most %s)", r.Server, r.Lag.Seconds(), r.MaxLag)
 	case r.Fault != "":
 		return fmt.Sprintf("reads: primary (replica %s unavailable: %s)", r.Hosts, r.Fault)
 	}
-	return fmt.Sprintf("reads: primary (replica %s lags %.1f s, more than %s)", r.Hosts, r.Lag.Seconds(), r.MaxLag)
+	return fmt.Sprintf("reads: primary (replica %s lags %.1f s, more than %s)", r.Server, r.Lag.Seconds(), r.MaxLag)
 }
 
 // UseReadReplica sends dashboards', exports' and public pages' reads to
@@ -116,14 +117,15 @@ func (s *Store) UseReadReplica(ctx context.Context, url string, maxLag time.Dura
 	return nil
 }
 
-// replicaLagSQL reads what the standby's lag is measured from: whether
-// it is in recovery still (a standby since promoted is not), whether it
+// replicaLagSQL reads which server answered, and what its lag is
+// measured from: whether it is in recovery still (a standby since promoted is not), whether it
 // has replayed all it received (an idle primary sends nothing new, and the
 // last replayed commit grows old without the standby falling behind), the
 // age of the last commit it replayed (none before its first since it
 // started), and where its replay stands.
 const replicaLagSQL = `
-	SELECT pg_is_in_recovery(),
+	SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local socket'),
+	       pg_is_in_recovery(),
 	       pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),
 	       extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8,
 	       coalesce(pg_last_wal_replay_lsn()::text, '')`
@@ -139,7 +141,7 @@ func (r *replica) measure(ctx context.Context) {
 	var recovering, caughtUp bool
 	var age *float64
 	var replayed string
-	if err := r.pool.QueryRow(ctx, replicaLagSQL).Scan(&recovering, &caughtUp, &age, &replayed); err != nil {
+	if err := r.pool.QueryRow(ctx, replicaLagSQL).Scan(&st.Server, &recovering, &caughtUp, &age, &replayed); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return // stopping
 		}

@@ -101,24 +101,26 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 // this build expects.
 var ErrSchemaBehind = errors.New("database schema is behind: run modelward migrate")
 
-// Ready reports whether the database answers and holds the schema this
+// Ready reports whether the primary answers and holds the schema this
 // build expects, so that a copy of the server started before the
-// migrations ran is not sent requests it would fail.
-func (s *Store) Ready(ctx context.Context) error {
+// migrations ran is not sent requests it would fail; and which server
+// (address:port) the writes go to now, which a failover changes.
+func (s *Store) Ready(ctx context.Context) (primary string, err error) {
 	var version int64
-	err := s.pool.QueryRow(ctx, `
-		SELECT coalesce(max(version_id), 0) FROM goose_db_version WHERE is_applied`).Scan(&version)
+	err = s.pool.QueryRow(ctx, `
+		SELECT coalesce(max(version_id), 0), coalesce(host(inet_server_addr()) || ':' || inet_server_port(), 'local socket')
+		FROM goose_db_version WHERE is_applied`).Scan(&version, &primary)
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "42P01" { // no goose table yet
-		return fmt.Errorf("no migration applied: %w", ErrSchemaBehind)
+		return "", fmt.Errorf("no migration applied: %w", ErrSchemaBehind)
 	}
 	if err != nil {
-		return err
+		return "", err
 	}
 	if want := latestMigration(); version < want {
-		return fmt.Errorf("schema at version %d, this build needs %d: %w", version, want, ErrSchemaBehind)
+		return "", fmt.Errorf("schema at version %d, this build needs %d: %w", version, want, ErrSchemaBehind)
 	}
-	return nil
+	return primary, nil
 }
 
 // latestMigration is the highest version among the embedded migrations.
