@@ -316,7 +316,17 @@ func (c *Cluster) NewStandby(ctx context.Context, dir string) (*Cluster, error) 
 		"-U", Superuser, "-X", "stream", "-c", "fast", "-R"); err != nil {
 		return nil, errors.Join(err, os.RemoveAll(s.DataDir))
 	}
-	return s, nil
+	// The backup carries the primary's settings: promoted, the standby
+	// runs alone until another joins, and must not wait for one at each
+	// commit (WaitForStandby).
+	f, err := os.OpenFile(filepath.Join(s.DataDir, "postgresql.auto.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.WriteString("synchronous_standby_names = ''\n"); err != nil {
+		return nil, errors.Join(err, f.Close())
+	}
+	return s, f.Close()
 }
 
 // Standby reports whether the cluster is a standby still (it has not been
