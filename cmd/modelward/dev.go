@@ -61,11 +61,16 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := migrateAndSeed(ctx, url, stdout); err != nil {
 		return err
 	}
+	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, runtimeURL)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	st.FactorKeys = keys
 	l, err := net.Listen("tcp", addr(getenv))
 	if err != nil {
 		return err

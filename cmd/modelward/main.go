@@ -49,6 +49,7 @@ commands:
                  (passwords on standard input)
   units          import --units FILE [--successors FILE] [--dry-run]: official lists
   audit          verify: recompute the audit log's hash chain, say where it breaks
+  factor         reseal: seal the second factors' secrets with FACTOR_KEY's first key
   gen            --wards N --years Y [--seed S]: a synthetic country for load tests
   bench          [--wards N --years Y --out FILE]: measure the portal against its targets
 
@@ -58,6 +59,7 @@ environment:
   ADDR           listen address, default :8080
   DATABASE_READ_URL  optional hot standby for dashboards, exports and public pages
   MAX_REPLICA_LAG    how far behind the standby may be and still serve, default 10s
+  FACTOR_KEY     keys sealing second-factor secrets: 32 bytes in base64, newest first
   SECURE_COOKIES true when the portal is reached over TLS (directly or via a proxy)
 `
 
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return cmdUnits(ctx, args, getenv, stdout)
 	case "audit":
 		return cmdAudit(ctx, args, getenv, stdout)
+	case "factor":
+		return cmdFactor(ctx, args, getenv, stdout)
 	case "gen":
 		return cmdGen(ctx, args, getenv, stdout)
 	case "bench":
@@ -177,11 +181,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
+	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
+	if err != nil {
+		return err
+	}
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	st.FactorKeys = keys
+	if len(keys) == 0 {
+		log.Warn("FACTOR_KEY is not set: second factors' secrets are kept unsealed in the database (README, Security)")
+	}
 	if read := getenv("DATABASE_READ_URL"); read != "" {
 		maxLag := store.DefaultMaxReplicaLag
 		if v := getenv("MAX_REPLICA_LAG"); v != "" {

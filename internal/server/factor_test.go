@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"modelward/internal/assess"
 	"modelward/internal/seed"
 	"modelward/internal/server"
+	"modelward/internal/store"
 	"modelward/internal/testdb"
 )
 
@@ -286,5 +288,49 @@ func TestFactorRolesAreConfigured(t *testing.T) {
 	mustContain(t, "ministry with a factor", r.body, `action="/login/code"`)
 	if r := post(t, newClient(), srv.URL+"/login", url.Values{"username": {"hanoi"}, "password": {seed.DemoPassword}}); r.status != http.StatusSeeOther {
 		t.Errorf("a reviewer, not in MFA_ROLES = %d, want 303", r.status)
+	}
+}
+
+// With FACTOR_KEY, a factor set up at sign-in is kept sealed, and codes
+// from it sign in; a sealed secret that does not open (the key lost or
+// wrong) refuses the sign-in without saying why to the user.
+func TestFactorSealedWithKey(t *testing.T) {
+	st, dbURL := testdb.Open(t, true)
+	keys, err := store.ParseFactorKeys(base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.FactorKeys = keys
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow})
+	admin := signIn(t, srv, "admin")
+	if r := post(t, admin, srv.URL+"/admin/users/bocongan/factor", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("reset = %d", r.status)
+	}
+	c := newClient()
+	r := post(t, c, srv.URL+"/login", url.Values{"username": {"bocongan"}, "password": {seed.DemoPassword}})
+	secret := secretShown(t, r.body)
+	if r := post(t, c, srv.URL+"/login/enrol", url.Values{"code": {codeAt(t, secret, testNow())}}); r.status != http.StatusOK {
+		t.Fatalf("set-up = %d", r.status)
+	}
+	stored := queryRows(t, dbURL, `SELECT totp_secret, '' FROM users WHERE username = 'bocongan'`)[0][0]
+	if !strings.HasPrefix(stored, "aes256gcm:") || strings.Contains(stored, secret) {
+		t.Fatalf("the secret is kept as %q", stored)
+	}
+	c = newClient()
+	post(t, c, srv.URL+"/login", url.Values{"username": {"bocongan"}, "password": {seed.DemoPassword}})
+	if r := post(t, c, srv.URL+"/login/code", url.Values{"code": {codeAt(t, secret, testNow().Add(30*time.Second))}}); r.status != http.StatusSeeOther {
+		t.Fatalf("a code from the sealed secret = %d, want 303", r.status)
+	}
+
+	st.FactorKeys = nil
+	c = newClient()
+	post(t, c, srv.URL+"/login", url.Values{"username": {"bocongan"}, "password": {seed.DemoPassword}})
+	r = post(t, c, srv.URL+"/login/code", url.Values{"code": {codeAt(t, secret, testNow().Add(time.Minute))}})
+	if r.status < 500 || strings.Contains(r.body, "aes256gcm") || strings.Contains(r.body, "FACTOR_KEY") {
+		t.Errorf("a secret that does not open = %d, and must say nothing of the key", r.status)
+	}
+	if signedIn(t, c, srv.URL) {
+		t.Error("signed in with a secret that does not open")
 	}
 }

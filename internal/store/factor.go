@@ -15,8 +15,10 @@ import (
 // recovery code was used or never issued.
 var ErrCodeUsed = errors.New("code used already")
 
-// FactorSecret returns the second factor's secret of user and the last
-// step whose code was accepted; ErrNotFound when the user has none.
+// FactorSecret returns the second factor's secret of user, opened with
+// the store's FactorKeys when sealed, and the last step whose code was
+// accepted; ErrNotFound when the user has none, ErrFactorKey when it does
+// not open.
 func (s *Store) FactorSecret(ctx context.Context, user int64) (secret string, lastStep int64, err error) {
 	var sec *string
 	var last *int64
@@ -30,7 +32,8 @@ func (s *Store) FactorSecret(ctx context.Context, user int64) (secret string, la
 	if last != nil {
 		lastStep = *last
 	}
-	return *sec, lastStep, nil
+	secret, err = s.FactorKeys.open(user, *sec)
+	return secret, lastStep, err
 }
 
 // UseFactorStep records that user's code of step was accepted, unless a
@@ -83,11 +86,16 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, user int64) (int, error) 
 
 // EnrolFactor sets up user's second factor: its secret, the step of the
 // code that confirmed it (spent), and the hashes of fresh recovery codes,
-// replacing any earlier ones. Audited, never with the secret.
+// replacing any earlier ones. The secret is sealed with the store's first
+// FactorKey, when there is one. Audited, never with the secret.
 func (s *Store) EnrolFactor(ctx context.Context, user int64, username, secret string, step int64, recovery [][]byte, now time.Time, address string) error {
+	stored, err := s.FactorKeys.seal(user, secret)
+	if err != nil {
+		return fmt.Errorf("seal factor of user %d: %w", user, err)
+	}
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = $2, totp_enrolled_at = $3, totp_last_step = $4, updated_at = now() WHERE id = $1`,
-			user, secret, now, step); err != nil {
+			user, stored, now, step); err != nil {
 			return err
 		}
 		if err := replaceRecoveryCodes(ctx, tx, user, recovery); err != nil {

@@ -38,6 +38,9 @@ type Store struct {
 	// EvidenceQuota bounds the evidence a ward stores over every year, in
 	// bytes (removed files count: they stay stored); 0 for no bound.
 	EvidenceQuota int64
+	// FactorKeys seal the second factors' secrets (FACTOR_KEY); none
+	// keeps them as they are.
+	FactorKeys FactorKeys
 }
 
 // DefaultEvidenceQuota is a ward's evidence quota unless set otherwise.

@@ -121,8 +121,15 @@ func (r *Replicated) BothURL() string {
 // that act on a server behind the portal's back (pause its replay, say).
 func Exec(t testing.TB, c *pgcluster.Cluster, sql string, args ...any) {
 	t.Helper()
+	ExecURL(t, c.URL("modelward"), sql, args...)
+}
+
+// ExecURL runs sql on the database at url, for tests that set a row up
+// behind the store's back.
+func ExecURL(t testing.TB, url, sql string, args ...any) {
+	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, c.URL("modelward"))
+	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
