@@ -20,11 +20,7 @@ func Notices(base string) func(store.OutgoingMail) Message {
 		if m.Notice == nil {
 			return Message{Subject: m.Subject, Text: m.Text}
 		}
-		args := make([]any, len(m.Notice.Args))
-		for i, a := range m.Notice.Args {
-			args[i] = a
-		}
-		what := l.T("notice."+m.Notice.Kind, args...)
+		what := web.NoticeText(l, m.Notice.Kind, m.Notice.Args)
 		link := base + m.Notice.Href
 		subject := l.T("mail.subject", what)
 		if ward := m.Notice.Args; len(ward) > 0 {

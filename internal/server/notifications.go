@@ -26,11 +26,7 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) error {
 		p.OlderHref = fmt.Sprintf("/notifications?before=%d", list[len(list)-1].ID)
 	}
 	for _, n := range list {
-		args := make([]any, len(n.Args))
-		for i, a := range n.Args {
-			args[i] = a
-		}
-		p.Rows = append(p.Rows, web.NoticeRow{Text: l.T("notice."+n.Kind, args...), Href: fmt.Sprintf("/notifications/%d", n.ID),
+		p.Rows = append(p.Rows, web.NoticeRow{Text: web.NoticeText(l, n.Kind, n.Args), Href: fmt.Sprintf("/notifications/%d", n.ID),
 			At: n.CreatedAt, Unread: n.ReadAt == nil})
 	}
 	return renderHTML(w, r, http.StatusOK, web.Notifications(p))

@@ -1,11 +1,16 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"modelward/internal/testdb"
+	"modelward/web"
 )
 
 func noticesOf(t *testing.T, dbURL, username string) int {
@@ -106,4 +111,24 @@ func TestNoticesGoToThoseConcerned(t *testing.T) {
 		t.Errorf("%d unread after marking all read", n)
 	}
 	_ = other
+}
+
+// A deadline's warning reads in the reader's language, its deadline too;
+// one written before the deadline was named by its field reads as written.
+func TestDeadlineNoticeInEachLanguage(t *testing.T) {
+	st, dbURL := testdb.Open(t, true)
+	srv := serve(t, st)
+	if _, err := st.SweepDeadlines(context.Background(), time.Date(2026, 12, 24, 9, 0, 0, 0, web.HoChiMinh)); err != nil {
+		t.Fatal(err)
+	}
+	officer := signIn(t, srv, "phula")
+	mustContain(t, "Vietnamese", get(t, officer, srv.URL+"/notifications").body, "Còn 7 ngày đến hạn tự đánh giá (31/12/2026)")
+	get(t, officer, srv.URL+"/lang?to=en&next=/")
+	page := get(t, officer, srv.URL+"/notifications").body
+	mustContain(t, "English", page, "7 days to go until the self-assessment deadline (31/12/2026)")
+	if strings.Contains(page, "hạn tự đánh giá") {
+		t.Error("the English notice has the deadline in Vietnamese")
+	}
+	execSQL(t, dbURL, `UPDATE notifications SET args[3] = 'hạn tự đánh giá' WHERE kind = 'deadline_7'`)
+	mustContain(t, "an older notice", get(t, officer, srv.URL+"/notifications").body, "7 days to go until hạn tự đánh giá (31/12/2026)")
 }

@@ -10,8 +10,6 @@ import (
 	"modelward/internal/assess"
 )
 
-// deadlineLabels name the deadlines the sweep warns of, as the notice says.
-var deadlineLabels = map[string]string{"self_assessment_due": "hạn tự đánh giá", "review_due": "hạn thẩm định"}
 
 // SweepDeadlines warns, 7 days and then 1 day before a deadline, those
 // whose work is still open: a ward's officers before the self-assessment
@@ -109,7 +107,7 @@ func warnOpen(ctx context.Context, tx pgx.Tx, year int, key string, on time.Time
 		anchor = "#review"
 	}
 	for _, w := range list {
-		n := notice{Kind: kind, Args: []string{w.name, fmt.Sprint(year), deadlineLabels[key], on.Format("02/01/2006")},
+		n := notice{Kind: kind, Args: []string{w.name, fmt.Sprint(year), key, on.Format("02/01/2006")},
 			Href: fmt.Sprintf("/%d/wards/%s%s", year, w.code, anchor), Ward: w.id, Year: year,
 			Key: fmt.Sprintf("%s/%s/%d/%d", kind, key, year, w.id)}
 		if err := notify(ctx, tx, n, whom); err != nil {
