@@ -10,7 +10,6 @@ import (
 	"modelward/internal/assess"
 )
 
-
 // SweepDeadlines warns, 7 days and then 1 day before a deadline, those
 // whose work is still open: a ward's officers before the self-assessment
 // deadline while its file is not submitted (and it has no extension), the
