@@ -146,6 +146,7 @@ type saver struct {
 	ackedAt   []time.Time // when each was answered
 	failed    map[int]int // saves answered otherwise, by status
 	errs      int         // requests with no answer at all
+	lost      int         // saves refused by a page that does not keep the form
 }
 
 // ackedAfter is the time of the first acknowledged save after t.
@@ -162,33 +163,52 @@ var versionField = regexp.MustCompile(`name="version" value="([0-9]+)"`)
 
 func (s *saver) run(ctx context.Context, id int) {
 	page := fmt.Sprintf("%s/2026/wards/09552/criteria/%d", s.base, s.criterion)
+	// The version of the form as last seen: like a user with the form
+	// open, the client saves again whatever the page answered last.
+	version, uncertain := -1, false
 	for k := 0; ctx.Err() == nil; k++ {
-		res, err := s.c.Get(page)
-		if err != nil {
-			s.errs++
-			time.Sleep(50 * time.Millisecond)
-			continue
-		}
-		body, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		m := versionField.FindSubmatch(body)
-		if res.StatusCode != http.StatusOK || m == nil {
-			s.failed[res.StatusCode]++
-			time.Sleep(50 * time.Millisecond)
-			continue
+		if version < 0 {
+			res, err := s.c.Get(page)
+			if err != nil {
+				s.errs++
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			m := versionField.FindSubmatch(body)
+			if res.StatusCode != http.StatusOK || m == nil {
+				s.failed[res.StatusCode]++
+				time.Sleep(50 * time.Millisecond)
+				continue
+			}
+			version, _ = strconv.Atoi(string(m[1]))
 		}
 		note := fmt.Sprintf("tải %d-%d", id, k)
-		res, err = s.c.PostForm(page, url.Values{"status": {"in_progress"}, "note": {note}, "version": {string(m[1])}})
+		res, err := s.c.PostForm(page, url.Values{"status": {"in_progress"}, "note": {note}, "version": {strconv.Itoa(version)}})
 		if err != nil {
 			s.errs++
 			continue
 		}
-		_, _ = io.Copy(io.Discard, res.Body)
+		answer, _ := io.ReadAll(res.Body)
 		res.Body.Close()
-		if res.StatusCode == http.StatusSeeOther {
+		switch {
+		case res.StatusCode == http.StatusSeeOther:
 			s.acked = append(s.acked, note)
 			s.ackedAt = append(s.ackedAt, time.Now())
-		} else {
+			version, uncertain = version+1, false
+		case res.StatusCode == http.StatusServiceUnavailable:
+			if !strings.Contains(string(answer), `id="retry"`) {
+				s.lost++ // the page does not keep what was sent
+			}
+			s.failed[res.StatusCode]++
+			// The save may have been made, its answer lost with the primary.
+			uncertain = true
+			time.Sleep(50 * time.Millisecond)
+		case res.StatusCode == http.StatusConflict && uncertain:
+			// It was: the version moved. Read the form again.
+			version, uncertain = -1, false
+		default:
 			s.failed[res.StatusCode]++
 		}
 	}
@@ -235,7 +255,9 @@ func TestClusterSurvivesFailover(t *testing.T) {
 		t.Fatal(err)
 	}
 	killed := time.Now()
-	time.Sleep(time.Second)
+	// Long enough for haproxy to find no copy ready (2 failed checks),
+	// as a failover manager takes seconds to decide.
+	time.Sleep(3 * time.Second)
 	standby := lc.server(t, lc.dir+"-standby-1")
 	if err := standby.Promote(ctx); err != nil {
 		stop()
@@ -273,6 +295,9 @@ func TestClusterSurvivesFailover(t *testing.T) {
 		}
 		if s.errs > 0 {
 			t.Errorf("client %d: %d requests got no answer at all", i, s.errs)
+		}
+		if s.lost > 0 {
+			t.Errorf("client %d: %d refused saves came back without the form kept to send again", i, s.lost)
 		}
 		// Every acknowledged save is there, with its audit entry.
 		rows, err := conn.Query(ctx, `SELECT after->>'note' FROM audit_log WHERE action = 'result_update' AND entity_key = $1`,

@@ -16,9 +16,10 @@ import (
 )
 
 // proxy is haproxy in front of the portal's copies: it sends each request
-// to a copy whose /readyz answers 200, and sends a request that could not
-// have reached a copy (its connection failed), or a page whose copy died
-// before answering, to another.
+// to a copy whose /readyz answers 200 (to any that is up when none is
+// ready), and sends a request that could not have reached a copy (its
+// connection failed), or a page whose copy died before answering, to
+// another.
 type proxy struct {
 	// Addr is where browsers reach the portal; Stats haproxy's own page.
 	Addr, Stats string
@@ -53,11 +54,21 @@ defaults
 frontend portal
     bind {{listen}}
     http-request disable-l7-retry if !METH_GET !METH_HEAD
+    # No copy ready (the database has no primary, mid-failover): the copies
+    # that are up answer all the same, with their own 503 that keeps a
+    # form to be sent again, rather than the proxy's page.
+    use_backend portals_up if { nbsrv(portals) eq 0 }
     default_backend portals
 
 backend portals
     balance roundrobin
     option httpchk GET /readyz
+    http-check expect status 200
+    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1
+{{servers}}
+backend portals_up
+    balance roundrobin
+    option httpchk GET /healthz
     http-check expect status 200
     default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1
 {{servers}}
@@ -68,8 +79,7 @@ listen stats
     stats refresh 2s
 `
 
-// proxyUnavailable is haproxy's answer when no copy is ready: while the
-// database has no primary (a failover) or every copy is down.
+// proxyUnavailable is haproxy's answer when no copy is up at all.
 const proxyUnavailable = "HTTP/1.0 503 Service Unavailable\r\n" +
 	"Cache-Control: no-store\r\nConnection: close\r\nContent-Type: text/html; charset=utf-8\r\nRetry-After: 5\r\n\r\n" +
 	`<!doctype html><html lang="vi"><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
