@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,24 +16,27 @@ import (
 	"modelward/web"
 )
 
+// unitCode is an official unit's code, as the unit filter takes it.
+var unitCode = regexp.MustCompile(`^[0-9]{2,5}$`)
+
 // auditPage is how many entries the viewer shows at once.
 const auditPage = 50
 
 // auditFilterInput is the viewer's filters as given, in the query.
 type auditFilterInput struct {
-	Actor, Action, Key, From, To string
+	Actor, Action, Key, Unit, From, To string
 }
 
 func parseAuditFilter(r *http.Request) auditFilterInput {
 	q := r.URL.Query()
 	return auditFilterInput{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
-		Key: strings.TrimSpace(q.Get("key")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
+		Key: strings.TrimSpace(q.Get("key")), Unit: strings.TrimSpace(q.Get("unit")), From: strings.TrimSpace(q.Get("from")), To: strings.TrimSpace(q.Get("to"))}
 }
 
 // validate turns the filters into the store's, with the errors by field;
 // dates are days in Vietnam, "to" included.
 func (in auditFilterInput) validate() (store.AuditFilter, map[string]string) {
-	f := store.AuditFilter{Actor: in.Actor, Action: in.Action, Key: in.Key}
+	f := store.AuditFilter{Actor: in.Actor, Action: in.Action, Key: in.Key, Unit: in.Unit}
 	errs := map[string]string{}
 	for _, d := range []struct {
 		field, value string
@@ -56,12 +60,15 @@ func (in auditFilterInput) validate() (store.AuditFilter, map[string]string) {
 	if len(in.Actor) > 64 || len(in.Action) > 64 || len(in.Key) > 100 {
 		errs["key"] = "audit.err.long"
 	}
+	if in.Unit != "" && !unitCode.MatchString(in.Unit) {
+		errs["unit"] = "audit.err.unit"
+	}
 	return f, errs
 }
 
 func (in auditFilterInput) query() url.Values {
 	v := url.Values{}
-	for k, s := range map[string]string{"actor": in.Actor, "action": in.Action, "key": in.Key, "from": in.From, "to": in.To} {
+	for k, s := range map[string]string{"actor": in.Actor, "action": in.Action, "key": in.Key, "unit": in.Unit, "from": in.From, "to": in.To} {
 		if s != "" {
 			v.Set(k, s)
 		}
@@ -79,7 +86,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	f, errs := in.validate()
 	l := langOf(r)
 	p := web.AuditPage{Page: s.frame(r, l.T("audit.title"), 0, nil, nil, nil),
-		Filter: web.AuditFilter{Actor: in.Actor, Action: in.Action, Key: in.Key, From: in.From, To: in.To, Errors: errs}}
+		Filter: web.AuditFilter{Actor: in.Actor, Action: in.Action, Key: in.Key, Unit: in.Unit, From: in.From, To: in.To, Errors: errs}}
 	actions, err := s.store.AuditActions(r.Context())
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,36 @@ func TestAdminReadsTheAuditLog(t *testing.T) {
 	csv := get(t, admin, srv.URL+"/admin/audit.csv?action=export")
 	if csv.status != 200 || !strings.HasPrefix(csv.body, "\uFEFFseq,at,actor,role,action") || strings.Count(csv.body, ",export,") != 3 {
 		t.Errorf("CSV = %d: %q", csv.status, csv.body)
+	}
+}
+
+// The unit filter finds the entries about the wards below a unit (a
+// province, a district, the ward itself), their code read in the entry's
+// year; a unit elsewhere finds none of them, and a code that is not one
+// is refused.
+func TestAuditViewerByUnit(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	officer := signIn(t, srv, "phula")
+	if r := post(t, officer, srv.URL+"/2022/wards/09552/criteria/2", url.Values{"status": {"met"}, "version": {"0"}}); r.status != 303 {
+		t.Fatalf("save = %d", r.status)
+	}
+	admin := signIn(t, srv, "admin")
+	const entry = "result 09552/2022/2"
+	for unit, found := range map[string]bool{"01": true, "268": true, "09552": true, "48": false, "001": false} {
+		r := get(t, admin, srv.URL+"/admin/audit?action=result_update&unit="+unit)
+		if r.status != 200 {
+			t.Fatalf("unit %s = %d", unit, r.status)
+		}
+		if strings.Contains(r.body, entry) != found {
+			t.Errorf("unit %s: the save in Phú La found %t, want %t", unit, !found, found)
+		}
+	}
+	csv := get(t, admin, srv.URL+"/admin/audit.csv?unit=268")
+	if !strings.Contains(csv.body, "09552/2022/2") || strings.Contains(csv.body, "sign_in") {
+		t.Errorf("the CSV by unit: %q", csv.body)
+	}
+	r := get(t, admin, srv.URL+"/admin/audit?unit=abc")
+	if r.status != 400 || !strings.Contains(r.body, `href="#a-unit"`) || !strings.Contains(r.body, "Mã đơn vị gồm 2 đến 5 chữ số") {
+		t.Errorf("a unit that is no code = %d", r.status)
 	}
 }

@@ -85,7 +85,10 @@ type AuditFilter struct {
 	Actor  string // who, by username (exact)
 	Action string // exact
 	Key    string // the entity's key starts with this (a ward code, a year…)
-	From   *time.Time
+	// Unit is a unit's code: the entries about the wards ever below a unit
+	// that carried it (or about that ward), in the entry's year.
+	Unit string
+	From *time.Time
 	To     *time.Time // exclusive
 }
 
@@ -103,14 +106,30 @@ type AuditRow struct {
 	After      string
 }
 
+// auditWith is the units a unit filter ($6) reaches: every unit that has
+// carried the code, and every unit ever below one of them.
+const auditWith = `
+	WITH RECURSIVE below AS (
+	    SELECT id FROM units WHERE code = $6 AND $6 <> ''
+	    UNION
+	    SELECT l.child_id FROM unit_parents l JOIN below ON l.parent_id = below.id
+	)`
+
+// auditWhere filters by $1 actor, $2 action, $3 key prefix, $4 from, $5
+// to and $6 unit. An entry is about a ward's year when its key starts
+// with the ward's code and the year (ward/year, ward/year/criterion):
+// the code is read as the unit it named that year (a CASE, so that no
+// other key is ever cast).
 const auditWhere = `
 	WHERE ($1 = '' OR a.actor = $1) AND ($2 = '' OR a.action = $2)
 	  AND ($3 = '' OR a.entity_key LIKE replace(replace(replace($3, '\', '\\'), '%', '\%'), '_', '\_') || '%')
-	  AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)`
+	  AND ($4::timestamptz IS NULL OR a.at >= $4) AND ($5::timestamptz IS NULL OR a.at < $5)
+	  AND ($6 = '' OR CASE WHEN a.entity_key ~ '^[0-9]{5}/[0-9]{4}(/|$)'
+	       THEN unit_in_year(split_part(a.entity_key, '/', 1), split_part(a.entity_key, '/', 2)::int) END IN (SELECT id FROM below))`
 
 // EachAuditEntry calls fn for every entry matching f, newest first.
 func (s *Store) EachAuditEntry(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
-	return s.eachAudit(ctx, fn, auditSelect+auditWhere+` ORDER BY a.seq DESC`, f.Actor, f.Action, f.Key, f.From, f.To)
+	return s.eachAudit(ctx, fn, auditWith+auditSelect+auditWhere+` ORDER BY a.seq DESC`, f.Actor, f.Action, f.Key, f.From, f.To, f.Unit)
 }
 
 // AuditEntries lists up to limit entries matching f, newest first, older
@@ -118,8 +137,8 @@ func (s *Store) EachAuditEntry(ctx context.Context, f AuditFilter, fn func(Audit
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter, before int64, limit int) ([]AuditRow, error) {
 	var list []AuditRow
 	err := s.eachAudit(ctx, func(r AuditRow) error { list = append(list, r); return nil },
-		auditSelect+auditWhere+` AND ($6 = 0 OR a.seq < $6) ORDER BY a.seq DESC LIMIT $7`,
-		f.Actor, f.Action, f.Key, f.From, f.To, before, limit)
+		auditWith+auditSelect+auditWhere+` AND ($7 = 0 OR a.seq < $7) ORDER BY a.seq DESC LIMIT $8`,
+		f.Actor, f.Action, f.Key, f.From, f.To, f.Unit, before, limit)
 	return list, err
 }
 
