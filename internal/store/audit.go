@@ -89,7 +89,7 @@ type AuditFilter struct {
 	// that carried it (or about that ward), in the entry's year.
 	Unit string
 	From *time.Time
-	To     *time.Time // exclusive
+	To   *time.Time // exclusive
 }
 
 // AuditRow is one entry of the audit log as the viewer shows it.
