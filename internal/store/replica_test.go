@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -133,5 +134,43 @@ func TestReadReplica(t *testing.T) {
 	rs = waitRead(t, st, func(rs store.ReadState) bool { return rs.Fault != "" }, "marked unavailable")
 	if rs.OnReplica || !strings.Contains(rs.String(), "unavailable") {
 		t.Errorf("state of a stopped standby: %s", rs)
+	}
+}
+
+// A database server that takes the connection and never answers (a
+// machine gone behind a router that still accepts) is given up after the
+// default bound, not waited for as long as the operating system would.
+func TestSilentServerIsGivenUp(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		var held []net.Conn // never answered, closed with the listener
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, "postgres://nobody@"+l.Addr().String()+"/modelward?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	start := time.Now()
+	if err := st.Ping(ctx); err == nil {
+		t.Fatal("a silent server answered")
+	}
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("gave up after %s, want about 5 s", took)
 	}
 }

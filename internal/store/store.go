@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -78,12 +79,21 @@ func OpenTraced(ctx context.Context, url string, tracer pgx.QueryTracer) (*Store
 
 // readDefaults gives connections enough memory to sort a national list of
 // wards (10,000 rows with their statuses) in memory rather than on disk,
-// unless the database URL says otherwise.
+// and gives up on a server that does not answer a connection within 5 s
+// (a machine gone: without a bound, each request would wait for the
+// operating system's, minutes; with several hosts, the next is tried),
+// unless the database URL says otherwise (work_mem, connect_timeout).
 func readDefaults(cfg *pgxpool.Config) {
 	if _, set := cfg.ConnConfig.RuntimeParams["work_mem"]; !set {
 		cfg.ConnConfig.RuntimeParams["work_mem"] = "16MB"
 	}
+	if cfg.ConnConfig.ConnectTimeout == 0 {
+		cfg.ConnConfig.ConnectTimeout = defaultConnectTimeout
+	}
 }
+
+// defaultConnectTimeout bounds a connection's making, per host.
+const defaultConnectTimeout = 5 * time.Second
 
 // Close closes every connection.
 func (s *Store) Close() {
