@@ -89,6 +89,12 @@ func (s *Store) UseReadReplica(ctx context.Context, url string, maxLag time.Dura
 	// trip) finds them, so that the read goes to a live connection or, the
 	// standby gone, to the primary, rather than failing.
 	cfg.ShouldPing = func(context.Context, pgxpool.ShouldPingParams) bool { return true }
+	// A connection lives 5 minutes: after a failover the URL's standby may
+	// be the primary now, and once a new standby joins, the reads find it
+	// (prefer-standby chooses when a connection is made) within minutes.
+	if cfg.MaxConnLifetime > 5*time.Minute {
+		cfg.MaxConnLifetime = 5 * time.Minute
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("connect to read replica: %w", err)
