@@ -1,10 +1,12 @@
 package server
 
 import (
+	"io"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/klauspost/compress/gzip"
 
 	"modelward/web"
 )
@@ -19,7 +21,17 @@ func (s *Server) Handler() http.Handler {
 	// For slow connections: pages, styles, scripts and data compressed,
 	// at gzip's fastest level (a page shrinks five- to twentyfold even so,
 	// and the CPU it costs is the portal's, at every request).
-	r.Use(middleware.Compress(1, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml", "application/atom+xml"))
+	compress := middleware.NewCompressor(1, "text/html", "text/css", "text/javascript", "application/json", "text/csv", "image/svg+xml", "application/atom+xml")
+	// klauspost/compress (already here, through the metrics' library)
+	// writes the same gzip at about twice the speed of the standard one.
+	compress.SetEncoder("gzip", func(w io.Writer, level int) io.Writer {
+		gw, err := gzip.NewWriterLevel(w, level)
+		if err != nil {
+			return nil
+		}
+		return gw
+	})
+	r.Use(compress.Handler)
 	r.Use(limitBody)
 	r.Use(s.readYourWrites)
 	r.Use(withLang)
