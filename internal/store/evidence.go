@@ -118,9 +118,9 @@ const evidenceFrom = `FROM evidence e
 
 // evidenceOfSQL lists the evidence of ward $1's assessment of year $2,
 // removed files included, by criterion and upload time (read with the ward
-// view).
+// view). The ward is found once (a subquery), not once per join.
 const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
-	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`
+	WHERE a.ward_id = (SELECT unit_in_year($1, $2)) AND a.year = $2 ORDER BY e.number, e.uploaded_at, e.id`
 
 func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	var e Evidence
