@@ -279,8 +279,15 @@ func (c *Cluster) Stop() error {
 	return c.run(ctx, "pg_ctl", "stop", "-w", "-m", "fast", "-D", c.DataDir)
 }
 
-// Remove deletes the cluster's files; the cluster must be stopped.
-func (c *Cluster) Remove() error { return os.RemoveAll(c.DataDir) }
+// Remove deletes the cluster's files; the cluster must be stopped. A
+// cluster kept in a directory of its own for want of access (as root, see
+// New) goes with that directory.
+func (c *Cluster) Remove() error {
+	if dir := filepath.Dir(c.DataDir); strings.HasPrefix(filepath.Base(dir), "modelward-pg-") {
+		return os.RemoveAll(dir)
+	}
+	return os.RemoveAll(c.DataDir)
+}
 
 // URL is the connection URL of database db in the running cluster.
 func (c *Cluster) URL(db string) string { return c.URLAs(Superuser, db) }

@@ -23,7 +23,9 @@ func TestClusterKeepsDataAcrossRestarts(t *testing.T) {
 	if err := c.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Stop() })
+	// t.TempDir is not for others to enter: as root, the cluster is kept
+	// elsewhere, and removed with Remove.
+	t.Cleanup(func() { _ = c.Stop(); _ = c.Remove() })
 	exec := func(sql string) {
 		t.Helper()
 		conn, err := pgx.Connect(ctx, c.URL("postgres"))

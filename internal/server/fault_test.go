@@ -99,7 +99,8 @@ func portalOnOwnCluster(t *testing.T) (*httptest.Server, *pgcluster.Cluster, *st
 	if err := cluster.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cluster.Stop() })
+	// Kept elsewhere when root (t.TempDir is not for others to enter).
+	t.Cleanup(func() { _ = cluster.Stop(); _ = cluster.Remove() })
 	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
 	if err != nil {
 		t.Fatal(err)
