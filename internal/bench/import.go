@@ -36,8 +36,11 @@ func importSpreadsheet(c *http.Client, base string) (rows int, took time.Duratio
 	if err != nil {
 		return 0, 0, err
 	}
+	// Notes of this run's own, so that a run on a country measured before
+	// (--reuse) changes every row too.
+	stamp := time.Now().Format("20060102 150405.000")
 	for i := 1; i < len(all); i++ {
-		all[i][8] = fmt.Sprintf("bench %d", i)
+		all[i][8] = fmt.Sprintf("bench %s %d", stamp, i)
 	}
 	post := func(rows [][]string, dryRun bool) (string, int, error) {
 		var file bytes.Buffer
