@@ -156,9 +156,17 @@ func clusterBanner(px *proxy, copies []*portalCopy, primary *pgcluster.Cluster, 
 	for i, s := range standbys {
 		fmt.Fprintf(&b, "  standby %d  127.0.0.1:%d  %s (streaming; commits wait for a standby)\n", i+1, s.Port, s.DataDir)
 	}
-	b.WriteString("\nfailover by hand: kill -9 the primary's postmaster, then\n")
+	pgCtl, err := pgcluster.Binary("pg_ctl")
+	if err != nil {
+		pgCtl = "pg_ctl"
+	}
+	fmt.Fprintf(&b, "\nfailover by hand: kill -9 the primary's postmaster (first line of %s/postmaster.pid), then\n", primary.DataDir)
 	if len(standbys) > 0 {
-		fmt.Fprintf(&b, "  pg_ctl promote -D %s\n", standbys[0].DataDir)
+		as := ""
+		if os.Geteuid() == 0 {
+			as = " (as the postgres user: su postgres -c '…')"
+		}
+		fmt.Fprintf(&b, "  %s promote -D %s%s\n", pgCtl, standbys[0].DataDir, as)
 	}
 	return b.String()
 }
