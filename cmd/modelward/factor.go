@@ -20,24 +20,34 @@ func cmdFactor(ctx context.Context, args []string, getenv func(string) string, s
 	if len(args) != 1 || args[0] != "reseal" {
 		return fmt.Errorf("factor: say what to do\n%s", factorUsage)
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openWithKeys(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.FactorKeys = keys
 	n, err := st.ResealFactorSecrets(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "second factors: %d secrets sealed with the first key of FACTOR_KEY\n", n)
 	return nil
+}
+
+// openWithKeys opens the store at DATABASE_URL, sealing and opening the
+// second factors' secrets with FACTOR_KEY.
+func openWithKeys(ctx context.Context, getenv func(string) string) (*store.Store, error) {
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	st.FactorKeys = keys
+	return st, nil
 }

@@ -177,21 +177,12 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err := flag.NewFlagSet("serve", flag.ContinueOnError).Parse(args); err != nil {
 		return err
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openWithKeys(ctx, getenv)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	st.FactorKeys = keys
-	if len(keys) == 0 {
+	if len(st.FactorKeys) == 0 {
 		log.Warn("FACTOR_KEY is not set: second factors' secrets are kept unsealed in the database (README, Security)")
 	}
 	if read := getenv("DATABASE_READ_URL"); read != "" {
