@@ -171,10 +171,7 @@ func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateC
 		if err != nil {
 			return err
 		}
-		if level == "ministry" {
-			return notify(ctx, tx, d, ministryUsers)
-		}
-		return notify(ctx, tx, d, provinceReviewers)
+		return notify(ctx, tx, d, decider(level))
 	case assess.Recognize:
 		n, err := wardNotice(ctx, tx, id, "recognized", "", actor, c.DecisionNo)
 		if err != nil {
