@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -125,20 +123,11 @@ func classify(err error) (int, string) {
 }
 
 // unavailable reports whether err means the database could not be reached,
-// as opposed to a fault in the portal.
+// as opposed to a fault in the portal: unreachable, too slow, or a write
+// that reached a standby (no primary, mid-failover).
 func unavailable(err error) bool {
-	var connErr *pgconn.ConnectError
-	var netErr net.Error
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		// Connection exceptions, the server shutting down or starting, and
-		// a write reaching a standby (no primary, mid-failover).
-		return strings.HasPrefix(pgErr.Code, "08") || pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03" ||
-			pgErr.Code == "25006"
-	}
-	// A connection the driver closed under a transaction (its server went
-	// away between two statements) is as unreachable as one refused.
-	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) ||
+	return store.Unreachable(err) || errors.As(err, &pgErr) && pgErr.Code == "25006" ||
 		errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err)
 }
 

@@ -251,16 +251,26 @@ func (s *Store) readConn(ctx context.Context) (*pgxpool.Conn, error) {
 }
 
 // replicaFault reports whether err means the replica could not serve a
-// read, rather than a fault of the read itself.
+// read, rather than a fault of the read itself: unreachable, a query it
+// cancelled in a conflict with recovery (40001), or one that failed
+// before it was sent.
 func replicaFault(err error) bool {
 	var pgErr *pgconn.PgError
+	return Unreachable(err) || errors.As(err, &pgErr) && pgErr.Code == "40001" || pgconn.SafeToRetry(err)
+}
+
+// Unreachable reports whether err means the database could not be reached
+// or was lost under a statement (refused, shutting down or starting, the
+// connection broken or closed by the driver), as opposed to a fault of the
+// statement.
+func Unreachable(err error) bool {
+	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		// 40001 is a query cancelled in a conflict with recovery; 08
-		// connection faults; 57P0x the server shutting down or starting.
-		return pgErr.Code == "40001" || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P0")
+		// 08: connection exceptions; 57P0x: the server shutting down or
+		// starting.
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P0")
 	}
 	var ce *pgconn.ConnectError
 	var netErr net.Error
-	return errors.As(err, &ce) || pgconn.SafeToRetry(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed) ||
-		(errors.As(err, &netErr) && !netErr.Timeout())
+	return errors.As(err, &ce) || errors.As(err, &netErr) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, pgconn.ErrConnClosed)
 }
