@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,8 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/seed"
 	"modelward/internal/server"
@@ -42,15 +39,7 @@ func countAudit(t *testing.T, dbURL, action, key string) int {
 
 func execSQL(t *testing.T, dbURL, sql string, args ...any) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql, args...); err != nil {
-		t.Fatal(err)
-	}
+	testdb.ExecURL(t, dbURL, sql, args...)
 }
 
 // Every route × every role, in scope and out of scope: the status, and that
