@@ -121,7 +121,7 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 	}
 	defer func() {
 		fmt.Fprintln(stdout, "stopping the proxy and the portal's copies")
-		_ = px.stop()
+		px.stop()
 	}()
 	addr, err := net.ResolveTCPAddr("tcp", listen)
 	if err != nil {
@@ -174,8 +174,7 @@ func clusterBanner(px *proxy, copies []*portalCopy, primary *pgcluster.Cluster, 
 // portalCopy is one `modelward serve` process of the local cluster.
 type portalCopy struct {
 	addr, log string
-	cmd       *exec.Cmd
-	exited    chan struct{}
+	*child
 }
 
 // startPortalCopy starts exe serve on a free loopback port, with env added
@@ -191,14 +190,11 @@ func startPortalCopy(exe, logPath string, env []string) (*portalCopy, error) {
 	}
 	cmd := exec.Command(exe, "serve") // #nosec G204 -- this very program
 	cmd.Env = append(append(os.Environ(), env...), "ADDR="+addr)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		_ = logFile.Close()
+	ch, err := startChild(cmd, logFile)
+	if err != nil {
 		return nil, fmt.Errorf("start a portal copy: %w", err)
 	}
-	c := &portalCopy{addr: addr, log: logPath, cmd: cmd, exited: make(chan struct{})}
-	go func() { _ = cmd.Wait(); _ = logFile.Close(); close(c.exited) }()
-	return c, nil
+	return &portalCopy{addr: addr, log: logPath, child: ch}, nil
 }
 
 func (c *portalCopy) waitReady(within time.Duration) error {
@@ -222,12 +218,4 @@ func (c *portalCopy) waitReady(within time.Duration) error {
 
 // stop asks the copy to finish its requests and end (SIGTERM), as a
 // deployment would, and kills it if it has not within 25 s.
-func (c *portalCopy) stop() {
-	_ = c.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-c.exited:
-	case <-time.After(25 * time.Second):
-		_ = c.cmd.Process.Kill()
-		<-c.exited
-	}
-}
+func (c *portalCopy) stop() { c.end(syscall.SIGTERM, 25*time.Second) }

@@ -23,8 +23,40 @@ import (
 type proxy struct {
 	// Addr is where browsers reach the portal; Stats haproxy's own page.
 	Addr, Stats string
-	cmd         *exec.Cmd
-	exited      chan error
+	*child
+}
+
+// child is a program the cluster started, and its end.
+type child struct {
+	cmd *exec.Cmd
+	// exited is closed once the program has ended; err says how.
+	exited chan struct{}
+	err    error
+}
+
+// startChild starts cmd with its output in log, which is closed when cmd
+// ends.
+func startChild(cmd *exec.Cmd, log *os.File) (*child, error) {
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		_ = log.Close()
+		return nil, err
+	}
+	c := &child{cmd: cmd, exited: make(chan struct{})}
+	go func() { c.err = cmd.Wait(); _ = log.Close(); close(c.exited) }()
+	return c, nil
+}
+
+// end sends the program sig and waits for it to end, killing it after
+// grace.
+func (c *child) end(sig os.Signal, grace time.Duration) {
+	_ = c.cmd.Process.Signal(sig)
+	select {
+	case <-c.exited:
+	case <-time.After(grace):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+	}
 }
 
 // haproxyConfig is the proxy's configuration for the copies at portals.
@@ -137,45 +169,32 @@ func startProxy(ctx context.Context, dir, listen string, portals []string) (*pro
 		return nil, err
 	}
 	// -db: in the foreground, stopped with the process that started it.
-	cmd := exec.Command(bin, "-db", "-f", path) // #nosec G204 -- as above
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		_ = logFile.Close()
+	c, err := startChild(exec.Command(bin, "-db", "-f", path), logFile) // #nosec G204 -- as above
+	if err != nil {
 		return nil, fmt.Errorf("start haproxy: %w", err)
 	}
-	p := &proxy{Addr: listen, Stats: stats, cmd: cmd, exited: make(chan error, 1)}
-	go func() { p.exited <- cmd.Wait(); _ = logFile.Close() }()
+	p := &proxy{Addr: listen, Stats: stats, child: c}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		if res, err := http.Get("http://" + stats + "/"); err == nil {
 			_ = res.Body.Close()
 			return p, nil
 		}
 		select {
-		case err := <-p.exited:
+		case <-p.exited:
 			b, _ := os.ReadFile(filepath.Join(dir, "haproxy.log")) // #nosec G304 -- the cluster's own directory
-			return nil, fmt.Errorf("haproxy stopped: %v\n%s", err, bytes.TrimSpace(b))
+			return nil, fmt.Errorf("haproxy stopped: %v\n%s", p.err, bytes.TrimSpace(b))
 		default:
 		}
 		if time.Now().After(deadline) {
-			_ = p.stop()
+			p.stop()
 			return nil, errors.New("haproxy did not start listening within 10 s")
 		}
 	}
 }
 
-// stop ends haproxy, letting requests in flight finish.
-func (p *proxy) stop() error {
-	// SIGUSR1 is haproxy's soft stop: it stops listening and ends once
-	// the connections it holds are done.
-	_ = p.cmd.Process.Signal(syscall.SIGUSR1)
-	select {
-	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-	}
-	return nil
-}
+// stop ends haproxy, letting requests in flight finish: SIGUSR1 is its
+// soft stop (it stops listening and ends once its connections are done).
+func (p *proxy) stop() { p.end(syscall.SIGUSR1, 10*time.Second) }
 
 // freeLoopback is a free address on loopback.
 func freeLoopback() (string, error) {

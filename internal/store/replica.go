@@ -54,7 +54,6 @@ type ReadState struct {
 	// Promoted says the replica is no standby now: it was promoted, and
 	// the reads go to the primary through its URL.
 	Promoted bool
-	At       time.Time
 }
 
 // String is the state as /readyz tells it.
@@ -143,7 +142,7 @@ func (r *replica) measure(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	now := time.Now()
-	st := ReadState{Replica: true, Hosts: r.hosts, MaxLag: r.maxLag, At: now}
+	st := ReadState{Replica: true, Hosts: r.hosts, MaxLag: r.maxLag}
 	var recovering, caughtUp bool
 	var age *float64
 	var replayed string
@@ -174,7 +173,7 @@ func (r *replica) measure(ctx context.Context) {
 // down records that a read on the standby failed for want of it, until
 // the next measurement finds it back.
 func (r *replica) down(err error) {
-	st := ReadState{Replica: true, Hosts: r.hosts, MaxLag: r.maxLag, Fault: faultWords(err), At: time.Now()}
+	st := ReadState{Replica: true, Hosts: r.hosts, MaxLag: r.maxLag, Fault: faultWords(err)}
 	r.state.Store(&st)
 }
 
