@@ -21,7 +21,7 @@ import (
 // primary for a while), while a colleague's queue comes from the standby;
 // /readyz says where reads go.
 func TestReadYourWritesWithStandby(t *testing.T) {
-	ha := testdb.NewReplicated(t, testdb.ReplicatedOptions{Demo: true})
+	ha := testdb.NewReplicated(t, true)
 	ctx := context.Background()
 	st, err := store.Open(ctx, ha.PrimaryURL())
 	if err != nil {

@@ -69,7 +69,7 @@ func wardName(t *testing.T, st *store.Store, ctx context.Context, code string) s
 // one that falls behind by more than the bound (its replay paused) or goes
 // away is skipped for the primary, and taken back once it catches up.
 func TestReadReplica(t *testing.T) {
-	ha := testdb.NewReplicated(t, testdb.ReplicatedOptions{Demo: true})
+	ha := testdb.NewReplicated(t, true)
 	ctx := context.Background()
 	st, err := store.Open(ctx, ha.PrimaryURL())
 	if err != nil {

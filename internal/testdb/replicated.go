@@ -2,7 +2,6 @@ package testdb
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,18 +20,10 @@ type Replicated struct {
 	Primary, Standby *pgcluster.Cluster
 }
 
-// ReplicatedOptions say what a Replicated holds and how it commits.
-type ReplicatedOptions struct {
-	// Demo loads the demo data.
-	Demo bool
-	// Synchronous makes every commit wait until the standby has it.
-	Synchronous bool
-}
-
-// NewReplicated starts a primary, migrates it (and loads the demo), makes
-// a standby from a base backup and starts it; both stop and are removed
-// when the test ends. It costs a few seconds.
-func NewReplicated(t testing.TB, opts ReplicatedOptions) *Replicated {
+// NewReplicated starts a primary, migrates it (and loads the demo when
+// demo), makes a standby from a base backup and starts it; both stop and
+// are removed when the test ends. It costs a few seconds.
+func NewReplicated(t testing.TB, demo bool) *Replicated {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a primary and a standby")
@@ -73,7 +64,7 @@ func NewReplicated(t testing.TB, opts ReplicatedOptions) *Replicated {
 	if _, err := store.Migrate(ctx, r.OwnerURL()); err != nil {
 		t.Fatal(err)
 	}
-	if opts.Demo {
+	if demo {
 		st, err := store.Open(ctx, r.OwnerURL())
 		if err != nil {
 			t.Fatal(err)
@@ -93,11 +84,6 @@ func NewReplicated(t testing.TB, opts ReplicatedOptions) *Replicated {
 	if err := r.Standby.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if opts.Synchronous {
-		if err := r.Primary.WaitForStandby(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
 	return r
 }
 
@@ -109,13 +95,6 @@ func (r *Replicated) PrimaryURL() string { return r.Primary.URLAs(RuntimeUser, "
 
 // StandbyURL is the standby's database as the portal reaches it.
 func (r *Replicated) StandbyURL() string { return r.Standby.URLAs(RuntimeUser, "modelward") }
-
-// BothURL names both servers, for a pool that finds whichever takes
-// writes now: the primary, or after a promotion the standby.
-func (r *Replicated) BothURL() string {
-	return fmt.Sprintf("postgres://%s@127.0.0.1:%d,127.0.0.1:%d/modelward?sslmode=disable&target_session_attrs=read-write&connect_timeout=2",
-		RuntimeUser, r.Primary.Port, r.Standby.Port)
-}
 
 // Exec runs sql on c's database "modelward" as the superuser, for tests
 // that act on a server behind the portal's back (pause its replay, say).
