@@ -12,9 +12,13 @@ import (
 	"image/png"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-pdf/fpdf"
+
+	"modelward/internal/hostile"
 )
 
 func photo(t *testing.T) []byte {
@@ -107,4 +111,59 @@ func TestPDFPreview(t *testing.T) {
 	if _, err := Make(context.Background(), "application/pdf", []byte("%PDF-1.4\nnot really")); err == nil {
 		t.Error("a broken PDF was drawn")
 	}
+}
+
+// A 234 KB progressive JPEG of 40 megapixels costs the decoder some
+// 800 MB. It is drawn in a child process under its own limits: whatever
+// becomes of the child (it runs out of room, or draws), the portal's own
+// process does not grow.
+func TestHugePictureDrawnOutsideThePortal(t *testing.T) {
+	file := hostile.ProgressiveJPEG(7000, 5700)
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		t.Skipf("cannot reset the peak resident size: %v", err)
+	}
+	before := peakRSS(t)
+	d, err := Draw(context.Background(), "image/jpeg", file)
+	if err != nil && !errors.Is(err, ErrChildFailed) {
+		t.Fatalf("Draw: %v", err)
+	}
+	if grew := peakRSS(t) - before; grew > 64<<20 {
+		t.Errorf("the portal's own peak resident size grew %d MB drawing the file", grew>>20)
+	}
+	if err == nil && d.Failed {
+		t.Errorf("the child drew nothing and did not fail: %q", d.Reason)
+	}
+}
+
+// Draw in a child draws what Make draws, and says why a file has no
+// pictures.
+func TestDrawInChild(t *testing.T) {
+	d, err := Draw(context.Background(), "image/jpeg", photo(t))
+	if err != nil || d.Failed || d.Thumb.Type != "image/jpeg" || len(d.Large.Data) == 0 {
+		t.Fatalf("a photo drawn in the child: %v %+v", err, d.Reason)
+	}
+	d, err = Draw(context.Background(), "image/png", []byte("\x89PNG\r\n\x1a\nbroken"))
+	if err != nil || !d.Failed || d.Reason == "" {
+		t.Errorf("a broken PNG: %v, failed %v, %q", err, d.Failed, d.Reason)
+	}
+}
+
+// peakRSS is this process's peak resident size in bytes (VmHWM).
+func peakRSS(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmHWM")
+	return 0
 }

@@ -19,6 +19,7 @@ func TestBrowserEvidencePicturesLoad(t *testing.T) {
 			t.Fatalf("upload %s = %d", name, r.status)
 		}
 	}
+	drawPreviews(t, srv.URL)
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(crit))
 	signInBrowser(t, ctx, "phula", seed.DemoPassword)
@@ -27,12 +28,12 @@ func TestBrowserEvidencePicturesLoad(t *testing.T) {
 		const imgs = [...document.querySelectorAll('a.thumb img')];
 		imgs.forEach(i => i.loading = 'eager');
 		Promise.all(imgs.map(i => i.complete ? Promise.resolve() : new Promise(r => { i.onload = r; i.onerror = r; })))
-			.then(() => done(imgs.filter(i => i.naturalWidth > 0).length));
+			.then(() => done(imgs.filter(i => i.naturalWidth === 240).length)); // drawn, not the icon
 	})`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if loaded != 2 {
-		t.Errorf("%d of 2 evidence pictures loaded", loaded)
+		t.Errorf("%d of 2 evidence pictures loaded as drawn", loaded)
 	}
 }

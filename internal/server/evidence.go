@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"modelward/internal/assess"
-	"modelward/internal/preview"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -194,7 +192,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Ward.Code, c.Number, s.now()
-	id, err := s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
+	_, err = s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
 	if errors.Is(err, store.ErrQuota) {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
 			p.Upload.Title, p.Upload.Dated = up.Title, up.Dated
@@ -203,11 +201,6 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		return err
-	}
-	// The pictures are drawn now, once; a failure leaves the upload as it
-	// is, and the pages show an icon.
-	if _, err := s.previewOf(r.Context(), store.Evidence{ID: id, ContentType: e.ContentType}); err != nil {
-		s.log.WarnContext(r.Context(), "preview not kept", "evidence", id, "err", err)
 	}
 	s.flash(r, "flash.evidence.added", strconv.Itoa(c.Number))
 	http.Redirect(w, r, sc.criterionHref(c.Number)+"#evidence", http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
@@ -289,41 +282,16 @@ func (s *Server) evidenceFor(r *http.Request) (store.Evidence, error) {
 	return e, s.authorizeRead(r, path)
 }
 
-// previewOf is evidence e's pictures, drawn and kept the first time they
-// are asked for. A file that cannot be drawn (not an image or a PDF, a
-// PDF poppler cannot read, an image over 40 megapixels) is kept as
-// failed, and shows an icon.
-func (s *Server) previewOf(ctx context.Context, e store.Evidence) (store.EvidencePreview, error) {
-	p, ok, err := s.store.EvidencePreviewOf(ctx, e.ID)
-	if err != nil || ok {
-		return p, err
-	}
-	content, err := s.store.EvidenceContent(ctx, e.ID)
-	if err != nil {
-		return p, err
-	}
-	pv, err := preview.Make(ctx, e.ContentType, content)
-	if err != nil {
-		s.log.DebugContext(ctx, "no preview", "evidence", e.ID, "type", e.ContentType, "err", err)
-		p = store.EvidencePreview{Failed: true}
-		if o, ok := preview.OfficeProperties(e.ContentType, content); ok {
-			p.DocTitle, p.Pages, p.Sheets = o.Title, o.Pages, o.Sheets
-		}
-	} else {
-		p = store.EvidencePreview{Thumb: pv.Thumb.Data, ThumbType: pv.Thumb.Type, Large: pv.Large.Data, LargeType: pv.Large.Type, Pages: pv.Pages}
-	}
-	return p, s.store.SaveEvidencePreview(ctx, e.ID, p)
-}
-
 // evidencePicture serves evidence's thumbnail, or its larger view, under
-// the file's own access rule; an icon when it has no picture.
+// the file's own access rule; an icon when it has no picture, or none yet.
+// A page never draws one: the preview worker does, outside any request.
 func (s *Server) evidencePicture(large bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		e, err := s.evidenceFor(r)
 		if err != nil {
 			return err
 		}
-		p, err := s.previewOf(r.Context(), e)
+		p, _, err := s.store.EvidencePreviewOf(r.Context(), e.ID)
 		if err != nil {
 			return err
 		}

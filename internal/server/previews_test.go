@@ -2,15 +2,23 @@ package server_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"image"
 	"image/png"
+	"io"
+	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"github.com/xuri/excelize/v2"
+
+	"modelward/internal/preview"
 )
 
 func samplePNG(t *testing.T) []byte {
@@ -40,6 +48,17 @@ func TestEvidencePreviews(t *testing.T) {
 			t.Fatalf("upload %s = %d", f.name, r.status)
 		}
 	}
+	// Until the worker has drawn them, the page shows icons, and draws
+	// nothing itself.
+	if r := get(t, c, srv.URL+"/evidence/"+lastEvidence(t, dbURL)+"/thumb"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("a thumbnail not drawn yet = %d %q, want the icon", r.status, r.header.Get("Content-Type"))
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews`); n != 0 {
+		t.Errorf("%d previews drawn by a request, want none", n)
+	}
+	if n := drawPreviews(t, srv.URL); n != 2 {
+		t.Errorf("the worker drew %d files, want 2", n)
+	}
 	page := get(t, c, crit).body
 	mustContain(t, "PDF page count", page, "2 trang")
 	srcs := thumbSrc.FindAllStringSubmatch(page, -1)
@@ -56,7 +75,7 @@ func TestEvidencePreviews(t *testing.T) {
 		}
 	}
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews WHERE NOT failed`); n != 2 {
-		t.Errorf("%d previews kept, want 2 (drawn at upload)", n)
+		t.Errorf("%d previews kept, want 2", n)
 	}
 	// Another ward's officer may not see them.
 	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash)
@@ -77,6 +96,7 @@ func TestEvidencePreviews(t *testing.T) {
 	if r := upload(t, c, crit+"/evidence", "bang.xlsx", sheet.Bytes(), "Bảng số liệu", "2022-09-30"); r.status != http.StatusSeeOther {
 		t.Fatalf("upload xlsx = %d", r.status)
 	}
+	drawPreviews(t, srv.URL)
 	page = get(t, c, crit).body
 	mustContain(t, "office properties", page, "Tiêu đề trong tệp: Số liệu quý III", "2 trang tính")
 	srcs = thumbSrc.FindAllStringSubmatch(page, -1)
@@ -119,4 +139,53 @@ func realPDF(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// lastEvidence is the id of the file uploaded last.
+func lastEvidence(t *testing.T, dbURL string) string {
+	t.Helper()
+	return strconv.Itoa(queryInt(t, dbURL, `SELECT max(id) FROM evidence`))
+}
+
+// A file whose drawing process dies (a hostile file, or a busy machine)
+// is tried again later, each time after a longer wait, and kept as
+// without pictures only after the fourth try; meanwhile its pages show
+// an icon and draw nothing.
+func TestPreviewTriedAgainThenGivenUp(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	c := signIn(t, srv, "phula")
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+	if r := upload(t, c, crit+"/evidence", "anh.png", samplePNG(t), "Ảnh", "2022-09-30"); r.status != http.StatusSeeOther {
+		t.Fatalf("upload = %d", r.status)
+	}
+	p, _ := portals.Load(srv.URL)
+	clock := testNow()
+	tries := 0
+	w := preview.Worker{Store: p.(portal).st, Now: func() time.Time { return clock }, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Draw: func(context.Context, string, []byte) (preview.Drawing, error) {
+			tries++
+			return preview.Drawing{}, fmt.Errorf("%w: killed", preview.ErrChildFailed)
+		}}
+	for i, wait := range []time.Duration{0, time.Minute, 4 * time.Minute, 16 * time.Minute} {
+		clock = clock.Add(wait)
+		if _, err := w.DrawDue(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if tries != i+1 {
+			t.Fatalf("after %v: %d tries, want %d", wait, tries, i+1)
+		}
+		// Not due again before its wait.
+		if _, err := w.DrawDue(context.Background()); err != nil || tries != i+1 {
+			t.Fatalf("tried again at once: %d tries, %v", tries, err)
+		}
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence_previews WHERE failed`); n != 1 {
+		t.Errorf("%d files kept as without pictures after 4 tries, want 1", n)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM preview_queue`); n != 0 {
+		t.Errorf("%d files still waiting after 4 tries, want 0", n)
+	}
+	if r := get(t, c, srv.URL+"/evidence/"+lastEvidence(t, dbURL)+"/thumb"); r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+		t.Errorf("the thumbnail of a file given up = %d %q, want the icon", r.status, r.header.Get("Content-Type"))
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/assess"
+	"modelward/internal/preview"
 	"modelward/internal/seed"
 	"modelward/internal/server"
 	"modelward/internal/store"
@@ -104,6 +105,23 @@ var portals sync.Map
 type portal struct {
 	st  *store.Store
 	now func() time.Time
+}
+
+// drawPreviews draws the pictures of every file uploaded to the portal at
+// addr so far, as the preview worker of a running portal does in the
+// background, each in its child process.
+func drawPreviews(t *testing.T, addr string) int {
+	t.Helper()
+	p, ok := portals.Load(addr)
+	if !ok {
+		t.Fatalf("no test portal at %s", addr)
+	}
+	w := preview.Worker{Store: p.(portal).st, Now: p.(portal).now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	n, err := w.DrawDue(context.Background())
+	if err != nil {
+		t.Fatalf("draw previews: %v", err)
+	}
+	return n
 }
 
 // factorCode is the code username's authenticator shows at the tests'

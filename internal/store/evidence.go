@@ -98,6 +98,10 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 		if err != nil {
 			return fmt.Errorf("add evidence to %s %d: %w", e.Ward, e.Year, err)
 		}
+		// Its pictures are drawn later, outside any request (preview.Worker).
+		if _, err := tx.Exec(ctx, `INSERT INTO preview_queue (evidence_id, next_try_at) VALUES ($1, coalesce($2, now()))`, id, nullTime(e.On)); err != nil {
+			return fmt.Errorf("queue the preview of evidence %d: %w", id, err)
+		}
 		rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_add",
 			Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
