@@ -37,12 +37,11 @@ type evidenceUpload struct {
 
 // parseEvidence streams the multipart body: the file is read through a
 // limit, hashing as it goes, so that no more than the limit is ever held.
-func parseEvidence(w http.ResponseWriter, r *http.Request) (evidenceUpload, error) {
+func parseEvidence(r *http.Request) (evidenceUpload, error) {
 	var up evidenceUpload
 	if r.ContentLength > maxEvidenceRequest {
 		return up, &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge"}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxEvidenceRequest)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return up, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
@@ -181,7 +180,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
 	}
 	defer s.uploads.give(user)
-	up, err := parseEvidence(w, r)
+	up, err := parseEvidence(r)
 	if err != nil {
 		return err
 	}

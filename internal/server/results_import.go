@@ -1,10 +1,8 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,9 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 
 	"modelward/internal/assess"
 	"modelward/internal/export"
@@ -23,101 +18,22 @@ import (
 	"modelward/web"
 )
 
-// Bounds on an imported spreadsheet, so that a hostile file is refused
-// cleanly: its size, its size once unzipped (counted while reading, not
-// taken from the zip's directory), its rows, its cells, and the time its
-// reading may take.
+// importBudget is the time an import may take, reading the file and
+// planning its changes; past it the file is refused as too complex (422),
+// never answered as if the database had failed.
+const importBudget = 20 * time.Second
+
+// maxImportRequest bounds an import's whole body: the file and a little
+// room for the other fields.
+const maxImportRequest = export.MaxSheetFile + 1<<20
+
+// imports bounds the imports read at once by one copy of the portal:
+// each may hold its file and its rows (some tens of megabytes at worst).
+// One more waits for a slot, up to importWait, then is asked to come back.
 const (
-	maxImportFile     = 20 << 20
-	maxImportUnzipped = 100 << 20
-	maxImportRows     = 100000
-	maxImportCell     = 4000
-	importBudget      = 20 * time.Second
+	importsPerServer = 2
+	importWait       = 30 * time.Second
 )
-
-// importFileError refuses a whole file, with what is wrong (a message key
-// and its words).
-type importFileError struct {
-	key  string
-	args []any
-}
-
-func (e *importFileError) Error() string { return e.key }
-
-// readSpreadsheet reads the first sheet of an XLSX file, or a CSV file, as
-// rows of text: values as stored, formulas never run (a formula's cell
-// gives the value last saved with it).
-func readSpreadsheet(ctx context.Context, b []byte) ([][]string, error) {
-	var rows [][]string
-	add := func(row []string) error {
-		if len(rows) >= maxImportRows+1 {
-			return &importFileError{key: "resimport.err.rows", args: []any{maxImportRows}}
-		}
-		for i, c := range row {
-			if utf8.RuneCountInString(c) > maxImportCell {
-				return &importFileError{key: "resimport.err.cell", args: []any{len(rows) + 1, columnName(i), maxImportCell}}
-			}
-		}
-		rows = append(rows, row)
-		return ctx.Err()
-	}
-	if bytes.HasPrefix(b, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxImportUnzipped, UnzipXMLSizeLimit: maxImportUnzipped / 4})
-		if err != nil {
-			return nil, &importFileError{key: "resimport.err.notsheet"}
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, &importFileError{key: "resimport.err.notsheet"}
-		}
-		it, err := f.Rows(sheets[0])
-		if err != nil {
-			return nil, &importFileError{key: "resimport.err.notsheet"}
-		}
-		defer it.Close()
-		for it.Next() {
-			cols, err := it.Columns()
-			if err != nil {
-				return nil, &importFileError{key: "resimport.err.notsheet"}
-			}
-			if err := add(cols); err != nil {
-				return nil, err
-			}
-		}
-		if it.Error() != nil {
-			return nil, &importFileError{key: "resimport.err.notsheet"}
-		}
-		return rows, nil
-	}
-	if !utf8.Valid(b) || bytes.IndexByte(b, 0) >= 0 || !strings.HasPrefix(http.DetectContentType(b), "text/plain") {
-		return nil, &importFileError{key: "resimport.err.notsheet"}
-	}
-	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF"))))
-	cr.FieldsPerRecord = -1
-	for {
-		row, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, &importFileError{key: "resimport.err.notsheet"}
-		}
-		for i := range row {
-			row[i] = strings.TrimPrefix(row[i], "'") // a cell kept from running as a formula
-		}
-		if err := add(row); err != nil {
-			return nil, err
-		}
-	}
-	return rows, nil
-}
-
-// columnName is column i as a spreadsheet names it: A, B, …
-func columnName(i int) string {
-	name, _ := excelize.ColumnNumberToName(i + 1)
-	return name
-}
 
 // importPlan is what an import would change, per ward, and what is wrong.
 type importPlan struct {
@@ -127,7 +43,7 @@ type importPlan struct {
 
 // planImport reads the rows against the wards the user may fill in and
 // the year's catalogue, with the criterion form's own rules.
-func (s *Server) planImport(r *http.Request, sc wardScope, rows [][]string, open map[string]string) (importPlan, error) {
+func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, rows [][]string, open map[string]string) (importPlan, error) {
 	l := langOf(r)
 	var plan importPlan
 	if len(rows) == 0 {
@@ -165,7 +81,7 @@ func (s *Server) planImport(r *http.Request, sc wardScope, rows [][]string, open
 	for code := range open {
 		codes = append(codes, code)
 	}
-	current, err := s.store.UnitResults(r.Context(), sc.Year, codes)
+	current, err := s.store.UnitResults(ctx, sc.Year, codes)
 	if err != nil {
 		return plan, err
 	}
@@ -355,8 +271,16 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportFile+1<<20)
-	if err := r.ParseMultipartForm(8 << 20); err != nil { // #nosec G120 -- the body is bounded just above
+	select {
+	case s.imports <- struct{}{}:
+		defer func() { <-s.imports }()
+	case <-time.After(importWait):
+		w.Header().Set("Retry-After", "30")
+		return &Error{Status: http.StatusTooManyRequests, Key: "resimport.err.busy"}
+	case <-r.Context().Done():
+		return r.Context().Err()
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil { // #nosec G120 -- the route bounds the body (routes.go)
 		return bodyError(err)
 	}
 	file, header, err := r.FormFile("file")
@@ -364,26 +288,35 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
 		return s.renderImport(w, r, sc, http.StatusBadRequest, web.ImportPage{Errors: []string{langOf(r).T("resimport.err.nofile")}})
 	}
 	defer file.Close()
-	b, err := io.ReadAll(io.LimitReader(file, maxImportFile+1))
+	b, err := io.ReadAll(io.LimitReader(file, export.MaxSheetFile+1))
 	if err != nil {
 		return err
 	}
 	l := langOf(r)
-	if len(b) > maxImportFile {
+	if len(b) > export.MaxSheetFile {
 		return s.renderImport(w, r, sc, http.StatusRequestEntityTooLarge, web.ImportPage{Errors: []string{l.T("resimport.err.size")}})
 	}
 	sum := sha256.Sum256(b)
 	ctx, cancel := context.WithTimeout(r.Context(), importBudget)
 	defer cancel()
-	rows, err := readSpreadsheet(ctx, b)
-	var fe *importFileError
-	if errors.As(err, &fe) {
-		return s.renderImport(w, r, sc, http.StatusBadRequest, web.ImportPage{Errors: []string{l.T(fe.key, fe.args...)}, FileName: header.Filename})
+	refuse := func(status int, key string, args ...any) error {
+		return s.renderImport(w, r, sc, status, web.ImportPage{Errors: []string{l.T(key, args...)}, FileName: header.Filename})
 	}
-	if err != nil {
+	rows, err := export.ReadSheet(ctx, b)
+	var fe *export.SheetError
+	switch {
+	case errors.As(err, &fe) && fe.Key == "resimport.err.budget":
+		return refuse(http.StatusUnprocessableEntity, fe.Key, int(importBudget.Seconds()))
+	case errors.As(err, &fe):
+		return refuse(http.StatusBadRequest, fe.Key, fe.Args...)
+	case err != nil:
 		return err
 	}
-	plan, err := s.planImport(r, sc, rows, open)
+	b = nil // the rows are all that is needed now
+	plan, err := s.planImport(ctx, r, sc, rows, open)
+	if err != nil && ctx.Err() != nil && r.Context().Err() == nil {
+		return refuse(http.StatusUnprocessableEntity, "resimport.err.budget", int(importBudget.Seconds()))
+	}
 	if err != nil {
 		return err
 	}

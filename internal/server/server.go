@@ -4,6 +4,8 @@ package server
 
 import (
 	"cmp"
+	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -37,6 +39,8 @@ type Server struct {
 	idle, adminIdle time.Duration
 	secure          bool
 	uploads         uploadSlots
+	// imports holds a slot per spreadsheet import in flight.
+	imports chan struct{}
 	// factorRoles must sign in with a second factor.
 	factorRoles map[assess.Role]bool
 	// base is the portal's address for links in mail (BASE_URL).
@@ -111,7 +115,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies,
 		metricsToken: cfg.MetricsToken, idle: cmp.Or(cfg.IdleTimeout, defaultIdle), adminIdle: cmp.Or(cfg.AdminIdleTimeout, defaultAdminIdle),
-		secure: cfg.SecureCookies, base: cfg.BaseURL}
+		secure: cfg.SecureCookies, base: cfg.BaseURL, imports: make(chan struct{}, importsPerServer)}
 	s.metrics = s.newMetrics()
 	roles := cfg.FactorRoles
 	if roles == nil {
@@ -130,17 +134,28 @@ func New(cfg Config) *Server {
 // MaxBodyBytes bounds every request body the portal reads.
 const MaxBodyBytes = 1 << 20
 
-// limitBody bounds every request body, except evidence uploads, which set
-// their own, larger limit.
+// limitBody bounds every request body to MaxBodyBytes. A route that takes
+// files raises its own bound with allowBody, in the list of routes.
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Evidence uploads and spreadsheet imports set their own, larger
-		// limits.
-		if !(r.Method == http.MethodPost && (strings.HasSuffix(r.URL.Path, "/evidence") || strings.HasSuffix(r.URL.Path, "/results/import"))) {
-			r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-		}
+		r = r.WithContext(context.WithValue(r.Context(), rawBodyKey{}, r.Body))
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		next.ServeHTTP(w, r)
 	})
+}
+
+type rawBodyKey struct{}
+
+// allowBody bounds a route's request bodies to n bytes instead.
+func allowBody(n int64) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if raw, ok := r.Context().Value(rawBodyKey{}).(io.ReadCloser); ok {
+				r.Body = http.MaxBytesReader(w, raw, n)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 // securityHeaders sets the headers every response carries: only this site's
