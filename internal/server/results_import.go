@@ -35,6 +35,10 @@ const (
 	importWait       = 30 * time.Second
 )
 
+// maxShownErrors bounds the errors listed on the page; the rest are
+// counted.
+const maxShownErrors = 200
+
 // importPlan is what an import would change, per ward, and what is wrong.
 type importPlan struct {
 	changes []store.ResultChange
@@ -98,6 +102,10 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			continue
 		}
 		fail := func(c int, msg string) {
+			if len(plan.page.Errors) >= maxShownErrors {
+				plan.page.MoreErrors++
+				return
+			}
 			plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.at", line, export.ResultsHeader[c], msg))
 		}
 		code := cell(row, export.ColWard)
