@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"image"
+	_ "image/jpeg" // the headers of the images accepted
+	_ "image/png"
 	"net/http"
 	"time"
 )
@@ -32,7 +35,15 @@ var (
 	// a copy that did not finish.
 	ErrEvidenceTruncated = errors.New("evidence file is cut short")
 	ErrEvidenceDate      = errors.New("evidence date must fall inside the assessment year")
+	// ErrEvidencePixels means an image claims more pixels than
+	// MaxImagePixels.
+	ErrEvidencePixels = errors.New("the image is larger than 40 megapixels")
 )
+
+// MaxImagePixels is the largest image accepted as evidence: a phone's
+// photo is 12 to 50 megapixels at most, and a picture claims its size in a
+// few bytes that cost gigabytes to decode.
+const MaxImagePixels = 40_000_000
 
 // SniffEvidence tells an evidence file's type from its content — never
 // from its name or the type the browser claims — and refuses any type
@@ -48,15 +59,32 @@ func SniffEvidence(content []byte) (string, error) {
 		if !complete(t, content) {
 			return "", ErrEvidenceTruncated
 		}
+		if t == TypePNG {
+			return t, checkPixels(content)
+		}
 		return t, nil
 	case TypeJPEG:
 		// A JPEG may carry vendor data after its end marker, so its end
 		// is not checked.
-		return t, nil
+		return t, checkPixels(content)
 	case "application/zip":
 		return sniffOffice(content)
 	}
 	return "", ErrEvidenceType
+}
+
+// checkPixels refuses an image whose header claims more than
+// MaxImagePixels; only the header is read. One whose header cannot be
+// read is kept, and shows as an icon.
+func checkPixels(content []byte) error {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(content))
+	if err != nil {
+		return nil
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+		return ErrEvidencePixels
+	}
+	return nil
 }
 
 // complete reports whether a PDF or PNG has its end: a PDF's %%EOF within

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"modelward/internal/hostile"
 )
 
 func officeFile(t *testing.T, files map[string]string) []byte {
@@ -80,5 +82,16 @@ func TestSniffEvidenceRefusesArchiveBombs(t *testing.T) {
 	}
 	if got, err := SniffEvidence(buf.Bytes()); !errors.Is(err, ErrEvidenceType) {
 		t.Errorf("an archive claiming 2 TB: %q, %v", got, err)
+	}
+}
+
+// An image whose header claims more than 40 megapixels is refused from
+// its header alone; one at the limit is accepted.
+func TestSniffEvidenceRefusesHugePictures(t *testing.T) {
+	if _, err := SniffEvidence(hostile.ProgressiveJPEG(8000, 5001)); !errors.Is(err, ErrEvidencePixels) {
+		t.Errorf("a 40.008-megapixel JPEG: %v, want ErrEvidencePixels", err)
+	}
+	if typ, err := SniffEvidence(hostile.ProgressiveJPEG(8000, 5000)); err != nil || typ != TypeJPEG {
+		t.Errorf("a 40-megapixel JPEG: %q, %v", typ, err)
 	}
 }

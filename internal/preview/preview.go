@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"golang.org/x/image/draw"
+
+	"modelward/internal/assess"
 )
 
 // Sizes of the pictures, in pixels across.
@@ -30,8 +32,8 @@ const (
 	ThumbWidth = 240
 	LargeWidth = 1200
 	// MaxPixels is the largest image decoded: beyond, refused (a small
-	// file can claim a huge picture).
-	MaxPixels = 40_000_000
+	// file can claim a huge picture); uploads are refused beyond it too.
+	MaxPixels = assess.MaxImagePixels
 	// renderFor and renderMemory bound pdftoppm.
 	renderFor    = 15 * time.Second
 	renderMemory = 512 << 20

@@ -111,6 +111,8 @@ func (up evidenceUpload) validate(year int) (store.NewEvidence, int, map[string]
 		switch {
 		case errors.Is(err, assess.ErrEvidenceTruncated):
 			errs["file"] = "evidence.err.truncated"
+		case errors.Is(err, assess.ErrEvidencePixels):
+			errs["file"], status = "evidence.err.pixels", http.StatusRequestEntityTooLarge
 		case err != nil:
 			errs["file"], status = "evidence.err.type", http.StatusUnsupportedMediaType
 		}
