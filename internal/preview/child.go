@@ -27,7 +27,7 @@ const childEnv = "MODELWARD_PREVIEW_CHILD"
 // The child's bounds: address space beyond what the Go runtime reserves at
 // start, CPU seconds, and the parent's deadline for the whole run.
 const (
-	childMemory = 768 << 20
+	childMemory = 1 << 30
 	childCPU    = 20
 	childWall   = 30 * time.Second
 	// maxDrawing bounds what the parent reads back (two JPEGs).
@@ -70,19 +70,27 @@ func drawAsChild(contentType string, in io.Reader, out io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), childWall)
 	defer cancel()
-	return gob.NewEncoder(out).Encode(describe(ctx, contentType, content))
+	d, err := describe(ctx, contentType, content)
+	if err != nil {
+		return err
+	}
+	return gob.NewEncoder(out).Encode(d)
 }
 
-// describe draws a file, or says why it has no pictures.
-func describe(ctx context.Context, contentType string, content []byte) Drawing {
+// describe draws a file, or says why it has no pictures. A renderer out
+// of time or memory is an error: the file is tried again later.
+func describe(ctx context.Context, contentType string, content []byte) (Drawing, error) {
 	if o, ok := OfficeProperties(contentType, content); ok {
-		return Drawing{Failed: true, Reason: "office file", Office: o}
+		return Drawing{Failed: true, Reason: "office file", Office: o}, nil
 	}
 	p, err := Make(ctx, contentType, content)
-	if err != nil {
-		return Drawing{Failed: true, Reason: err.Error()}
+	if errors.Is(err, ErrTooSlow) {
+		return Drawing{}, err
 	}
-	return Drawing{Preview: p}
+	if err != nil {
+		return Drawing{Failed: true, Reason: err.Error()}, nil
+	}
+	return Drawing{Preview: p}, nil
 }
 
 // limitSelf caps the child's address space (childMemory more than the Go

@@ -43,6 +43,9 @@ const (
 var (
 	ErrTooLarge    = errors.New("the image is larger than 40 megapixels")
 	ErrUnsupported = errors.New("no preview for this kind of file")
+	// ErrTooSlow means the renderer ran out of time or memory: the file
+	// may be drawn when the machine is less busy.
+	ErrTooSlow = errors.New("the renderer ran out of time or memory")
 )
 
 // Picture is an encoded picture and its type.
@@ -81,26 +84,42 @@ func Make(ctx context.Context, contentType string, content []byte) (Preview, err
 	return Preview{}, ErrUnsupported
 }
 
-// pictures scales img to the two sizes, as JPEG on white.
+// pictures scales img to the two sizes, as JPEG on white. A large image
+// is first halved cheaply (bilinear, without buffers) to twice the larger
+// view's width, and the thumbnail is drawn from the larger view: the
+// Catmull-Rom kernel's buffer grows with its source's height.
 func pictures(img image.Image, pages int) (Preview, error) {
+	if b := img.Bounds(); b.Dx() > 2*LargeWidth {
+		small := image.NewRGBA(image.Rect(0, 0, 2*LargeWidth, max(1, b.Dy()*2*LargeWidth/b.Dx())))
+		draw.ApproxBiLinear.Scale(small, small.Bounds(), img, b, draw.Src, nil)
+		img = small
+	}
 	p := Preview{Pages: pages}
-	for _, t := range []struct {
-		width int
-		to    *Picture
-	}{{ThumbWidth, &p.Thumb}, {LargeWidth, &p.Large}} {
-		b := img.Bounds()
-		w := min(t.width, b.Dx())
-		h := max(1, b.Dy()*w/b.Dx())
-		dst := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(dst, dst.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
-		draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
-		var out bytes.Buffer
-		if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 82}); err != nil {
-			return Preview{}, err
-		}
-		*t.to = Picture{Type: "image/jpeg", Data: out.Bytes()}
+	large, err := scaled(img, LargeWidth, &p.Large)
+	if err != nil {
+		return Preview{}, err
+	}
+	if _, err := scaled(large, ThumbWidth, &p.Thumb); err != nil {
+		return Preview{}, err
 	}
 	return p, nil
+}
+
+// scaled draws img at most width across on white into to, and returns
+// the image drawn.
+func scaled(img image.Image, width int, to *Picture) (image.Image, error) {
+	b := img.Bounds()
+	w := min(width, b.Dx())
+	h := max(1, b.Dy()*w/b.Dx())
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
+	var out bytes.Buffer
+	if err := jpeg.Encode(&out, dst, &jpeg.Options{Quality: 82}); err != nil {
+		return nil, err
+	}
+	*to = Picture{Type: "image/jpeg", Data: out.Bytes()}
+	return dst, nil
 }
 
 var pagesLine = regexp.MustCompile(`(?m)^Pages:\s+([0-9]+)`)
@@ -121,6 +140,10 @@ func pdf(ctx context.Context, content []byte) (Preview, error) {
 	ctx, cancel := context.WithTimeout(ctx, renderFor)
 	defer cancel()
 	if _, err := run(ctx, "pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile", "-scale-to", strconv.Itoa(LargeWidth), in, filepath.Join(dir, "page")); err != nil {
+		var exit *exec.ExitError
+		if ctx.Err() != nil || (errors.As(err, &exit) && !exit.Exited()) {
+			return Preview{}, fmt.Errorf("pdftoppm: %w: %v", ErrTooSlow, err)
+		}
 		return Preview{}, fmt.Errorf("pdftoppm: %w", err)
 	}
 	f, err := os.Open(filepath.Join(dir, "page.png")) // #nosec G304 -- a file this function made in its own temporary directory
