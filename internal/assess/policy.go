@@ -43,6 +43,11 @@ const (
 	Export Permission = "export"
 	// Edit is recording a ward's results and evidence, and submitting.
 	Edit Permission = "edit"
+	// Import is filling in results from a spreadsheet: an officer their
+	// ward's, a reviewer those of the registered wards below them (for
+	// wards that work on paper). Which wards' files it may change is
+	// ImportOpen's rule.
+	Import Permission = "import"
 	// Review is approving or returning a ward's submission.
 	Review Permission = "review"
 	// Extend is giving a ward more time after the self-assessment
@@ -89,9 +94,9 @@ func (a Actor) Can(p Permission, path []int64) bool {
 	case Ministry:
 		return p == Read || p == Export || p == Comment || p == Register || p == SetQuota || p == ReadTree || p == Extend
 	case Reviewer:
-		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register || p == Extend)
+		return inScope && (p == Read || p == Export || p == Review || p == Comment || p == Register || p == Extend || p == Import)
 	case WardOfficer:
-		return inScope && (p == Read || p == Export || p == Edit || p == Comment)
+		return inScope && (p == Read || p == Export || p == Edit || p == Comment || p == Import)
 	}
 	return false
 }
@@ -112,4 +117,22 @@ func (a Actor) CanRecognise(level string, path []int64) bool {
 		return a.Role == Reviewer && path[1] == a.UnitID
 	}
 	return false
+}
+
+// ImportOpen reports whether an import may change a ward's results, its
+// assessment in state (empty: none yet), and which criteria: all of them
+// (reopened nil), or those a partial return reopened. The results of a
+// ward whose file is not open are read, never written.
+func ImportOpen(state State, returned []int) (open bool, reopened map[int]bool) {
+	if state != "" && !state.Editable() {
+		return false, nil
+	}
+	if state != Returned || len(returned) == 0 {
+		return true, nil
+	}
+	reopened = map[int]bool{}
+	for _, n := range returned {
+		reopened[n] = true
+	}
+	return true, reopened
 }

@@ -1,6 +1,9 @@
 package assess
 
-import "testing"
+import (
+	"maps"
+	"testing"
+)
 
 func TestPolicy(t *testing.T) {
 	var (
@@ -79,6 +82,16 @@ func TestPolicy(t *testing.T) {
 		{kienHung, Read, phuLa, false},
 		{kienHung, Edit, phuLa, false},
 
+		{officer, Import, phuLa, true},
+		{officer, Import, moLao, false},
+		{officer, Import, haDong, false},
+		{city, Import, hanoi, true},
+		{city, Import, phuLa, true},
+		{city, Import, haiChau, false},
+		{ministry, Import, phuLa, false},
+		{admin, Import, phuLa, false},
+		{kienHung, Import, phuLa, false},
+
 		{Actor{}, Read, nation, false},
 		{Actor{ID: 9, Role: "boss", UnitID: 1, UnitCode: "VN"}, Read, nation, false},
 		{ministry, Read, nil, false},
@@ -139,6 +152,31 @@ func TestRecognitionFollowsTheLevel(t *testing.T) {
 	} {
 		if got := tt.who.CanRecognise(tt.level, tt.path); got != tt.want {
 			t.Errorf("%s of %d recognising %q %v = %v, want %v", tt.who.Role, tt.who.UnitID, tt.level, tt.path, got, tt.want)
+		}
+	}
+}
+
+// An import writes to a ward whose file is the ward's (none yet, in
+// draft, returned), and after a partial return only to the criteria
+// returned.
+func TestImportOpen(t *testing.T) {
+	for _, tt := range []struct {
+		state    State
+		returned []int
+		open     bool
+		reopened map[int]bool
+	}{
+		{"", nil, true, nil},
+		{Draft, nil, true, nil},
+		{Returned, nil, true, nil},
+		{Returned, []int{3, 7}, true, map[int]bool{3: true, 7: true}},
+		{Submitted, nil, false, nil},
+		{Approved, nil, false, nil},
+		{Recognized, nil, false, nil},
+	} {
+		open, reopened := ImportOpen(tt.state, tt.returned)
+		if open != tt.open || !maps.Equal(reopened, tt.reopened) {
+			t.Errorf("%q %v: %v %v, want %v %v", tt.state, tt.returned, open, reopened, tt.open, tt.reopened)
 		}
 	}
 }

@@ -21,8 +21,11 @@ import (
 const SheetResults = "Kết quả"
 
 // ResultsHeader are the template's columns, in Vietnamese; the import
-// finds its columns by these names.
-var ResultsHeader = []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản"}
+// finds its columns by these names. The last two say which year and unit
+// the template was made for, on every row (a row copied from another file
+// says where it came from): a file for another year or unit is refused.
+var ResultsHeader = []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản",
+	"Năm", "Mã đơn vị"}
 
 // Column positions in ResultsHeader.
 const (
@@ -36,6 +39,8 @@ const (
 	ColValue
 	ColNote
 	ColVersion
+	ColYear
+	ColUnit
 )
 
 // StatusWords are the statuses as the template writes them, and the
@@ -43,9 +48,11 @@ const (
 var StatusWords = map[assess.Status]string{assess.NotStarted: "Chưa bắt đầu", assess.InProgress: "Đang thực hiện",
 	assess.Met: "Đạt", assess.NotMet: "Không đạt"}
 
-// Results is the template's content.
+// Results is the template's content: the year and the code of the unit it
+// is made for, and its wards' results.
 type Results struct {
 	Year     int
+	Unit     string
 	Criteria []assess.Criterion
 	Wards    []ResultsWard
 }
@@ -73,7 +80,7 @@ func (s Results) rows() [][]string {
 				threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
 			}
 			out = append(out, []string{w.Code, w.Name, strconv.Itoa(c.Number), c.TitleVI, kind, threshold,
-				StatusWords[status], l.Decimal(res.Value), res.Note, strconv.Itoa(res.Version)})
+				StatusWords[status], l.Decimal(res.Value), res.Note, strconv.Itoa(res.Version), strconv.Itoa(s.Year), s.Unit})
 		}
 	}
 	return out

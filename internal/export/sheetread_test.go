@@ -19,7 +19,7 @@ import (
 // keep as they are.
 func template() Results {
 	c := []assess.Criterion{{Number: 1, TitleVI: "Tiêu chí một", Kind: assess.Check}, {Number: 2, TitleVI: "Tỷ lệ", Kind: assess.Measure, Comparator: ">=", Threshold: "90", Unit: "%"}}
-	return Results{Year: 2026, Criteria: c, Wards: []ResultsWard{
+	return Results{Year: 2026, Unit: "01", Criteria: c, Wards: []ResultsWard{
 		{Code: "09552", Name: "Phường Kiến Hưng", Results: map[int]store.Result{
 			1: {Status: assess.Met, Note: "'trích dẫn' của phường", Version: 3},
 			2: {Status: assess.InProgress, Value: "85.5", Note: "=1+1 không phải công thức", Version: 1}}},

@@ -45,9 +45,20 @@ type importPlan struct {
 	page    web.ImportPage
 }
 
-// planImport reads the rows against the wards the user may fill in and
-// the year's catalogue, with the criterion form's own rules.
-func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, rows [][]string, open map[string]string) (importPlan, error) {
+// importWard is a ward whose rows a file may hold: its name, the state of
+// its file, and what an import may change there (assess.ImportOpen).
+type importWard struct {
+	name     string
+	state    assess.State
+	open     bool
+	reopened map[int]bool
+}
+
+// planImport reads the rows against the wards of the unit and the year's
+// catalogue, with the criterion form's own rules. A row that changes
+// nothing is never an error: the template downloaded and brought back
+// unchanged plans nothing, whatever the wards' states.
+func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, rows [][]string, wards map[string]importWard) (importPlan, error) {
 	l := langOf(r)
 	var plan importPlan
 	if len(rows) == 0 {
@@ -63,7 +74,7 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			}
 		}
 	}
-	for _, need := range []int{export.ColWard, export.ColNumber, export.ColStatus, export.ColValue, export.ColNote, export.ColVersion} {
+	for _, need := range []int{export.ColWard, export.ColNumber, export.ColStatus, export.ColValue, export.ColNote, export.ColVersion, export.ColYear, export.ColUnit} {
 		if col[need] < 0 {
 			plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.header", export.ResultsHeader[need]))
 		}
@@ -77,25 +88,50 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 		}
 		return ""
 	}
+	// The file must be this year's template of this unit, on every row;
+	// otherwise it is refused whole, saying whose it is.
+	year := strconv.Itoa(sc.Year)
+	for i, row := range rows[1:] {
+		if strings.Join(row, "") == "" {
+			continue
+		}
+		if cell(row, export.ColYear) == "" || cell(row, export.ColUnit) == "" {
+			plan.page.Errors = []string{l.T("resimport.err.origin", i+2)}
+			return plan, nil
+		}
+		if y := cell(row, export.ColYear); y != year {
+			plan.page.Errors = []string{l.T("resimport.err.year", i+2, y, sc.Year)}
+			return plan, nil
+		}
+		if u := cell(row, export.ColUnit); u != sc.Ward.Code {
+			plan.page.Errors = []string{l.T("resimport.err.unit", i+2, u, sc.Ward.Code, sc.Ward.Name)}
+			return plan, nil
+		}
+	}
 	byNumber := map[int]assess.Criterion{}
 	for _, c := range sc.Catalogue.Criteria {
 		byNumber[c.Number] = c
 	}
-	codes := make([]string, 0, len(open))
-	for code := range open {
+	codes := make([]string, 0, len(wards))
+	for code := range wards {
 		codes = append(codes, code)
 	}
 	current, err := s.store.UnitResults(ctx, sc.Year, codes)
 	if err != nil {
 		return plan, err
 	}
-	wards := map[string]*web.ImportWard{}
+	planned := map[string]*web.ImportWard{}
 	var order []string
 	words := map[string]assess.Status{}
 	for st, w := range export.StatusWords {
 		words[strings.ToLower(w)], words[string(st)] = st, st
 	}
 	fieldColumn := map[string]int{"status": export.ColStatus, "value": export.ColValue, "note": export.ColNote, "version": export.ColVersion}
+	type key struct {
+		ward   string
+		number int
+	}
+	seen := map[key]int{}
 	for i, row := range rows[1:] {
 		line := i + 2
 		if strings.Join(row, "") == "" {
@@ -109,7 +145,7 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			plan.page.Errors = append(plan.page.Errors, l.T("resimport.err.at", line, export.ResultsHeader[c], msg))
 		}
 		code := cell(row, export.ColWard)
-		name, ok := open[code]
+		ward, ok := wards[code]
 		if !ok {
 			fail(export.ColWard, l.T("resimport.err.ward"))
 			continue
@@ -120,12 +156,40 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			fail(export.ColNumber, l.T("resimport.err.number"))
 			continue
 		}
+		if first, dup := seen[key{code, n}]; dup {
+			fail(export.ColNumber, l.T("resimport.err.duplicate", first))
+			continue
+		}
+		seen[key{code, n}] = line
+		w := planned[code]
+		if w == nil {
+			w = &web.ImportWard{Code: code, Name: ward.name}
+			if !ward.open {
+				w.State = l.State(ward.state)
+			}
+			planned[code] = w
+			order = append(order, code)
+		}
+		cur := current[code][n]
+		if cur.Status == "" {
+			cur.Status = assess.NotStarted
+		}
 		status, ok := words[strings.ToLower(cell(row, export.ColStatus))]
+		in := resultInput{Status: string(status), Value: cell(row, export.ColValue), Note: cell(row, export.ColNote), Version: cell(row, export.ColVersion)}
+		// A row as the template wrote it changes nothing, whatever the
+		// state of the ward's file.
+		if ok && status == cur.Status && in.Value == web.VI.Decimal(cur.Value) && in.Note == cur.Note {
+			if ward.open {
+				w.Stays++
+			} else {
+				w.Locked++
+			}
+			continue
+		}
 		if !ok && c.Kind != assess.Measure {
 			fail(export.ColStatus, l.T("resimport.err.status"))
 			continue
 		}
-		in := resultInput{Status: string(status), Value: cell(row, export.ColValue), Note: cell(row, export.ColNote), Version: cell(row, export.ColVersion)}
 		if c.Kind == assess.Measure && in.Value != "" {
 			in.Status = string(assess.InProgress) // a measure's status comes from its value
 		}
@@ -138,21 +202,23 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			}
 			continue
 		}
-		ch.Year, ch.Ward, ch.Number, ch.On = sc.Year, code, n, s.now()
-		w := wards[code]
-		if w == nil {
-			w = &web.ImportWard{Code: code, Name: name}
-			wards[code] = w
-			order = append(order, code)
-		}
-		cur := current[code][n]
-		if cur.Status == "" {
-			cur.Status = assess.NotStarted
-		}
 		if cur.Status == ch.Status && cur.Value == ch.Value && cur.Note == ch.Note {
-			w.Stays++
+			if ward.open {
+				w.Stays++
+			} else {
+				w.Locked++
+			}
 			continue
 		}
+		switch {
+		case !ward.open:
+			fail(export.ColStatus, l.T("resimport.err.locked", l.State(ward.state)))
+			continue
+		case ward.reopened != nil && !ward.reopened[n]:
+			fail(export.ColStatus, l.T("resimport.err.notreturned"))
+			continue
+		}
+		ch.Year, ch.Ward, ch.Number, ch.On = sc.Year, code, n, s.now()
 		old := resultText(l, c, cur.Status, cur.Value, cur.Note)
 		proposed := resultText(l, c, ch.Status, ch.Value, ch.Note)
 		if cur.Version != ch.Version {
@@ -163,7 +229,7 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 		plan.changes = append(plan.changes, ch)
 	}
 	for _, code := range order {
-		plan.page.Wards = append(plan.page.Wards, *wards[code])
+		plan.page.Wards = append(plan.page.Wards, *planned[code])
 	}
 	return plan, nil
 }
@@ -180,29 +246,34 @@ func resultText(l web.Lang, c assess.Criterion, st assess.Status, value, note st
 	return t
 }
 
-// importWards are the wards of the unit the user may fill in from a
-// spreadsheet, by code: an officer their ward; a reviewer the registered
-// wards below them whose file is still the ward's (not started, in draft,
-// returned).
-func (s *Server) importWards(r *http.Request, sc wardScope) (map[string]string, error) {
-	open := map[string]string{}
-	if sc.Ward.Kind == "ward" && authorize(r, assess.Edit, sc.Path) == nil {
-		open[sc.Ward.Code] = sc.Ward.Name
-		return open, nil
-	}
-	if err := authorize(r, assess.Review, sc.Path); err != nil {
+// importWards are the registered wards of the unit whose rows a file may
+// hold, by code, each with what the import may change there: the import
+// right and the wards' openness are the access policy's (assess.Import,
+// assess.ImportOpen), the same for an officer and a reviewer.
+func (s *Server) importWards(ctx context.Context, r *http.Request, sc wardScope) (map[string]importWard, error) {
+	if err := authorize(r, assess.Import, sc.Path); err != nil {
 		return nil, err
 	}
-	wards, err := s.store.WardStandings(r.Context(), sc.Year, sc.Ward.Code)
+	standings, err := s.store.WardStandings(ctx, sc.Year, sc.Ward.Code)
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range wards {
-		if w.State == "" || w.State.Editable() {
-			open[w.Code] = w.Name
+	var returned []string
+	for _, w := range standings {
+		if w.State == assess.Returned {
+			returned = append(returned, w.Code)
 		}
 	}
-	return open, nil
+	criteria, err := s.store.ReturnedCriteria(ctx, sc.Year, returned)
+	if err != nil {
+		return nil, err
+	}
+	wards := map[string]importWard{}
+	for _, w := range standings {
+		open, reopened := assess.ImportOpen(w.State, criteria[w.Code])
+		wards[w.Code] = importWard{name: w.Name, state: w.State, open: open, reopened: reopened}
+	}
+	return wards, nil
 }
 
 func (s *Server) resultsHref(sc wardScope) string {
@@ -216,7 +287,7 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.importWards(r, sc); err != nil {
+	if _, err := s.importWards(r.Context(), r, sc); err != nil {
 		return err
 	}
 	return s.renderImport(w, r, sc, http.StatusOK, web.ImportPage{})
@@ -250,7 +321,7 @@ func (s *Server) resultsTemplate(ext string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		sheet := export.Results{Year: sc.Year, Criteria: sc.Catalogue.Criteria}
+		sheet := export.Results{Year: sc.Year, Unit: sc.Ward.Code, Criteria: sc.Catalogue.Criteria}
 		for _, ws := range wards {
 			sheet.Wards = append(sheet.Wards, export.ResultsWard{Code: ws.Code, Name: ws.Name, Results: results[ws.Code]})
 		}
@@ -275,7 +346,7 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	open, err := s.importWards(r, sc)
+	wards, err := s.importWards(r.Context(), r, sc)
 	if err != nil {
 		return err
 	}
@@ -321,7 +392,7 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b = nil // the rows are all that is needed now
-	plan, err := s.planImport(ctx, r, sc, rows, open)
+	plan, err := s.planImport(ctx, r, sc, rows, wards)
 	if err != nil && ctx.Err() != nil && r.Context().Err() == nil {
 		return refuse(http.StatusUnprocessableEntity, "resimport.err.budget", int(importBudget.Seconds()))
 	}

@@ -162,7 +162,7 @@ func TestSpreadsheetImportRefusesHostileFiles(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	c := signIn(t, srv, "phula")
 	u := srv.URL + "/2022/units/09552/results/import"
-	header := []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản"}
+	header := []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản", "Năm", "Mã đơn vị"}
 
 	// A zip whose sheet unzips to 200 MB of nothing.
 	var bomb bytes.Buffer
@@ -184,16 +184,16 @@ func TestSpreadsheetImportRefusesHostileFiles(t *testing.T) {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		_ = fx.SetCellStr("Sheet1", cell, h)
 	}
-	_ = fx.SetSheetRow("Sheet1", "A2", &[]any{"09552", "", "13", "", "", "", "Đang thực hiện", "", "", "0"})
+	_ = fx.SetSheetRow("Sheet1", "A2", &[]any{"09552", "", "13", "", "", "", "Đang thực hiện", "", "", "0", "2022", "09552"})
 	_ = fx.SetCellFormula("Sheet1", "H2", "=50+50")
 	var formula bytes.Buffer
 	_ = fx.Write(&formula)
 
 	many := [][]string{header}
 	for range 100001 {
-		many = append(many, []string{"09552", "", "1", "", "", "", "Đạt", "", "", "0"})
+		many = append(many, []string{"09552", "", "1", "", "", "", "Đạt", "", "", "0", "2022", "09552"})
 	}
-	long := [][]string{header, {"09552", "", "1", "", "", "", "Đạt", "", strings.Repeat("x", 4001), "0"}}
+	long := [][]string{header, {"09552", "", "1", "", "", "", "Đạt", "", strings.Repeat("x", 4001), "0", "2022", "09552"}}
 
 	before := dbState(t, dbURL)
 	for _, tt := range []struct {

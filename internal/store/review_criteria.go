@@ -125,3 +125,28 @@ func scanSnapshot(rows pgx.Rows) (*Snapshot, error) {
 	})
 	return snap, err
 }
+
+// ReturnedCriteria lists, for the wards with codes in year whose file is
+// returned, the criteria the return named (none: the whole file).
+func (s *Store) ReturnedCriteria(ctx context.Context, year int, codes []string) (map[string][]int, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.code, rc.number
+		FROM unnest($2::text[]) AS c (code)
+		JOIN assessments a ON a.ward_id = unit_in_year(c.code, $1) AND a.year = $1 AND a.state = 'returned'
+		JOIN returned_criteria rc ON rc.assessment_id = a.id
+		ORDER BY 1, 2`, year, codes)
+	if err != nil {
+		return nil, fmt.Errorf("returned criteria: %w", err)
+	}
+	out := map[string][]int{}
+	var code string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&code, &n}, func() error {
+		out[code] = append(out[code], n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("returned criteria: %w", err)
+	}
+	return out, nil
+}
