@@ -74,8 +74,13 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, version, field, key := in.validate()
-	criteria, checked := returnedInput(r)
+	criteria, checked, unknown := returnedInput(r, sc.Catalogue)
 	critErrs := map[int]string{}
+	if action == assess.Return && unknown && field == "" {
+		// A criterion that is not one would turn a partial return into a
+		// whole one.
+		field, key = "criteria", "review.err.criterion"
+	}
 	if action == assess.Return {
 		for n, reason := range criteria {
 			switch {

@@ -13,19 +13,24 @@ import (
 )
 
 // returnedInput reads the criteria a return names: the checked numbers
-// (field criteria) and each one's reason (field reason.N).
-func returnedInput(r *http.Request) (map[int]string, map[int]bool) {
-	named := map[int]string{}
-	checked := map[int]bool{}
+// (field criteria) and each one's reason (field reason.N); bad says a
+// value named no criterion of the year.
+func returnedInput(r *http.Request, cat store.Catalogue) (named map[int]string, checked map[int]bool, bad bool) {
+	named, checked = map[int]string{}, map[int]bool{}
+	known := map[int]bool{}
+	for _, c := range cat.Criteria {
+		known[c.Number] = true
+	}
 	for _, v := range r.PostForm["criteria"] {
 		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
+		if err != nil || !known[n] {
+			bad = true // not one of the year's criteria: never dropped quietly
 			continue
 		}
 		checked[n] = true
 		named[n] = strings.TrimSpace(r.PostForm.Get(fmt.Sprintf("reason.%d", n)))
 	}
-	return named, checked
+	return named, checked, bad
 }
 
 // criterionOpen says whether the ward may change criterion n: always,

@@ -34,6 +34,19 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		t.Fatal("the refused return changed the database")
 	}
 
+	// A value that names no criterion (0, 99, not a number) is refused: it
+	// would have turned the partial return into a whole one.
+	for _, bad := range []string{"0", "99", "mười"} {
+		r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung."}, "version": {m[1]},
+			"criteria": {bad}, "reason." + bad: {"Lý do."}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Tiêu chí không có trong bộ tiêu chí của năm.") {
+			t.Errorf("a return of criterion %q = %d, want 400 naming the field", bad, r.status)
+		}
+	}
+	if dbState(t, dbURL) != before {
+		t.Fatal("a return of no criterion changed the database")
+	}
+
 	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."}, "version": {m[1]},
 		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}})
 	if r.status != http.StatusSeeOther {
