@@ -18,6 +18,24 @@ type Calendar struct {
 	DecisionDue       *time.Time
 }
 
+// MaxExtensionDays is how far past the self-assessment deadline an
+// extension may run in a year without a review deadline.
+const MaxExtensionDays = 60
+
+// LatestExtension is the last day a ward's self-assessment may be
+// extended to: the review deadline (the province must still have time to
+// review), or MaxExtensionDays past the self-assessment deadline, or the
+// year's end.
+func (c Calendar) LatestExtension(year int) time.Time {
+	switch {
+	case c.ReviewDue != nil:
+		return *c.ReviewDue
+	case c.SelfAssessmentDue != nil:
+		return c.SelfAssessmentDue.AddDate(0, 0, MaxExtensionDays)
+	}
+	return time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC)
+}
+
 // CalendarKeys name the calendar's dates, in order, as forms and messages
 // call them.
 var CalendarKeys = []string{"registration_due", "self_assessment_due", "review_due", "inspection_from", "inspection_to", "decision_due"}

@@ -55,3 +55,21 @@ func TestCalendar(t *testing.T) {
 		t.Error("OpenToWard: a ward is open only before its deadline or extension, or without either")
 	}
 }
+
+// An extension runs at most to the review deadline, or 60 days past the
+// self-assessment deadline, or to the year's end.
+func TestLatestExtension(t *testing.T) {
+	day := func(y int, m time.Month, d int) *time.Time { t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC); return &t }
+	for _, tt := range []struct {
+		cal  Calendar
+		want time.Time
+	}{
+		{Calendar{SelfAssessmentDue: day(2026, 12, 31), ReviewDue: day(2027, 1, 31)}, *day(2027, 1, 31)},
+		{Calendar{SelfAssessmentDue: day(2026, 12, 31)}, *day(2027, 3, 1)},
+		{Calendar{}, *day(2026, 12, 31)},
+	} {
+		if got := tt.cal.LatestExtension(2026); !got.Equal(tt.want) {
+			t.Errorf("%+v: %v, want %v", tt.cal, got, tt.want)
+		}
+	}
+}

@@ -65,11 +65,13 @@ func parseExtension(r *http.Request) (extensionInput, error) {
 	return extensionInput{Until: strings.TrimSpace(r.PostForm.Get("until")), Reason: strings.TrimSpace(r.PostForm.Get("reason"))}, nil
 }
 
-// validate checks the extension against the year's deadline and today:
-// a day after the deadline, not in the past, with a reason.
-func (in extensionInput) validate(due *time.Time, now time.Time) (time.Time, map[string]string) {
+// validate checks the extension against the year's calendar and today:
+// a day after the deadline, not in the past, not past the latest day an
+// extension may run to, with a reason.
+func (in extensionInput) validate(cal assess.Calendar, year int, now time.Time) (time.Time, map[string]string) {
 	errs := map[string]string{}
 	until, ok := parseDate(in.Until)
+	due := cal.SelfAssessmentDue
 	switch {
 	case !ok:
 		errs["until"] = "extension.err.date"
@@ -77,6 +79,8 @@ func (in extensionInput) validate(due *time.Time, now time.Time) (time.Time, map
 		errs["until"] = "extension.err.beforedue"
 	case assess.Passed(&until, now):
 		errs["until"] = "extension.err.past"
+	case until.After(cal.LatestExtension(year)):
+		errs["until"] = "extension.err.late"
 	}
 	switch {
 	case in.Reason == "":
@@ -101,7 +105,10 @@ func (s *Server) extend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	until, errs := in.validate(v.Calendar.SelfAssessmentDue, s.now())
+	if v.Level == "" {
+		return &Error{Status: http.StatusConflict, Key: "extension.err.unregistered"}
+	}
+	until, errs := in.validate(v.Calendar, sc.Year, s.now())
 	if len(errs) > 0 {
 		return s.renderWard(w, r, sc, v, http.StatusBadRequest, func(p *web.WardPage) {
 			if p.Deadline != nil && p.Deadline.Form != nil {

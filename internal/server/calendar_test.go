@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -103,10 +104,22 @@ func TestCalendarDeadlineAndExtension(t *testing.T) {
 		{"until": {"2026-12-20"}, "reason": {"Mưa bão"}},
 		{"until": {"2027-01-01"}, "reason": {"Mưa bão"}},
 		{"until": {"không phải ngày"}, "reason": {"Mưa bão"}},
+		{"until": {"9999-12-31"}, "reason": {"Mưa bão"}},
+		{"until": {"2027-02-01"}, "reason": {"Mưa bão"}}, // a day past the review deadline
 	} {
 		if r := post(t, reviewer, ward+"/extension", form); r.status != http.StatusBadRequest {
 			t.Errorf("extension %v = %d, want 400", form, r.status)
 		}
+	}
+	if r := post(t, reviewer, ward+"/extension", url.Values{"until": {"9999-12-31"}, "reason": {"Mưa bão"}}); !strings.Contains(r.body, "không được quá hạn thẩm định") {
+		t.Error("an extension past the review deadline is refused without saying why")
+	}
+	// A ward not registered this year has no deadline to extend.
+	if r := post(t, reviewer, srv.URL+"/2026/wards/00091/extension", url.Values{"until": {"2027-01-10"}, "reason": {"Mưa bão"}}); r.status != http.StatusConflict {
+		t.Errorf("an extension for a ward not registered = %d, want 409", r.status)
+	}
+	if dbState(t, dbURL) != state {
+		t.Error("refused extensions changed the database")
 	}
 	mustContain(t, "ward page for the reviewer", get(t, reviewer, ward).body, `action="/2026/wards/09552/extension"`)
 	if r := post(t, reviewer, ward+"/extension", url.Values{"until": {"2027-01-10"}, "reason": {"Mưa bão làm chậm việc thu thập minh chứng"}}); r.status != http.StatusSeeOther {
