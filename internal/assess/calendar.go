@@ -72,6 +72,13 @@ func Day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// AfterToday says whether a typed day comes after today in Vietnam: the
+// one comparison of a typed date with the present (at 00:30 in Hà Nội it
+// is already the new day, though UTC is still on the old one).
+func AfterToday(day, now time.Time) bool {
+	return day.After(Day(now))
+}
+
 var vietnam = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	if err != nil {

@@ -142,6 +142,7 @@ func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc wardSco
 // the assessment changed since the decider opened the page (its version),
 // the step is refused and the page shows what changed.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request, sc wardScope, ch store.StateChange, flash string) error {
+	ch.On = s.now()
 	_, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), ch)
 	switch {
 	case errors.Is(err, store.ErrChanged):
@@ -213,7 +214,7 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusBadRequest, "decision_no", "recognize.err.no")
 	}
 	date, ok := parseDate(typedDate)
-	if !ok || date.Year() < sc.Year || date.After(s.now()) {
+	if !ok || date.Year() < sc.Year || assess.AfterToday(date, s.now()) {
 		return refuse(http.StatusBadRequest, "decision_date", "recognize.err.date")
 	}
 	version, err := formVersion(r)

@@ -23,8 +23,10 @@ type StateChange struct {
 	// Version is the assessment's version the decider saw; when set, the
 	// step is refused with ErrChanged if the assessment has changed since.
 	Version int
-	// On is when the step is taken: a submission after the deadline is
-	// refused with ErrClosed. The zero time skips that check.
+	// On is when the step is taken, by the portal's clock: the time kept
+	// as submitted, reviewed, approved or recognised, and the day a
+	// submission after the deadline is refused on (ErrClosed). The zero
+	// time skips that check and keeps the database's time.
 	On time.Time
 	// Criteria are, for a return, the criteria that need work, each with
 	// its reason; none means the whole assessment.
@@ -44,6 +46,7 @@ var ErrChanged = errors.New("the assessment changed since it was opened")
 // refuses returns an error wrapping ErrState.
 func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChange) (assess.State, error) {
 	var to assess.State
+	at := nullTime(c.On)
 	err := s.Transact(ctx, func(tx pgx.Tx) error {
 		id, from, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
 		if err != nil {
@@ -76,9 +79,9 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		}
 		switch c.Action {
 		case assess.Submit:
-			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, submitted_at = now(), return_reason = '' WHERE id = $1`, id, to)
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, submitted_at = coalesce($3, now()), return_reason = '' WHERE id = $1`, id, to, at)
 		case assess.Return:
-			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), return_reason = $3 WHERE id = $1`, id, to, c.Reason)
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = coalesce($4, now()), return_reason = $3 WHERE id = $1`, id, to, c.Reason, at)
 			if err == nil {
 				err = returnCriteria(ctx, tx, id, c.Year, c.Criteria)
 			}
@@ -86,7 +89,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 				err = takeSnapshot(ctx, tx, id, "return")
 			}
 		case assess.Approve:
-			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = now(), approved_at = now() WHERE id = $1`, id, to)
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = coalesce($3, now()), approved_at = coalesce($3, now()) WHERE id = $1`, id, to, at)
 			if err == nil {
 				err = takeSnapshot(ctx, tx, id, "approve")
 			}
@@ -99,15 +102,15 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			if early {
 				return fmt.Errorf("recognize %s %d: %w", c.Ward, c.Year, ErrDecisionBeforeApproval)
 			}
-			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = now(), decision_no = $3, decision_date = $4 WHERE id = $1`,
-				id, to, c.DecisionNo, c.DecisionDate)
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = coalesce($5, now()), decision_no = $3, decision_date = $4 WHERE id = $1`,
+				id, to, c.DecisionNo, c.DecisionDate, at)
 		case assess.Reopen:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, decision_no = '', decision_date = NULL, recognized_at = NULL WHERE id = $1`, id, to)
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s %d: %w", c.Action, c.Ward, c.Year, err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = coalesce($2, now()) WHERE id = $1`, id, at); err != nil {
 			return err
 		}
 		before, _ := json.Marshal(map[string]any{"state": from})
