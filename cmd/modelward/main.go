@@ -163,7 +163,7 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 func seedDemo(ctx context.Context, st *store.Store, stdout io.Writer) error {
-	d, err := seed.Demo()
+	d, err := seed.Demo(time.Now())
 	if err != nil {
 		return err
 	}

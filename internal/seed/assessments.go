@@ -48,12 +48,23 @@ func at(y int, m time.Month, d int) *time.Time {
 	return &t
 }
 
+// notAfter is t, or daysBefore days before today when t would be later:
+// the demo's steps of the open year happened before the day it is seeded,
+// never after it.
+func notAfter(t *time.Time, today time.Time, daysBefore int) *time.Time {
+	latest := time.Date(today.Year(), today.Month(), today.Day(), 9, 0, 0, 0, time.UTC).AddDate(0, 0, -daysBefore)
+	if t.After(latest) {
+		return &latest
+	}
+	return t
+}
+
 // programme builds the demo's registrations and assessments from
-// demo-programme.csv: for each line, a registration at its level and an
+// demo-programme.csv, seeded on the day today: for each line, a registration at its level and an
 // assessment in its state with as many criteria met as the line says.
 // The criteria left are the year-end ones first while the year is open
 // (pending year end), then those the note names, then shortfalls in turn.
-func programme(byYear map[int][]assess.Criterion) ([]store.NewAssessment, error) {
+func programme(byYear map[int][]assess.Criterion, today time.Time) ([]store.NewAssessment, error) {
 	rows, err := readCSV("demo-programme.csv", "year,ward_code,level,state,met,note")
 	if err != nil {
 		return nil, err
@@ -84,10 +95,10 @@ func programme(byYear map[int][]assess.Criterion) ([]store.NewAssessment, error)
 			a.ReturnReason = "Đề nghị bổ sung minh chứng."
 		}
 		if state != assess.Draft {
-			a.SubmittedAt = at(year, time.November, 20)
+			a.SubmittedAt = notAfter(at(year, time.November, 20), today, 12)
 		}
 		if state == assess.Approved || state == assess.Recognized {
-			a.ApprovedAt = at(year, time.December, 10)
+			a.ApprovedAt = notAfter(at(year, time.December, 10), today, 4)
 		}
 		if state == assess.Recognized {
 			d, ok := decisions[year]

@@ -70,8 +70,10 @@ var catalogueYears = []struct {
 	{2024, "criteria-2024.csv"}, {2025, "criteria-2024.csv"}, {2026, "criteria-2024.csv"},
 }
 
-// Demo returns the whole demo data set.
-func Demo() (store.Demo, error) {
+// Demo returns the whole demo data set, seeded on the day today: the
+// workflow's dates of the open year fall before it (the tests seed on
+// DemoDay).
+func Demo(today time.Time) (store.Demo, error) {
 	var d store.Demo
 	var err error
 	if d.UnitsCSV, d.SuccessorsCSV, err = Tree(); err != nil {
@@ -103,7 +105,7 @@ func Demo() (store.Demo, error) {
 	if d.Quotas, err = readQuotas(); err != nil {
 		return d, err
 	}
-	d.Assessments, err = programme(byYear)
+	d.Assessments, err = programme(byYear, today)
 	return d, err
 }
 

@@ -118,7 +118,7 @@ func portalOnOwnCluster(t *testing.T) (*httptest.Server, *pgcluster.Cluster, *st
 		t.Fatal(err)
 	}
 	t.Cleanup(st.Close)
-	d, err := seed.Demo()
+	d, err := seed.Demo(seed.DemoDay)
 	if err != nil {
 		t.Fatal(err)
 	}

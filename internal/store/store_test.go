@@ -265,7 +265,7 @@ func TestLoadDemoIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := seed.Demo()
+	d, err := seed.Demo(seed.DemoDay)
 	if err != nil {
 		t.Fatal(err)
 	}

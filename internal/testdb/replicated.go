@@ -69,7 +69,7 @@ func NewReplicated(t testing.TB, demo bool) *Replicated {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d, err := seed.Demo()
+		d, err := seed.Demo(seed.DemoDay)
 		if err == nil {
 			err = st.LoadDemo(ctx, d)
 		}

@@ -163,7 +163,7 @@ func (m migrator) Hash() (string, error) {
 		return err
 	})
 	if m.demo {
-		d, err := seed.Demo()
+		d, err := seed.Demo(seed.DemoDay)
 		if err != nil {
 			return "", err
 		}
@@ -189,7 +189,7 @@ func (m migrator) Migrate(ctx context.Context, _ *sql.DB, cfg pgtestdb.Config) e
 		return err
 	}
 	defer st.Close()
-	d, err := seed.Demo()
+	d, err := seed.Demo(seed.DemoDay)
 	if err != nil {
 		return err
 	}
