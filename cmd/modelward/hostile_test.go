@@ -80,7 +80,7 @@ func TestHostileFilesAtOnce(t *testing.T) {
 		{officers[1], "a sheet nested 30,000 deep", imp, "file", "sau.xlsx", hostile.DeepXLSX(30000), http.StatusBadRequest, "lồng nhau quá sâu"},
 		{officers[2], "a PDF of 10^10 squares", crit, "file", "bom.pdf", hostile.NestedPDF(10, 10), http.StatusSeeOther, ""},
 		{officers[2], "a sheet that lies about its size", imp, "file", "doi.xlsx", hostile.LyingXLSX(20000), http.StatusBadRequest, "không khớp với khai báo"},
-		{officers[3], "100,000 rows for a ward that does not exist", imp, "file", "nhieu.xlsx", hostile.ManyRowsXLSX(100000), http.StatusBadRequest, "và 99800 lỗi khác"},
+		{officers[3], "100,000 rows for a ward that does not exist", imp, "file", "nhieu.xlsx", hostile.ManyRowsXLSX(100000, 2026, "09552"), http.StatusBadRequest, "và 99800 lỗi khác"},
 		{officers[3], "a CSV line of a million commas", imp, "file", "phay.csv", hostile.CommasCSV(1000000), http.StatusBadRequest, "nằm ngoài các cột của mẫu"},
 	}
 	clients := map[string]*http.Client{}

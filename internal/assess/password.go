@@ -74,9 +74,17 @@ func CheckPassword(password string, withFactor bool, personal ...string) error {
 	}
 	inputs := append([]string{}, localWords...)
 	for _, p := range personal {
-		p = strings.ToLower(p)
-		inputs = append(inputs, p, strings.ReplaceAll(p, " ", ""))
-		inputs = append(inputs, strings.Fields(p)...)
+		// Each name as typed and without its accents ("kienhung" is Kiến
+		// Hưng), whole, without spaces, word by word and two words at a
+		// time.
+		for _, form := range []string{strings.ToLower(p), Fold(p)} {
+			words := strings.Fields(form)
+			inputs = append(inputs, form, strings.Join(words, ""))
+			inputs = append(inputs, words...)
+			for i := 1; i < len(words); i++ {
+				inputs = append(inputs, words[i-1]+words[i])
+			}
+		}
 	}
 	if zxcvbn.PasswordStrength(password, inputs).Score < score {
 		return &PasswordError{Common: true}

@@ -29,6 +29,8 @@ func TestCheckPassword(t *testing.T) {
 		{password: "modelward-demo", common: true},
 		{password: "phulaphula123456", personal: []string{"phula"}, common: true},
 		{password: "Công an phường Phú La", personal: []string{"Công an phường Phú La"}, common: true},
+		{password: "kienhung123456", personal: []string{"phula", "Công an phường Kiến Hưng", "Phường Kiến Hưng"}, common: true},
+		{password: "phuongkienhung2026", personal: []string{"Phường Kiến Hưng"}, common: true},
 		{password: strings.Repeat("ư", 40), tooLong: true},
 	} {
 		err := CheckPassword(tt.password, tt.withFactor, tt.personal...)

@@ -12,7 +12,8 @@ import (
 	"time"
 )
 
-// openWard finds the wards a plan lists: those the reviewer may fill in.
+// openWard finds the wards a plan lists as open to the reviewer (those
+// locked have class="locked").
 var openWard = regexp.MustCompile(`<h3>([0-9A-Z]+) `)
 
 // importSpreadsheet measures the spreadsheet round trip of a province as

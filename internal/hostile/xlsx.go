@@ -93,19 +93,21 @@ func CommasCSV(n int) []byte {
 	return []byte("Mã phường," + strings.Repeat(",", n) + "\n")
 }
 
-// ManyRowsXLSX is an honest-looking results sheet of rows rows for a ward
-// that does not exist: every row read, planned, and found wrong.
-func ManyRowsXLSX(rows int) []byte {
+// ManyRowsXLSX is an honest-looking results sheet of year and unit, of
+// rows rows for a ward that does not exist: every row read, planned, and
+// found wrong.
+func ManyRowsXLSX(rows, year int, unit string) []byte {
 	var s strings.Builder
 	s.WriteString(`<row r="1">`)
-	for i, h := range []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản"} {
+	for i, h := range []string{"Mã phường", "Tên phường", "Số tiêu chí", "Tiêu chí", "Loại", "Ngưỡng", "Trạng thái", "Giá trị", "Ghi chú", "Phiên bản", "Năm", "Mã đơn vị"} {
 		fmt.Fprintf(&s, `<c r="%c1" t="inlineStr"><is><t>%s</t></is></c>`, 'A'+i, h)
 	}
 	s.WriteString(`</row>`)
 	for r := 2; r <= rows+1; r++ {
 		fmt.Fprintf(&s, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>99999</t></is></c><c r="C%d"><v>%d</v></c>`+
-			`<c r="G%d" t="inlineStr"><is><t>Đạt</t></is></c><c r="I%d" t="inlineStr"><is><t>ghi chú dòng %d</t></is></c><c r="J%d"><v>0</v></c></row>`,
-			r, r, r, r%20+1, r, r, r, r)
+			`<c r="G%d" t="inlineStr"><is><t>Đạt</t></is></c><c r="I%d" t="inlineStr"><is><t>ghi chú dòng %d</t></is></c><c r="J%d"><v>0</v></c>`+
+			`<c r="K%d"><v>%d</v></c><c r="L%d" t="inlineStr"><is><t>%s</t></is></c></row>`,
+			r, r, r, r%20+1, r, r, r, r, r, year, r, unit)
 	}
 	return XLSX(sheet(s.String()))
 }

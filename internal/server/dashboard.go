@@ -105,7 +105,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 
 	// Filters and sorting apply to the heat map and the table.
 	q := r.URL.Query()
-	f := dashFilter{query: fold(q.Get("q")), district: q.Get("district"), state: q.Get("state"),
+	f := dashFilter{query: assess.Fold(q.Get("q")), district: q.Get("district"), state: q.Get("state"),
 		min: atoiOr(q.Get("min"), 0), max: atoiOr(q.Get("max"), len(cat.Criteria))}
 	d.Filter = web.DashFilter{Query: q.Get("q"), District: f.district, State: f.state, Min: q.Get("min"), Max: q.Get("max"),
 		Action: self, Districts: districtOptions(wards), States: stateOptions(l)}
@@ -215,7 +215,7 @@ type dashFilter struct {
 func (f dashFilter) apply(wards []store.WardStanding) []store.WardStanding {
 	var out []store.WardStanding
 	for _, w := range wards {
-		if f.query != "" && !strings.Contains(fold(w.Name), f.query) && !strings.Contains(w.Code, f.query) {
+		if f.query != "" && !strings.Contains(assess.Fold(w.Name), f.query) && !strings.Contains(w.Code, f.query) {
 			continue
 		}
 		if f.district != "" && w.DistrictCode != f.district {

@@ -197,7 +197,7 @@ func showControls(page []byte) []byte {
 // cán bộ Công an phường Kiến Hưng"; an account named after its unit is not
 // followed by the unit's name again.
 func whoLine(l web.Lang, u store.User) string {
-	named := strings.Contains(fold(u.FullName), fold(u.UnitName))
+	named := strings.Contains(assess.Fold(u.FullName), assess.Fold(u.UnitName))
 	if named && u.Role == assess.WardOfficer {
 		return u.FullName
 	}

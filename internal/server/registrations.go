@@ -87,9 +87,9 @@ func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc 
 		if err != nil {
 			return err
 		}
-		q := fold(p.Query)
+		q := assess.Fold(p.Query)
 		for _, ward := range wards {
-			if registered[ward.Code] || !(strings.Contains(fold(ward.Name), q) || strings.HasPrefix(ward.Code, p.Query)) {
+			if registered[ward.Code] || !(strings.Contains(assess.Fold(ward.Name), q) || strings.HasPrefix(ward.Code, p.Query)) {
 				continue
 			}
 			p.Candidates = append(p.Candidates, web.CandidateRow{Code: ward.Code, Name: ward.Name})

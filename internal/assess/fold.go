@@ -1,4 +1,4 @@
-package server
+package assess
 
 import (
 	"strings"
@@ -9,9 +9,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// fold lowers s and strips its Vietnamese accents, so that "o cho dua"
-// finds "Ô Chợ Dừa". đ has no decomposition and is mapped by hand.
-func fold(s string) string {
+// Fold lowers s and strips its Vietnamese accents, so that "o cho dua"
+// finds "Ô Chợ Dừa" and "kienhung" is known as Kiến Hưng. đ has no
+// decomposition and is mapped by hand.
+func Fold(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
