@@ -282,12 +282,18 @@ func TestSignInIsRateLimited(t *testing.T) {
 	if r := login("10.0.0.1", "hanoi", seed.DemoPassword); r.status != 303 {
 		t.Errorf("another user from the same address = %d, want 303", r.status)
 	}
-	// An account guessed at from many addresses is paused after 10.
+	// An account guessed at from many addresses is paused after 10 for
+	// every address that guessed, even with the right password...
 	for i := range 5 {
 		login(fmt.Sprintf("10.0.1.%d", i), "phula", "wrong password")
 	}
-	if r := login("10.0.2.1", "phula", seed.DemoPassword); r.status != http.StatusTooManyRequests {
-		t.Errorf("after 10 failures from many addresses = %d, want 429", r.status)
+	if r := login("10.0.1.0", "phula", seed.DemoPassword); r.status != http.StatusTooManyRequests {
+		t.Errorf("a guessing address after 10 failures from many = %d, want 429", r.status)
+	}
+	// ...but the owner, from an address that has not failed, gets in:
+	// strangers cannot lock an account out.
+	if r := login("10.0.2.1", "phula", seed.DemoPassword); r.status != http.StatusSeeOther {
+		t.Errorf("the owner from a clean address after 10 failures from others = %d, want 303", r.status)
 	}
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM audit_log WHERE action = 'account_locked' AND entity_key = 'phula' AND after->>'scope' = 'account'`); n != 1 {
 		t.Errorf("%d account-wide locks audited, want 1", n)
@@ -325,7 +331,7 @@ func TestAdminUnlocksAnAccount(t *testing.T) {
 	for i := range 10 {
 		login(fmt.Sprintf("10.0.9.%d", i), "wrong password")
 	}
-	if s := login("10.0.9.99", seed.DemoPassword); s != http.StatusTooManyRequests {
+	if s := login("10.0.9.9", seed.DemoPassword); s != http.StatusTooManyRequests {
 		t.Fatalf("a locked account = %d, want 429", s)
 	}
 	admin := signIn(t, srv, "admin")
@@ -334,7 +340,7 @@ func TestAdminUnlocksAnAccount(t *testing.T) {
 	if r := post(t, admin, srv.URL+"/admin/users/phula/unlock", nil); r.status != 303 {
 		t.Fatalf("unlock = %d", r.status)
 	}
-	if s := login("10.0.9.99", seed.DemoPassword); s != http.StatusSeeOther {
+	if s := login("10.0.9.9", seed.DemoPassword); s != http.StatusSeeOther {
 		t.Errorf("after the unlock = %d, want 303", s)
 	}
 	if countAudit(t, dbURL, "user_unlock", "phula") != 1 {
@@ -345,6 +351,44 @@ func TestAdminUnlocksAnAccount(t *testing.T) {
 	}
 	if strings.Contains(get(t, admin, srv.URL+"/admin/users").body, `action="/admin/users/phula/unlock"`) {
 		t.Error("an unlocked account is still shown locked")
+	}
+}
+
+// Five wrong passwords from each of two addresses lock the account for
+// those two, not for its owner at a third: a targeted lockout no longer
+// works, and each address still has at most five passwords checked.
+func TestStrangersCannotLockAnAccountOut(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
+	login := func(from, password string) int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"hanoi"}, "password": {password}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", from)
+		res, err := newClient().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, attacker := range []string{"203.0.113.7", "198.51.100.9"} {
+		checked := 0
+		for range 8 {
+			if login(attacker, "wrong password") == http.StatusUnauthorized {
+				checked++
+			}
+		}
+		if checked != 5 {
+			t.Errorf("%s had %d passwords checked, want 5", attacker, checked)
+		}
+		if s := login(attacker, seed.DemoPassword); s != http.StatusTooManyRequests {
+			t.Errorf("%s with the right password = %d, want 429", attacker, s)
+		}
+	}
+	if s := login("10.20.30.40", seed.DemoPassword); s != http.StatusSeeOther {
+		t.Errorf("the owner from their own address = %d, want 303", s)
 	}
 }
 

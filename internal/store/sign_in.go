@@ -13,7 +13,8 @@ import (
 
 // SignInLimits are the failed sign-ins allowed within Window: per account
 // from one address (one person's typos), per account from anywhere (a
-// guess spread over addresses), and per address over every account, set
+// guess spread over addresses; it stops only addresses that have failed
+// on the account themselves), and per address over every account, set
 // much higher so that a police station behind one NAT address is not
 // locked out by one person.
 type SignInLimits struct {
@@ -71,8 +72,20 @@ func (s *Store) ReserveSignIn(ctx context.Context, username, address string, now
 
 // throttle says which limit of lim, if any, the failed sign-ins of
 // username from address reach at now, and until when.
+//
+// The account's limit holds only for an address that has itself failed
+// on the account in the window: failures from elsewhere never lock the
+// owner out of an address that has not failed (a stranger could
+// otherwise lock any account, as often as they liked), while every
+// address that guesses, however many there are, is stopped once the
+// account is under attack.
 func throttle(ctx context.Context, tx pgx.Tx, username, address string, now time.Time, lim SignInLimits) (*ThrottledError, error) {
 	since := now.Add(-lim.Window)
+	var pairFailed bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM sign_in_attempts
+		WHERE username = $2 AND address = $3 AND NOT succeeded AND cleared_at IS NULL AND at > $1)`, since, username, address).Scan(&pairFailed); err != nil {
+		return nil, err
+	}
 	for _, c := range []struct {
 		scope string
 		where string
@@ -83,6 +96,9 @@ func throttle(ctx context.Context, tx pgx.Tx, username, address string, now time
 		{"account", `username = $3`, []any{username}, lim.PerAccount},
 		{"address", `address = $3`, []any{address}, lim.PerAddress},
 	} {
+		if c.scope == "account" && !pairFailed {
+			continue
+		}
 		// The limit-th latest failure in the window: while there is
 		// one, the limit is reached, until it ages out.
 		var at time.Time
