@@ -23,6 +23,9 @@ type FactorPage struct {
 	Until string
 	// Setup is the factor being set up, nil when asking for a code.
 	Setup *FactorSetup
+	// Reauth asks a signed-in user for their current password (and code)
+	// before the set-up; nil at sign-in.
+	Reauth *Reauth
 	// Required says the user's role must use a second factor.
 	Required bool
 	// Recovery are the recovery codes, shown once after a set-up; Continue
@@ -75,4 +78,12 @@ func formEnctype(r *Resume) string {
 		return "multipart/form-data"
 	}
 	return "application/x-www-form-urlencoded"
+}
+
+// Reauth asks for the current password, and a current code when Code is
+// set, before a change to how the user signs in; Errors are by field
+// (factor_password, factor_code, or email_…).
+type Reauth struct {
+	Code   bool
+	Errors map[string]string
 }

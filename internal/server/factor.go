@@ -267,9 +267,20 @@ func (s *Server) meFactor(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderMeFactor(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errKey string) error {
+	return s.renderMeFactorPage(w, r, status, f, errKey, nil)
+}
+
+// renderMeFactorReauth is the set-up page with what is wrong with the
+// current password or code.
+func (s *Server) renderMeFactorReauth(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errs map[string]string) error {
+	return s.renderMeFactorPage(w, r, status, f, "", errs)
+}
+
+func (s *Server) renderMeFactorPage(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errKey string, reauthErrs map[string]string) error {
 	u := userOf(r)
 	p := web.FactorPage{Page: s.frame(r, langOf(r).T("factor.setup.title"), 0, nil, nil, nil), Action: "/me/factor", Next: "/me",
-		Setup: &web.FactorSetup{Account: u.Username, Secret: f.Secret, URL: f.URL}, Error: errKey}
+		Setup: &web.FactorSetup{Account: u.Username, Secret: f.Secret, URL: f.URL}, Error: errKey,
+		Reauth: &web.Reauth{Code: u.HasFactor, Errors: reauthErrs}}
 	return renderHTML(w, r, status, web.Factor(p))
 }
 
@@ -292,6 +303,13 @@ func (s *Server) meEnrol(w http.ResponseWriter, r *http.Request) error {
 	if key := in.validate(); key != "" {
 		return s.renderMeFactor(w, r, http.StatusBadRequest, f, key)
 	}
+	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r))
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		return s.renderMeFactorReauth(w, r, status, f, errs)
+	}
 	ok, err := s.enrolStep(r, u, secret, in.Code)
 	if err != nil {
 		return err
@@ -311,6 +329,18 @@ func (s *Server) meRemoveFactor(w http.ResponseWriter, r *http.Request) error {
 	}
 	if s.mustUseFactor(u.Role) {
 		return &Error{Status: http.StatusForbidden, Key: "factor.err.required"}
+	}
+	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r))
+	if err != nil {
+		return err
+	}
+	if len(errs) > 0 {
+		p, err := s.mePage(r)
+		if err != nil {
+			return err
+		}
+		p.Errors = errs
+		return renderHTML(w, r, status, web.Me(p))
 	}
 	if err := s.store.ResetFactor(r.Context(), u.Actor(), u.Username, s.sessions.Token(r.Context())); err != nil {
 		return err

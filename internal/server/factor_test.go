@@ -233,10 +233,21 @@ func TestOptionalFactorFromMe(t *testing.T) {
 		t.Error("an officer is told the factor is required")
 	}
 	secret := secretShown(t, r.body)
-	if r := post(t, c, srv.URL+"/me/factor", url.Values{"code": {"000000"}}); r.status != http.StatusBadRequest {
+	mustContain(t, "set-up asks for the password", r.body, `name="current_password"`)
+	if r := post(t, c, srv.URL+"/me/factor", url.Values{"code": {"000000"}, "current_password": {seed.DemoPassword}}); r.status != http.StatusBadRequest {
 		t.Errorf("wrong code = %d, want 400", r.status)
 	}
-	r = post(t, c, srv.URL+"/me/factor", url.Values{"code": {codeAt(t, secret, testNow())}})
+	// A session alone cannot set a factor up: the password first.
+	for _, pw := range []string{"", "not the password"} {
+		r := post(t, c, srv.URL+"/me/factor", url.Values{"code": {codeAt(t, secret, testNow())}, "current_password": {pw}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Mật khẩu hiện tại") {
+			t.Errorf("set-up with password %q = %d, want 400 on the password", pw, r.status)
+		}
+	}
+	if queryInt(t, dbURL, `SELECT count(*) FROM users WHERE username = 'phula' AND totp_secret IS NOT NULL`) != 0 {
+		t.Fatal("a factor was set up without the password")
+	}
+	r = post(t, c, srv.URL+"/me/factor", url.Values{"code": {codeAt(t, secret, testNow())}, "current_password": {seed.DemoPassword}})
 	if n := len(recoveryCode.FindAllString(r.body, -1)); r.status != http.StatusOK || n != 10 {
 		t.Fatalf("set-up = %d with %d codes", r.status, n)
 	}
@@ -262,7 +273,16 @@ func TestOptionalFactorFromMe(t *testing.T) {
 		t.Error("the carried form was not saved after the code")
 	}
 
-	if r := post(t, c, srv.URL+"/me/factor/remove", nil); r.status != http.StatusSeeOther {
+	// Turning it off asks for the password and a current code.
+	for _, form := range []url.Values{nil, {"current_password": {seed.DemoPassword}}, {"current_password": {seed.DemoPassword}, "current_code": {"000000"}}} {
+		if r := post(t, c, srv.URL+"/me/factor/remove", form); r.status != http.StatusBadRequest {
+			t.Errorf("turn off with %v = %d, want 400", form, r.status)
+		}
+	}
+	if queryInt(t, dbURL, `SELECT count(*) FROM users WHERE username = 'phula' AND totp_secret IS NOT NULL`) != 1 {
+		t.Fatal("the factor was turned off without the password and a code")
+	}
+	if r := post(t, c, srv.URL+"/me/factor/remove", url.Values{"current_password": {seed.DemoPassword}, "current_code": {factorCode(t, srv.URL, "phula")}}); r.status != http.StatusSeeOther {
 		t.Fatalf("turn off = %d", r.status)
 	}
 	if !signedIn(t, c, srv.URL) {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"modelward/internal/seed"
 )
 
 // A user gives their own address on /me; it is theirs once they open the
@@ -24,14 +26,36 @@ func TestOwnEmailIsConfirmedByLink(t *testing.T) {
 	if dbState(t, dbURL) != before || queryInt(t, dbURL, `SELECT count(*) FROM mail_outbox`) != 0 {
 		t.Error("a refused address changed something")
 	}
-	if r := post(t, c, srv.URL+"/me/email", url.Values{"email": {"kienhung@congan.example"}}); r.status != http.StatusSeeOther {
+	// A session alone cannot change the address: the password first.
+	for _, pw := range []string{"", "not the password"} {
+		r := post(t, c, srv.URL+"/me/email", url.Values{"email": {"kienhung@congan.example"}, "current_password": {pw}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, `value="kienhung@congan.example"`) {
+			t.Errorf("a change with password %q = %d, want 400 keeping the address typed", pw, r.status)
+		}
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM mail_outbox`); n != 0 {
+		t.Fatalf("%d mails queued without the password", n)
+	}
+	// The link is built from BASE_URL (unset here: a relative link),
+	// never from the Host header the request came with.
+	if r := post(t, c, srv.URL+"/me/email", url.Values{"email": {"kienhung@congan.example"}, "current_password": {seed.DemoPassword}}); r.status != http.StatusSeeOther {
 		t.Fatalf("address = %d", r.status)
 	}
 	mustContain(t, "/me pending", get(t, c, srv.URL+"/me").body, "Đang chờ xác nhận kienhung@congan.example", "Chưa có địa chỉ thư")
 	body := queryRow[string](t, dbURL, `SELECT body_text FROM mail_outbox WHERE to_addr = 'kienhung@congan.example'`)
-	m := regexp.MustCompile(`https?://[^/]+(/me/email/confirm\?token=[A-Za-z0-9_-]+)`).FindStringSubmatch(body)
+	if host := strings.TrimPrefix(srv.URL, "http://"); strings.Contains(body, host) {
+		t.Errorf("the mail links to the Host the request named (%s): %q", host, body)
+	}
+	m := regexp.MustCompile(`(/me/email/confirm\?token=[A-Za-z0-9_-]+)`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no link in the confirmation mail: %q", body)
+	}
+	// Opened signed out, the link leads to the sign-in page without its
+	// token in the address, and confirms once the user has signed in.
+	out := newClient()
+	r := get(t, out, srv.URL+m[1])
+	if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || strings.Contains(loc, "token") || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("the link opened signed out = %d to %q", r.status, loc)
 	}
 	if r := get(t, c, srv.URL+"/me/email/confirm?token=wrong"); r.status != http.StatusBadRequest {
 		t.Errorf("a wrong token = %d, want 400", r.status)
@@ -39,10 +63,14 @@ func TestOwnEmailIsConfirmedByLink(t *testing.T) {
 	if r := get(t, signIn(t, srv, "hanoi"), srv.URL+m[1]); r.status != http.StatusBadRequest {
 		t.Errorf("another user opens the link = %d, want 400", r.status)
 	}
-	if r := get(t, c, srv.URL+m[1]); r.status != http.StatusSeeOther {
-		t.Fatalf("confirm = %d", r.status)
+	r = post(t, out, srv.URL+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}, "next": {"/me/email/confirm"}})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/me/email/confirm" {
+		t.Fatalf("sign-in from the link = %d to %q", r.status, r.header.Get("Location"))
 	}
-	mustContain(t, "/me confirmed", get(t, c, srv.URL+"/me").body, "Đã xác nhận địa chỉ kienhung@congan.example", "Thông báo được gửi cả qua thư tới kienhung@congan.example")
+	if r := get(t, out, srv.URL+"/me/email/confirm"); r.status != http.StatusSeeOther {
+		t.Fatalf("confirm after signing in = %d", r.status)
+	}
+	mustContain(t, "/me confirmed", get(t, out, srv.URL+"/me").body, "Đã xác nhận địa chỉ kienhung@congan.example", "Thông báo được gửi cả qua thư tới kienhung@congan.example")
 	if r := get(t, c, srv.URL+m[1]); r.status != http.StatusBadRequest {
 		t.Errorf("the link used twice = %d, want 400", r.status)
 	}
@@ -70,5 +98,28 @@ func TestOwnEmailIsConfirmedByLink(t *testing.T) {
 	}
 	if !strings.Contains(get(t, c, srv.URL+"/me").body, "Đã tắt gửi thông báo qua thư.") {
 		t.Error("turning mail off is not confirmed")
+	}
+}
+
+// A user may have three confirmation mails sent an hour, to any address:
+// the fourth is refused, saying why, and queues nothing.
+func TestConfirmationMailsAreLimited(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	c := signIn(t, srv, "phula")
+	for i := range 4 {
+		r := post(t, c, srv.URL+"/me/email", url.Values{"email": {itoa(i) + "@nguoi-la.example"}, "current_password": {seed.DemoPassword}})
+		want := http.StatusSeeOther
+		if i == 3 {
+			want = http.StatusTooManyRequests
+		}
+		if r.status != want {
+			t.Fatalf("request %d = %d, want %d", i+1, r.status, want)
+		}
+		if i == 3 {
+			mustContain(t, "limited", r.body, "Bạn đã yêu cầu 3 thư xác nhận trong một giờ")
+		}
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM mail_outbox`); n != 3 {
+		t.Errorf("%d mails queued, want 3", n)
 	}
 }

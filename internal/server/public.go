@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"modelward/web"
@@ -93,6 +94,15 @@ type atomEntry struct {
 	Summary string   `xml:"summary"`
 }
 
+// feedAuthority names the portal in its entries' tag: URIs: BASE_URL's
+// host, never the request's.
+func (s *Server) feedAuthority() string {
+	if u, err := url.Parse(s.base); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "modelward.invalid"
+}
+
 // publicFeed is the newest recognitions as Atom, for readers and for the
 // provinces' own sites.
 func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
@@ -100,7 +110,7 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base := s.baseURL(r)
+	base := s.baseURL()
 	l := web.VI
 	updated := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	feed := atomFeed{Title: l.T("public.feed.title"), ID: base + "/public/feed.xml",
@@ -116,7 +126,7 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
 		href := fmt.Sprintf("%s/public/%d#p%s", base, rw.Year, rw.ProvinceCode)
 		feed.Entries = append(feed.Entries, atomEntry{
 			Title:   l.T("public.feed.entry", rw.Name, rw.Province),
-			ID:      fmt.Sprintf("tag:%s,%d:recognition/%s/%s", r.Host, rw.Year, rw.ProvinceCode, rw.Code),
+			ID:      fmt.Sprintf("tag:%s,%d:recognition/%s/%s", s.feedAuthority(), rw.Year, rw.ProvinceCode, rw.Code),
 			Updated: at.UTC().Format(time.RFC3339),
 			Link:    atomLink{Href: href},
 			Summary: l.T("public.feed.summary", rw.Name, rw.Province, web.LevelWord(l, rw.Level, rw.ProvinceType), fmt.Sprint(rw.Year), rw.DecisionNo, l.Date(rw.DecisionDate)),

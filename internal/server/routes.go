@@ -59,6 +59,8 @@ func (s *Server) Handler() http.Handler {
 		r.Post("/login/code", s.page(s.loginCode))
 		r.Post("/login/enrol", s.page(s.loginEnrol))
 		r.Post("/logout", s.page(s.logout))
+		// A mailed link, opened signed in or not (meConfirmEmail).
+		r.Get("/me/email/confirm", s.page(s.meConfirmEmail))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
@@ -71,7 +73,6 @@ func (s *Server) Handler() http.Handler {
 			r.Post("/notifications/read", s.page(s.readAllNotifications))
 			r.Post("/me/password", s.page(s.changePassword))
 			r.Post("/me/email", s.page(s.meEmail))
-			r.Get("/me/email/confirm", s.page(s.meConfirmEmail))
 			r.Post("/me/mail", s.page(s.meMail))
 			r.Get("/me/factor", s.page(s.meFactor))
 			r.Post("/me/factor", s.page(s.meEnrol))

@@ -132,16 +132,37 @@ var ErrBadToken = errors.New("the confirmation link is not valid")
 // RequestEmail keeps email as user's address to confirm, with the hash of
 // the token the link carries, valid until expires, and queues the mail
 // with that link (subject, text) in the same transaction.
-func (s *Store) RequestEmail(ctx context.Context, user int64, email string, tokenHash []byte, expires time.Time, subject, text string) error {
+func (s *Store) RequestEmail(ctx context.Context, user int64, email string, tokenHash []byte, now, expires time.Time, subject, text string) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
+		// The user's row, locked: two requests at once are counted one
+		// after the other.
+		var asked int
+		if err := tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM mail_outbox WHERE requested_by = u.id AND created_at > $2)
+			FROM users u WHERE u.id = $1 FOR UPDATE`, user, now.Add(-ConfirmationWindow)).Scan(&asked); err != nil {
+			return err
+		}
+		if asked >= ConfirmationsPerWindow {
+			return fmt.Errorf("user %d asked for %d confirmation mails: %w", user, asked, ErrTooManyMails)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET email_pending = $2, email_token_hash = $3, email_token_expires = $4 WHERE id = $1`,
 			user, email, tokenHash, expires); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text) VALUES ($1, $2, $3)`, email, subject, text)
+		_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text, requested_by, created_at, next_attempt_at)
+			VALUES ($1, $2, $3, $4, $5, $5)`, email, subject, text, user, now)
 		return err
 	})
 }
+
+// A user may ask for ConfirmationsPerWindow confirmation mails in each
+// ConfirmationWindow; more is ErrTooManyMails.
+const (
+	ConfirmationsPerWindow = 3
+	ConfirmationWindow     = time.Hour
+)
+
+// ErrTooManyMails refuses a confirmation mail over the user's limit.
+var ErrTooManyMails = errors.New("too many confirmation mails asked for")
 
 // ConfirmEmail makes user's pending address theirs if tokenHash is its
 // link's and has not expired at now; audited. ErrBadToken otherwise.
