@@ -49,16 +49,30 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	if b == nil {
-		fmt.Fprintf(stdout, "audit log: %d rows, chain intact\n", n)
-		return nil
+	if b != nil {
+		what := "its link to the row before is broken (a row removed or put in between)"
+		if b.Content {
+			what = "its content was changed after it was written"
+		}
+		fmt.Fprintf(stdout, "audit log: broken at row %d (place %d in the chain): %s\n", b.ID, b.Seq, what)
+		return errors.New("the audit log's chain is broken")
 	}
-	what := "its link to the row before is broken (a row removed or put in between)"
-	if b.Content {
-		what = "its content was changed after it was written"
+	fmt.Fprintf(stdout, "audit log: %d rows, chain intact\n", n)
+	// What each return and approval saw, against the hash its entry keeps.
+	ns, sb, err := st.VerifySnapshots(ctx)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "audit log: broken at row %d (place %d in the chain): %s\n", b.ID, b.Seq, what)
-	return errors.New("the audit log's chain is broken")
+	if sb != nil {
+		what := "its content differs from the SHA-256 its audit entry keeps"
+		if sb.Unaudited {
+			what = "no audit entry names it"
+		}
+		fmt.Fprintf(stdout, "review snapshots: snapshot %d: %s\n", sb.ID, what)
+		return errors.New("a review snapshot was changed")
+	}
+	fmt.Fprintf(stdout, "review snapshots: %d checked against their audit entries\n", ns)
+	return nil
 }
 
 // auditRetention is how long entries stay in the database at least.

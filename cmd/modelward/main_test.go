@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"modelward/internal/assess"
 	"modelward/internal/seed"
 	"modelward/internal/store"
 	"modelward/internal/testdb"
@@ -274,6 +275,45 @@ func TestAuditVerify(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "(place 2 in the chain): its content was changed") {
 		t.Errorf("verify said %q", out.String())
+	}
+}
+
+// `modelward audit verify` also finds a review snapshot rewritten behind
+// its guard: what an approval saw no longer matches its audit entry.
+func TestAuditVerifyFindsARewrittenSnapshot(t *testing.T) {
+	dbURL := testdb.NewDemo(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, testdb.RuntimeURL(t, dbURL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	hanoi, err := st.UserByUsername(ctx, "hanoi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ô Chợ Dừa 2026 is submitted: the reviewer approves it.
+	if _, err := st.ChangeState(ctx, hanoi.Actor(), store.StateChange{Ward: "00190", Year: 2026, Action: assess.Approve}); err != nil {
+		t.Fatal(err)
+	}
+	getenv := env(map[string]string{"DATABASE_URL": dbURL})
+	var out bytes.Buffer
+	if err := run(ctx, []string{"audit", "verify"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "review snapshots: 1 checked") {
+		t.Fatalf("verify a sound log: %v (%s)", err, out.String())
+	}
+	conn, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `ALTER TABLE review_snapshots DISABLE TRIGGER review_snapshots_append_only;
+		UPDATE review_snapshots SET results = jsonb_set(results, '{4,note}', '"sửa sau khi duyệt"');
+		ALTER TABLE review_snapshots ENABLE TRIGGER review_snapshots_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify"}, getenv, nil, &out, io.Discard); err == nil || !strings.Contains(out.String(), "its content differs from the SHA-256 its audit entry keeps") {
+		t.Errorf("verify of a rewritten snapshot: %v (%s)", err, out.String())
 	}
 }
 

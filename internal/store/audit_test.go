@@ -134,3 +134,77 @@ func TestRuntimeRoleOnlyAddsToTheAuditLog(t *testing.T) {
 		t.Errorf("the store runs as the tables' owner (%v)", err)
 	}
 }
+
+// The runtime role cannot date an audit entry: the chain stamps the
+// database's time on it, whatever the insert says, so a forged entry can
+// no longer pass for an old one in a criterion's history.
+func TestAuditEntriesCannotBeBackdated(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	ctx := context.Background()
+	who := officer(t, st)
+	register(t, st, 2022, "09552")
+	if _, err := st.SaveResult(ctx, who, store.ResultChange{Year: 2022, Ward: "09552", Number: 1, Status: assess.Met}); err != nil {
+		t.Fatal(err)
+	}
+	var fresh bool
+	err := st.Transact(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor, action, entity, entity_key, after)
+			VALUES ('2026-02-01 09:00+07', $1, 'phula', 'result_update', 'result', '09552/2022/1', '{"status": "not_met"}')`, who.ID)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, `SELECT at > now() - interval '1 minute' FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&fresh)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fresh {
+		t.Error("the runtime role dated an audit entry 01/02/2026")
+	}
+	changes, err := st.History(ctx, "09552", 2022, 1, 10)
+	if err != nil || len(changes) != 2 || changes[0].At.Before(changes[1].At) {
+		t.Errorf("the history: %+v (%v), want the forged entry last written, shown first, at its real time", changes, err)
+	}
+}
+
+// What an approval saw cannot be rewritten: the runtime role may neither
+// change nor remove a snapshot, nor may the owner while the guard stands;
+// one changed behind the guard's back no longer matches the SHA-256 its
+// audit entry keeps, and `audit verify` says which.
+func TestApprovalSnapshotsCannotBeRewritten(t *testing.T) {
+	st, url := testdb.Open(t, true)
+	ctx := context.Background()
+	who := officer(t, st)
+	register(t, st, 2022, "09552")
+	if _, err := st.SaveResult(ctx, who, store.ResultChange{Year: 2022, Ward: "09552", Number: 1, Status: assess.Met}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []assess.Action{assess.Submit, assess.Approve} {
+		if _, err := st.ChangeState(ctx, who, store.StateChange{Ward: "09552", Year: 2022, Action: a}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, b, err := st.VerifySnapshots(ctx); err != nil || b != nil || n != 1 {
+		t.Fatalf("a fresh snapshot: %d checked, break %+v, %v", n, b, err)
+	}
+	for _, sql := range []string{
+		`UPDATE review_snapshots SET results = '{"1": {"status": "met", "value": "", "note": ""}}'`,
+		`DELETE FROM review_snapshots`,
+	} {
+		err := st.Transact(ctx, func(tx pgx.Tx) error { _, err := tx.Exec(ctx, sql); return err })
+		if err == nil || !strings.Contains(err.Error(), "permission denied") {
+			t.Errorf("%s as the runtime role: %v, want permission denied", sql, err)
+		}
+	}
+	if err := execAs(t, url, `UPDATE review_snapshots SET results = '{}'`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("the owner rewrote a snapshot: %v", err)
+	}
+	if err := execAs(t, url, `ALTER TABLE review_snapshots DISABLE TRIGGER review_snapshots_append_only;
+		UPDATE review_snapshots SET results = jsonb_set(results, '{1,note}', '"sửa sau khi duyệt"');
+		ALTER TABLE review_snapshots ENABLE TRIGGER review_snapshots_append_only`); err != nil {
+		t.Fatal(err)
+	}
+	if _, b, err := st.VerifySnapshots(ctx); err != nil || b == nil || !b.Changed {
+		t.Errorf("a rewritten snapshot: break %+v, %v; want it found changed", b, err)
+	}
+}

@@ -207,7 +207,7 @@ type Change struct {
 }
 
 // History lists the changes to a ward's assessment for a year, newest
-// first: to one criterion when number > 0, to everything otherwise.
+// first (in the audit chain's order, which no one can date otherwise): to one criterion when number > 0, to everything otherwise.
 func (s *Store) History(ctx context.Context, ward string, year, number int, limit int) ([]Change, error) {
 	key := assessmentKey(ward, year)
 	var rows pgx.Rows
@@ -217,14 +217,14 @@ func (s *Store) History(ctx context.Context, ward string, year, number int, limi
 			SELECT a.at, coalesce(u.full_name, a.actor), a.action, a.entity_key, a.before, a.after
 			FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 			WHERE a.entity IN ('result', 'evidence') AND a.entity_key = $1
-			ORDER BY a.at DESC, a.id DESC LIMIT $2`, resultKey(ward, year, number), limit)
+			ORDER BY a.seq DESC LIMIT $2`, resultKey(ward, year, number), limit)
 	} else {
 		rows, err = s.pool.Query(ctx, `
 			SELECT a.at, coalesce(u.full_name, a.actor), a.action, a.entity_key, a.before, a.after
 			FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 			WHERE a.entity IN ('assessment', 'result', 'evidence')
 			  AND (a.entity_key = $1 OR a.entity_key LIKE $1 || '/%')
-			ORDER BY a.at DESC, a.id DESC LIMIT $2`, key, limit)
+			ORDER BY a.seq DESC LIMIT $2`, key, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("history %s: %w", key, err)

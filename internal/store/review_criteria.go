@@ -56,15 +56,73 @@ func returnCriteria(ctx context.Context, tx pgx.Tx, assessment int64, year int, 
 
 // takeSnapshot keeps what a return or an approval saw: every result and
 // every evidence file kept, by hash.
-func takeSnapshot(ctx context.Context, tx pgx.Tx, assessment int64, action string) error {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO review_snapshots (assessment_id, action, results, evidence)
-		SELECT $1, $2,
+func takeSnapshot(ctx context.Context, tx pgx.Tx, assessment int64, action string, at *time.Time) (SnapshotRef, error) {
+	var ref SnapshotRef
+	err := tx.QueryRow(ctx, `
+		INSERT INTO review_snapshots (assessment_id, action, taken_at, results, evidence)
+		SELECT $1, $2, coalesce($3, now()),
 		       coalesce((SELECT jsonb_object_agg(r.number::text, jsonb_build_object('status', r.status, 'value', coalesce(r.value::text, ''), 'note', r.note))
 		                 FROM results r WHERE r.assessment_id = $1), '{}'),
 		       coalesce((SELECT jsonb_agg(jsonb_build_object('id', e.id, 'number', e.number, 'title', e.title, 'sha256', encode(e.sha256, 'hex')) ORDER BY e.id)
-		                 FROM evidence e WHERE e.assessment_id = $1 AND e.removed_at IS NULL), '[]')`, assessment, action)
-	return err
+		                 FROM evidence e WHERE e.assessment_id = $1 AND e.removed_at IS NULL), '[]')
+		RETURNING id, `+snapshotHashSQL, assessment, action, at).Scan(&ref.ID, &ref.SHA256)
+	return ref, err
+}
+
+// snapshotHashSQL is a snapshot's SHA-256 (hex): of its results and
+// evidence as jsonb writes them (keys in one order, one spacing).
+const snapshotHashSQL = `encode(sha256(convert_to(results::text || evidence::text, 'UTF8')), 'hex')`
+
+// SnapshotRef is a snapshot as its step's audit entry names it.
+type SnapshotRef struct {
+	ID     int64  `json:"id"`
+	SHA256 string `json:"sha256"`
+}
+
+// SnapshotBreak is a snapshot that does not match its audit entry: its
+// content changed since (Changed), or no entry names it (Unaudited).
+type SnapshotBreak struct {
+	ID        int64
+	Changed   bool
+	Unaudited bool
+}
+
+// VerifySnapshots recomputes every snapshot's SHA-256 and compares it with
+// the one its step's audit entry keeps; it returns how many it checked
+// and the first that does not match. Snapshots taken before their hashes
+// were audited (none is named by an entry, and they are older than the
+// first that is) are not counted.
+func (s *Store) VerifySnapshots(ctx context.Context) (int64, *SnapshotBreak, error) {
+	rows, err := s.pool.Query(ctx, `
+		WITH audited AS (
+		    SELECT (after->'snapshot'->>'id')::bigint AS id, after->'snapshot'->>'sha256' AS sha256
+		    FROM audit_log WHERE after ? 'snapshot'
+		)
+		SELECT s.id, `+snapshotHashSQL+`, a.sha256
+		FROM review_snapshots s LEFT JOIN audited a ON a.id = s.id
+		WHERE s.id >= (SELECT coalesce(min(id), 0) FROM audited)
+		ORDER BY s.id`)
+	if err != nil {
+		return 0, nil, fmt.Errorf("verify snapshots: %w", err)
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var id int64
+		var now string
+		var kept *string
+		if err := rows.Scan(&id, &now, &kept); err != nil {
+			return n, nil, fmt.Errorf("verify snapshots: %w", err)
+		}
+		n++
+		switch {
+		case kept == nil:
+			return n, &SnapshotBreak{ID: id, Unaudited: true}, nil
+		case *kept != now:
+			return n, &SnapshotBreak{ID: id, Changed: true}, nil
+		}
+	}
+	return n, nil, rows.Err()
 }
 
 // Snapshot is what a return or an approval saw.

@@ -187,6 +187,7 @@ BEGIN
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO modelward_app;
     GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO modelward_app;
     REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM modelward_app;
+    REVOKE UPDATE, DELETE, TRUNCATE ON review_snapshots FROM modelward_app;
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON goose_db_version FROM modelward_app;
 END
 $$`

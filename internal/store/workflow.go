@@ -70,6 +70,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		if err != nil {
 			return err
 		}
+		var snapshot SnapshotRef
 		to, err = assess.Transition(from, c.Action, standing, c.Reason)
 		if errors.Is(err, assess.ErrTransition) {
 			return fmt.Errorf("%w: %w", ErrState, err)
@@ -86,12 +87,12 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 				err = returnCriteria(ctx, tx, id, c.Year, c.Criteria)
 			}
 			if err == nil {
-				err = takeSnapshot(ctx, tx, id, "return")
+				snapshot, err = takeSnapshot(ctx, tx, id, "return", at)
 			}
 		case assess.Approve:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, reviewed_at = coalesce($3, now()), approved_at = coalesce($3, now()) WHERE id = $1`, id, to, at)
 			if err == nil {
-				err = takeSnapshot(ctx, tx, id, "approve")
+				snapshot, err = takeSnapshot(ctx, tx, id, "approve", at)
 			}
 		case assess.Recognize:
 			var early bool
@@ -123,6 +124,9 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		}
 		if c.DecisionNo != "" {
 			afterRec["decision_no"] = c.DecisionNo
+		}
+		if snapshot.ID != 0 {
+			afterRec["snapshot"] = snapshot
 		}
 		after, _ := json.Marshal(afterRec)
 		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "assessment_" + string(c.Action),
