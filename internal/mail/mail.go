@@ -114,40 +114,51 @@ func backoff(attempts int) time.Duration {
 
 // Worker sends the outbox's mail.
 type Worker struct {
-	Store  *store.Store
-	Send   func(context.Context, Message) error
-	Render func(store.OutgoingMail) Message
+	Store *store.Store
+	Send  func(context.Context, Message) error
+	// Render words one mail: a mail of its own, or the notices of one
+	// address gathered (one or more).
+	Render func([]store.OutgoingMail) Message
 	Now    func() time.Time
 	Log    *slog.Logger
 	Counts Counts
 }
 
-// Deliver sends the mail due now, once, and says how many went out.
+// Deliver sends the mail due now, once, and says how many mails went out:
+// each address's notices gathered in one, each other mail alone.
 func (w Worker) Deliver(ctx context.Context) (int, error) {
-	due, err := w.Store.TakeMail(ctx, w.Now(), 20)
+	taken, err := w.Store.TakeMail(ctx, w.Now(), 20)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
-	for _, m := range due {
-		msg := w.Render(m)
-		msg.To = m.To
+	for _, group := range gather(taken) {
+		msg := w.Render(group)
+		msg.To = group[0].To
 		if err := w.Send(ctx, msg); err != nil {
-			retry := w.Now().Add(backoff(m.Attempts))
-			if m.Attempts+1 >= maxAttempts {
+			attempts := 0
+			for _, m := range group {
+				attempts = max(attempts, m.Attempts)
+			}
+			retry := w.Now().Add(backoff(attempts))
+			if attempts+1 >= maxAttempts {
 				retry = time.Time{}
 			}
-			w.Log.Warn("mail not sent", "id", m.ID, "attempt", m.Attempts+1, "err", err)
+			w.Log.Warn("mail not sent", "id", group[0].ID, "mails", len(group), "attempt", attempts+1, "err", err)
 			if w.Counts != nil {
 				w.Counts.Failed()
 			}
-			if err := w.Store.MailFailed(ctx, m.ID, w.Now(), retry, err.Error()); err != nil {
-				return sent, err
+			for _, m := range group {
+				if err := w.Store.MailFailed(ctx, m.ID, w.Now(), retry, err.Error()); err != nil {
+					return sent, err
+				}
 			}
 			continue
 		}
-		if err := w.Store.MailSent(ctx, m.ID, w.Now()); err != nil {
-			return sent, err
+		for _, m := range group {
+			if err := w.Store.MailSent(ctx, m.ID, w.Now()); err != nil {
+				return sent, err
+			}
 		}
 		if w.Counts != nil {
 			w.Counts.Sent()
@@ -155,6 +166,26 @@ func (w Worker) Deliver(ctx context.Context) (int, error) {
 		sent++
 	}
 	return sent, nil
+}
+
+// gather groups the mails taken (in address order) into the mails to
+// send: an address's notices together, every other mail alone.
+func gather(taken []store.OutgoingMail) [][]store.OutgoingMail {
+	var out [][]store.OutgoingMail
+	notices := map[string]int{}
+	for _, m := range taken {
+		if m.Notice == nil {
+			out = append(out, []store.OutgoingMail{m})
+			continue
+		}
+		if i, ok := notices[m.To]; ok {
+			out[i] = append(out[i], m)
+			continue
+		}
+		notices[m.To] = len(out)
+		out = append(out, []store.OutgoingMail{m})
+	}
+	return out
 }
 
 // Run delivers every interval until ctx is done.

@@ -111,6 +111,11 @@ func TestNoticeIsMailedWithRetry(t *testing.T) {
 	c := &counts{}
 	w := mail.Worker{Store: st, Send: sender.Send, Render: mail.Notices("https://phuongdienhinh.example/"), Now: func() time.Time { return now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Counts: c}
+	// The notice's mail waits a little, for others to go with it.
+	if sent, err := w.Deliver(ctx); err != nil || sent != 0 || c.failed != 0 {
+		t.Fatalf("a delivery at once: %d sent, %d failed, %v; want nothing tried", sent, c.failed, err)
+	}
+	now = now.Add(store.NoticeGather)
 	if sent, err := w.Deliver(ctx); err != nil || sent != 0 || c.failed != 1 {
 		t.Fatalf("first delivery: %d sent, %d failed, %v; want the refusal", sent, c.failed, err)
 	}
@@ -243,4 +248,56 @@ func readMail(t *testing.T, raw string) (string, map[string]string) {
 		parts[ct] = string(b)
 	}
 	return subject, parts
+}
+
+// A burst of notices to one person (a reviewer's many comments) goes in
+// one mail listing them all, and the next notices wait until a few
+// minutes after it: the portal never floods a mailbox.
+func TestNoticesToOnePersonAreGathered(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	ctx := context.Background()
+	if err := st.SetEmail(ctx, assess.Actor{}, "phula", "phula@congan.example"); err != nil {
+		t.Fatal(err)
+	}
+	hanoi, err := st.UserByUsername(ctx, "hanoi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	comment := func(n int) {
+		t.Helper()
+		if err := st.AddComment(ctx, hanoi.Actor(), "09552", 2026, n, "Ý kiến."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 40 {
+		comment(1 + i%20)
+	}
+	box := &mailbox{}
+	sender, err := mail.NewSender(serveMailbox(t, box), "noreply@bocongan.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Add(store.NoticeGather)
+	w := mail.Worker{Store: st, Send: sender.Send, Render: mail.Notices("https://phuongdienhinh.example"), Now: func() time.Time { return now },
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if sent, err := w.Deliver(ctx); err != nil || sent != 1 || len(box.received) != 1 {
+		t.Fatalf("the burst: %d mails sent (%v), want 1", sent, err)
+	}
+	subject, parts := readMail(t, box.received[0])
+	if subject != "[Phường điển hình] 40 thông báo mới" || strings.Count(parts["text/plain"], "https://phuongdienhinh.example/2026/wards/09552/criteria/") != 40 {
+		t.Errorf("the gathered mail: %q, %d links", subject, strings.Count(parts["text/plain"], "/criteria/"))
+	}
+	if n, _ := st.MailQueued(ctx); n != 0 {
+		t.Errorf("%d mails still queued", n)
+	}
+	// The next comment waits for the interval after that mail.
+	comment(5)
+	now = now.Add(store.NoticeGather + time.Second)
+	if sent, _ := w.Deliver(ctx); sent != 0 {
+		t.Error("a notice went out within the interval after the last mail")
+	}
+	now = now.Add(store.NoticeInterval)
+	if sent, err := w.Deliver(ctx); err != nil || sent != 1 || len(box.received) != 2 {
+		t.Errorf("after the interval: %d sent (%v), want 1", sent, err)
+	}
 }

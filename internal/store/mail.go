@@ -28,22 +28,42 @@ type OutgoingMail struct {
 // send it, before another copy may take it again.
 const mailLease = 5 * time.Minute
 
-// TakeMail takes up to limit mails due at now for sending: each is leased
-// to the caller for five minutes, so that copies of the portal sending at
-// once never send one twice, and a copy that dies lets it go.
+// A notice's mail waits NoticeGather before it is due, and at least
+// NoticeInterval after the last mail sent to its address: what happens to
+// one person in a burst (495 comments in 26 s) goes in one mail, and a
+// person gets one mail every few minutes at most. The notices themselves
+// are in the portal at once, one per event.
+const (
+	NoticeGather   = 2 * time.Minute
+	NoticeInterval = 5 * time.Minute
+	// maxGathered bounds the notices one mail lists; the rest follow.
+	maxGathered = 100
+)
+
+// TakeMail takes the mails of up to limit addresses with a mail due at
+// now for sending: every mail waiting for such an address, due yet or
+// not, so that one mail can carry them all. Each is leased to the caller
+// for five minutes, so that copies of the portal sending at once never
+// send one twice, and a copy that dies lets it go. The mails come in
+// address and queue order.
 func (s *Store) TakeMail(ctx context.Context, now time.Time, limit int) ([]OutgoingMail, error) {
 	rows, err := s.pool.Query(ctx, `
-		WITH due AS (
-		    SELECT id FROM mail_outbox
-		    WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $1
-		    ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
+		WITH waiting AS (
+		    SELECT * FROM mail_outbox
+		    WHERE sent_at IS NULL AND failed_at IS NULL AND (leased_until IS NULL OR leased_until <= $1)),
+		addrs AS (
+		    SELECT DISTINCT to_addr FROM waiting WHERE next_attempt_at <= $1 LIMIT $2),
+		due AS (
+		    SELECT m.id FROM mail_outbox m JOIN waiting w ON w.id = m.id JOIN addrs a ON a.to_addr = m.to_addr
+		    WHERE m.next_attempt_at <= $1 OR m.notification_id IS NOT NULL
+		    ORDER BY m.id LIMIT $2 * $4 FOR UPDATE OF m SKIP LOCKED),
 		taken AS (
-		    UPDATE mail_outbox m SET next_attempt_at = $3 FROM due WHERE m.id = due.id
+		    UPDATE mail_outbox m SET leased_until = $3 FROM due WHERE m.id = due.id
 		    RETURNING m.id, m.to_addr, m.attempts, m.subject, m.body_text, m.notification_id)
 		SELECT t.id, t.to_addr, t.attempts, t.subject, t.body_text, n.id, coalesce(n.kind, ''), coalesce(n.args, '{}'),
 		       coalesce(n.href, ''), coalesce(n.created_at, now()), n.read_at
 		FROM taken t LEFT JOIN notifications n ON n.id = t.notification_id
-		ORDER BY t.id`, now, limit, now.Add(mailLease))
+		ORDER BY t.to_addr, t.id`, now, limit, now.Add(mailLease), maxGathered)
 	if err != nil {
 		return nil, fmt.Errorf("take mail: %w", err)
 	}
@@ -80,7 +100,7 @@ func (s *Store) MailFailed(ctx context.Context, id int64, now, retry time.Time, 
 	if len(reason) > 500 {
 		reason = reason[:500]
 	}
-	_, err := s.pool.Exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2,
+	_, err := s.pool.Exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, leased_until = NULL,
 		next_attempt_at = CASE WHEN $3::timestamptz IS NULL THEN next_attempt_at ELSE $3 END,
 		failed_at = CASE WHEN $3::timestamptz IS NULL THEN $4::timestamptz END WHERE id = $1`, id, reason, nullTime(retry), now)
 	if err != nil {

@@ -71,7 +71,8 @@ func notify(ctx context.Context, tx pgx.Tx, n notice, to ...audience) error {
 	if n.Key != "" {
 		key = &n.Key
 	}
-	// Each notice goes by mail too to those with an address who want it.
+	// Each notice goes by mail too to those with an address who want it,
+	// gathered with the others of a few minutes (NoticeGather).
 	_, err := tx.Exec(ctx, `
 		WITH sent AS (
 		    INSERT INTO notifications (user_id, kind, args, href, key)
@@ -79,9 +80,11 @@ func notify(ctx context.Context, tx pgx.Tx, n notice, to ...audience) error {
 		    WHERE id IS DISTINCT FROM $8 AND $1::bigint IS NOT NULL AND $2::int IS NOT NULL AND $3::int IS NOT NULL
 		    ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO NOTHING
 		    RETURNING id, user_id)
-		INSERT INTO mail_outbox (notification_id, to_addr)
-		SELECT sent.id, u.email FROM sent JOIN users u ON u.id = sent.user_id WHERE u.email IS NOT NULL AND NOT u.mail_off`,
-		n.Ward, n.Year, n.Number, n.Kind, n.Args, n.Href, key, n.Actor)
+		INSERT INTO mail_outbox (notification_id, to_addr, next_attempt_at)
+		SELECT sent.id, u.email, greatest(now() + $9::interval,
+		       (SELECT max(o.sent_at) FROM mail_outbox o WHERE o.to_addr = u.email) + $10::interval)
+		FROM sent JOIN users u ON u.id = sent.user_id WHERE u.email IS NOT NULL AND NOT u.mail_off`,
+		n.Ward, n.Year, n.Number, n.Kind, n.Args, n.Href, key, n.Actor, NoticeGather, NoticeInterval)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", n.Kind, err)
 	}
