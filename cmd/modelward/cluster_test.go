@@ -354,7 +354,17 @@ func TestClusterSurvivesFailover(t *testing.T) {
 	// A copy of the portal killed under load: pages keep coming, from the
 	// other copy, with the same sessions.
 	readers, stopReading := context.WithCancel(ctx)
-	failures := make(chan string, 1000)
+	// Failures are kept under a lock, however many: a channel of fixed
+	// size would block the readers once full.
+	var (
+		failedMu sync.Mutex
+		failed   []string
+	)
+	fail := func(f string) {
+		failedMu.Lock()
+		defer failedMu.Unlock()
+		failed = append(failed, f)
+	}
 	var served sync.WaitGroup
 	for _, s := range savers[:2] {
 		served.Add(1)
@@ -364,13 +374,13 @@ func TestClusterSurvivesFailover(t *testing.T) {
 				for _, page := range []string{"/2026/wards/09552", "/2026/wards/09552/criteria/1", "/"} {
 					res, err := s.c.Get(base + page)
 					if err != nil {
-						failures <- fmt.Sprintf("%s: %v", page, err)
+						fail(fmt.Sprintf("%s: %v", page, err))
 						continue
 					}
 					_, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 					if res.StatusCode != http.StatusOK {
-						failures <- fmt.Sprintf("%s: %d", page, res.StatusCode)
+						fail(fmt.Sprintf("%s: %d", page, res.StatusCode))
 					}
 				}
 			}
@@ -383,8 +393,7 @@ func TestClusterSurvivesFailover(t *testing.T) {
 	time.Sleep(3 * time.Second)
 	stopReading()
 	served.Wait()
-	close(failures)
-	for f := range failures {
+	for _, f := range failed {
 		t.Errorf("with a copy killed, a page failed: %s", f)
 	}
 }

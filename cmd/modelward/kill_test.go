@@ -6,7 +6,10 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -29,6 +32,7 @@ func TestKillDuringUpload(t *testing.T) {
 	}
 	server := start()
 	c := signInAt(t, addr)
+	readBefore := bytesRead(t, server.Process.Pid)
 
 	// Send half an upload, then kill the server.
 	pr, pw := io.Pipe()
@@ -55,7 +59,13 @@ func TestKillDuringUpload(t *testing.T) {
 		done <- err
 	}()
 	<-sent
-	time.Sleep(200 * time.Millisecond)
+	// The server has read the half upload (its own count of bytes read),
+	// and waits for the rest: now it dies.
+	for deadline := time.Now().Add(10 * time.Second); bytesRead(t, server.Process.Pid)-readBefore < 256<<10; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the server did not read the half upload within 10 s")
+		}
+	}
 	if err := server.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +91,13 @@ func TestKillDuringUpload(t *testing.T) {
 	// A new server starts and serves.
 	server = start()
 	res, err := c.Get("http://" + addr + "/2026/wards/09552")
-	if err != nil || res.StatusCode != 200 {
-		t.Fatalf("after restart: %v %v", res.StatusCode, err)
+	if err != nil {
+		t.Fatalf("after restart: %v", err)
 	}
 	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("after restart: %d", res.StatusCode)
+	}
 	// SIGTERM: the server shuts down gracefully and exits 0.
 	if err := server.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -92,4 +105,25 @@ func TestKillDuringUpload(t *testing.T) {
 	if err := server.Wait(); err != nil {
 		t.Errorf("after SIGTERM the server exited with %v, want 0", err)
 	}
+}
+
+// bytesRead is what process pid has read so far, sockets included
+// (rchar in /proc/pid/io).
+func bytesRead(t *testing.T, pid int) int64 {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "rchar: "); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no rchar in /proc/pid/io")
+	return 0
 }

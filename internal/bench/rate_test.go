@@ -27,8 +27,9 @@ func TestAtRateCountsQueueing(t *testing.T) {
 	// Enough workers: each request takes its own 20 ms.
 	clients := []*http.Client{srv.Client(), srv.Client(), srv.Client(), srv.Client()}
 	ok := atRate(clients, 100, 200*time.Millisecond, get)
-	if ok.p99 > 80*time.Millisecond || ok.p50 < 20*time.Millisecond {
-		t.Errorf("p50 = %v, p99 = %v with spare workers, want about 20 ms", ok.p50, ok.p99)
+	// Order, not speed: a busy machine may slow both, never swap them.
+	if ok.p50 < 20*time.Millisecond || ok.p99 >= slow.p99 {
+		t.Errorf("p50 = %v, p99 = %v with spare workers, want each request's own 20 ms and less than the queued p99 %v", ok.p50, ok.p99, slow.p99)
 	}
 	if ok.errors != 0 || slow.errors != 0 {
 		t.Errorf("errors: %d, %d", ok.errors, slow.errors)

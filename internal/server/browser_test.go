@@ -42,7 +42,10 @@ func newBrowser(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 45*time.Second)
+	// A bound on the whole journey, against a browser that hangs; each
+	// step has its own (do), so a slow machine is not charged for the
+	// journey's length.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -62,10 +65,16 @@ func text(t *testing.T, ctx context.Context, sel string) string {
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		t.Fatal(err)
 	}
 }
+
+// stepTimeout bounds one step of a browser journey: a page loaded, a form
+// sent.
+const stepTimeout = 30 * time.Second
 
 // signInBrowser fills in and sends the sign-in form the browser is on.
 func signInBrowser(t *testing.T, ctx context.Context, username, password string) {

@@ -72,6 +72,14 @@ func TestTopBarNamesTheUserOnce(t *testing.T) {
 		"nguyenvana": `<a class="who" href="/me">Nguyễn Văn A · cán bộ Công an phường Kiến Hưng</a>`,
 		"hanoi":      `<a class="who" href="/me">Công an Thành phố Hà Nội · cán bộ duyệt hồ sơ</a>`,
 	} {
-		mustContain(t, user+"'s top bar", get(t, signIn(t, srv, user), srv.URL+"/me").body, want)
+		body := get(t, signIn(t, srv, user), srv.URL+"/me").body
+		mustContain(t, user+"'s top bar", body, want)
+		// Once: the name is not said again elsewhere in the top bar.
+		bar := body[strings.Index(body, `<header class="topbar">`):]
+		bar = bar[:strings.Index(bar, "</header>")]
+		name := strings.TrimSuffix(strings.SplitN(strings.TrimPrefix(want, `<a class="who" href="/me">`), " · ", 2)[0], "</a>")
+		if n := strings.Count(bar, name); n != 1 {
+			t.Errorf("%s's top bar names them %d times, want once", user, n)
+		}
 	}
 }
