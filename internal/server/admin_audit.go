@@ -79,9 +79,6 @@ func (in auditFilterInput) query() url.Values {
 // adminAudit is the admin's viewer of the audit log: filters, newest
 // first, a page at a time, and the same as CSV.
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	in := parseAuditFilter(r)
 	f, errs := in.validate()
 	l := langOf(r)
@@ -128,9 +125,6 @@ func roleWord(l web.Lang, role string) string {
 
 // adminAuditCSV exports the entries the filters select, every one.
 func (s *Server) adminAuditCSV(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	f, errs := parseAuditFilter(r).validate()
 	if len(errs) > 0 {
 		return &Error{Status: http.StatusBadRequest, Key: "audit.err.date"}
