@@ -184,7 +184,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	}
 	defer st.Close()
 	if len(st.FactorKeys) == 0 {
-		log.Warn("FACTOR_KEY is not set: second factors' secrets are kept unsealed in the database (README, Security)")
+		log.Warn("FACTOR_KEY is not set: second factors' secrets are kept unsealed in the database (SECURITY.md, \"How the controls work\")")
 	}
 	if read := getenv("DATABASE_READ_URL"); read != "" {
 		maxLag := store.DefaultMaxReplicaLag
@@ -294,7 +294,7 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 		log.Warn("could not tell whether demo data is loaded", "err", err)
 	}
 	if may, err := st.MayRewriteAudit(ctx); err == nil && may {
-		log.Warn("the portal's database role may change or remove audit entries: run it as a member of " + store.RuntimeRole + " (README, Security)")
+		log.Warn("the portal's database role may change or remove audit entries: run it as a member of " + store.RuntimeRole + " (SECURITY.md, \"How the controls work\")")
 	}
 	portal := server.New(server.Config{Store: st, Logger: log, Demo: demo,
 		SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,

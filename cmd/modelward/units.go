@@ -16,7 +16,7 @@ import (
 
 const unitsUsage = `usage:
   modelward units import --units FILE [--successors FILE] [--dry-run]
-files in the format of shared/data/vn (code,kind,type,name,parent_code,valid_from,valid_to;
+files in the format of internal/seed/data/vn (code,kind,type,name,parent_code,valid_from,valid_to;
 old_code,new_code,on,share,basis) or the earlier one; refused whole on any problem
 `
 

@@ -54,7 +54,7 @@ type Quota struct {
 
 // Demo is everything `seed --demo` loads.
 type Demo struct {
-	// The official tree, in the import format (shared/data/vn).
+	// The official tree, in the import format (internal/seed/data/vn).
 	UnitsCSV      []byte
 	SuccessorsCSV []byte
 	Catalogues    []Catalogue

@@ -195,7 +195,7 @@ $$`
 // CreateRuntimeRole makes RuntimeRole and a login role of that name, its
 // member, on the server at adminURL (a role that may create roles), unless
 // they exist; for a private cluster (modelward dev, the tests). A
-// production server's administrator creates them once (see README).
+// production server's administrator creates them once (SECURITY.md, "The database roles").
 func CreateRuntimeRole(ctx context.Context, adminURL, login string) error {
 	conn, err := pgx.Connect(ctx, adminURL)
 	if err != nil {

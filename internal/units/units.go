@@ -1,6 +1,6 @@
 // Package units holds the rules of the unit tree that do not touch the
 // database: reading an import of units or successors from CSV (the format
-// of the official lists in shared/data/vn), and planning it against the
+// of the official lists in internal/seed/data/vn), and planning it against the
 // tree as it is — what it adds, what it changes, and every problem with
 // its line number.
 //
