@@ -38,18 +38,6 @@ func (p RegistrationsPage) LevelWord(level string) string {
 	return LevelWord(p.Lang, level, p.ProvinceType)
 }
 
-// LevelWord names a registration level for a province of provinceType
-// (tinh or thanh_pho): "cấp Bộ", "cấp tỉnh", "cấp thành phố".
-func LevelWord(l Lang, level, provinceType string) string {
-	if level == "city" {
-		if provinceType != "thanh_pho" {
-			provinceType = "tinh"
-		}
-		return l.T("level.city." + provinceType)
-	}
-	return l.T("level.ministry")
-}
-
 // RegistrationRow is one registered ward.
 type RegistrationRow struct {
 	Code         string

@@ -151,25 +151,6 @@ type EvidenceViewer struct {
 	Count        int
 }
 
-// ComparatorSign is the printed sign of a comparator.
-func ComparatorSign(c assess.Comparator) string {
-	switch c {
-	case assess.LessEqual:
-		return "≤"
-	case assess.GreaterEqual:
-		return "≥"
-	}
-	return string(c)
-}
-
-// WithUnit writes a number with its measurement unit in l.
-func (l Lang) WithUnit(decimal, unit string) string {
-	if unit == "" {
-		return l.Decimal(decimal)
-	}
-	return l.Decimal(decimal) + " " + l.Unit(unit)
-}
-
 // orderedErrors puts a form's errors by field in page order: fields pairs
 // each field's name with its input's id.
 func orderedErrors(errs map[string]string, fields ...string) []FieldError {

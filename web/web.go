@@ -6,8 +6,6 @@ import (
 	"embed"
 	"fmt"
 	"net/url"
-
-	"modelward/internal/assess"
 )
 
 // Static holds the stylesheet and other assets, served under /static/.
@@ -61,22 +59,6 @@ type Crumb struct {
 // LangHref is the link that switches language and comes back here.
 func (p Page) LangHref() string {
 	return "/lang?to=" + string(p.Lang.Other()) + "&next=" + url.QueryEscape(p.Path)
-}
-
-// StatusMark is the one-letter mark of a status, so that colour is never
-// the only sign of it.
-func StatusMark(s assess.Status) string {
-	switch s {
-	case assess.Met:
-		return "✓"
-	case assess.NotMet:
-		return "✗"
-	case assess.PendingYearEnd:
-		return "◷"
-	case assess.InProgress:
-		return "…"
-	}
-	return "–"
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }

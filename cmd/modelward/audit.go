@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 const auditUsage = `usage:
@@ -86,7 +86,7 @@ func cmdAuditArchive(ctx context.Context, args []string, getenv func(string) str
 	if err := fs.Parse(args); err != nil || *beforeFlag == "" || *out == "" {
 		return fmt.Errorf("audit archive: give --before and --out\n%s", auditUsage)
 	}
-	before, err := time.ParseInLocation(time.DateOnly, *beforeFlag, web.HoChiMinh)
+	before, err := time.ParseInLocation(time.DateOnly, *beforeFlag, words.HoChiMinh)
 	if err != nil {
 		return fmt.Errorf("audit archive: --before %q is not a day such as 2025-06-30", *beforeFlag)
 	}

@@ -11,7 +11,7 @@ import (
 	"modelward/internal/assess"
 	"modelward/internal/store"
 	"modelward/internal/units"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 const unitsUsage = `usage:
@@ -71,7 +71,7 @@ func cmdUnits(ctx context.Context, args []string, getenv func(string) string, st
 	plan, successors := units.PlanImport(tree, links, unitsIn, successorsIn)
 	report := func(file string, problems []units.Problem) {
 		for _, p := range problems {
-			fmt.Fprintf(stdout, "%s:%d: %s\n", file, p.Line, web.VI.T(p.Key, p.Arg))
+			fmt.Fprintf(stdout, "%s:%d: %s\n", file, p.Line, words.VI.T(p.Key, p.Arg))
 		}
 	}
 	report(*unitsFile, plan.Problems)

@@ -68,7 +68,7 @@ func (c Calendar) OutOfOrder() string {
 // Day is t's calendar day in Vietnam, as a date at midnight UTC, the way
 // dates are stored.
 func Day(t time.Time) time.Time {
-	y, m, d := t.In(vietnam).Date()
+	y, m, d := t.In(Vietnam).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
@@ -79,7 +79,9 @@ func AfterToday(day, now time.Time) bool {
 	return day.After(Day(now))
 }
 
-var vietnam = func() *time.Location {
+// Vietnam is the portal's one time zone (Asia/Ho_Chi_Minh, UTC+7, no
+// daylight saving): days, deadlines, and every time shown.
+var Vietnam = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	if err != nil {
 		return time.FixedZone("ICT", 7*3600)

@@ -9,7 +9,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 // Dossier is what a ward files for recognition.
@@ -62,15 +62,15 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.SetFont("DejaVu", "", 9)
 		pdf.MultiCell(0, 5, value, "", "L", false)
 	}
-	line("Kết quả:", web.VI.Standing(standing))
-	line("Trạng thái hồ sơ:", web.VI.State(a.State))
+	line("Kết quả:", words.VI.Standing(standing))
+	line("Trạng thái hồ sơ:", words.VI.State(a.State))
 	if a.SubmittedAt != nil {
-		line("Gửi duyệt ngày:", web.VI.Date(*a.SubmittedAt))
+		line("Gửi duyệt ngày:", words.VI.Date(*a.SubmittedAt))
 	}
 	if a.DecisionNo != "" && a.DecisionDate != nil {
-		line("Quyết định công nhận:", fmt.Sprintf("số %s, ngày %s", a.DecisionNo, web.VI.Date(*a.DecisionDate)))
+		line("Quyết định công nhận:", fmt.Sprintf("số %s, ngày %s", a.DecisionNo, words.VI.Date(*a.DecisionDate)))
 	}
-	line("Người lập:", fmt.Sprintf("%s, lúc %s", d.GeneratedBy, web.VI.DateTime(d.GeneratedAt)))
+	line("Người lập:", fmt.Sprintf("%s, lúc %s", d.GeneratedBy, words.VI.DateTime(d.GeneratedAt)))
 
 	heading := func(s string) {
 		pdf.Ln(3)
@@ -90,11 +90,11 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.SetFont("DejaVu", "B", 8)
 		pdf.MultiCell(0, 4.5, fmt.Sprintf("%d. %s", c.Number, c.TitleVI), "", "L", false)
 		pdf.SetFont("DejaVu", "", 8)
-		parts := []string{"Trạng thái: " + web.StatusMark(c.Shown(res.Status)) + " " + web.VI.Status(c.Shown(res.Status))}
+		parts := []string{"Trạng thái: " + words.StatusMark(c.Shown(res.Status)) + " " + words.VI.Status(c.Shown(res.Status))}
 		if c.Kind == assess.Measure {
-			parts = append(parts, "Ngưỡng: "+web.ComparatorSign(c.Comparator)+" "+web.VI.WithUnit(c.Threshold, c.Unit))
+			parts = append(parts, "Ngưỡng: "+words.ComparatorSign(c.Comparator)+" "+words.VI.WithUnit(c.Threshold, c.Unit))
 			if res.Value != "" {
-				parts = append(parts, "Giá trị: "+web.VI.WithUnit(res.Value, c.Unit))
+				parts = append(parts, "Giá trị: "+words.VI.WithUnit(res.Value, c.Unit))
 			}
 		}
 		if c.YearEnd {
@@ -113,10 +113,10 @@ func WriteDossier(w io.Writer, d Dossier) error {
 	}
 	for _, e := range d.Evidence {
 		pdf.SetFont("DejaVu", "", 8)
-		text := fmt.Sprintf("TC%02d · %s · ngày %s · %s · %s", e.Number, e.Title, web.VI.Date(e.Dated),
-			strings.TrimPrefix(assess.FileExtension(e.ContentType), "."), web.VI.Size(e.Size))
+		text := fmt.Sprintf("TC%02d · %s · ngày %s · %s · %s", e.Number, e.Title, words.VI.Date(e.Dated),
+			strings.TrimPrefix(assess.FileExtension(e.ContentType), "."), words.VI.Size(e.Size))
 		if e.RemovedAt != nil {
-			text += fmt.Sprintf(" · đã gỡ ngày %s", web.VI.Date(*e.RemovedAt))
+			text += fmt.Sprintf(" · đã gỡ ngày %s", words.VI.Date(*e.RemovedAt))
 		}
 		pdf.MultiCell(0, 4.5, text, "", "L", false)
 		pdf.SetFont("DejaVu", "", 7)
@@ -130,8 +130,8 @@ func WriteDossier(w io.Writer, d Dossier) error {
 	}
 	for _, ch := range d.Decisions {
 		action := strings.TrimPrefix(ch.Action, "assessment_")
-		text := fmt.Sprintf("%s · %s · %s → %s", web.VI.DateTime(ch.At), ch.Actor,
-			web.VI.T("action."+action), web.VI.State(assess.State(fmt.Sprint(ch.After["state"]))))
+		text := fmt.Sprintf("%s · %s · %s → %s", words.VI.DateTime(ch.At), ch.Actor,
+			words.VI.T("action."+action), words.VI.State(assess.State(fmt.Sprint(ch.After["state"]))))
 		if reason, ok := ch.After["reason"]; ok {
 			text += fmt.Sprintf(" · Lý do: %v", reason)
 		}
@@ -144,7 +144,7 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		heading("IV. Trao đổi trong quá trình duyệt")
 		pdf.SetFont("DejaVu", "", 8)
 		for _, c := range d.Comments {
-			pdf.MultiCell(0, 4.5, fmt.Sprintf("TC%02d · %s · %s: %s", c.Number, web.VI.DateTime(c.At), c.Author, c.Body), "", "L", false)
+			pdf.MultiCell(0, 4.5, fmt.Sprintf("TC%02d · %s · %s: %s", c.Number, words.VI.DateTime(c.At), c.Author, c.Body), "", "L", false)
 		}
 	}
 	return pdf.Output(w)

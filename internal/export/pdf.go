@@ -9,7 +9,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 // doc is an fpdf document whose text goes through drawable first: fpdf's
@@ -97,7 +97,7 @@ func WritePDF(w io.Writer, s Summary) error {
 		pdf.CellFormat(0, 7, fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName), "", 1, "L", false, 0, "")
 		pdf.SetFont("DejaVu", "", 8)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị · Người lập: %s · Lập lúc %s",
-			s.GeneratedBy, web.VI.DateTime(s.GeneratedAt)), "", 1, "L", false, 0, "")
+			s.GeneratedBy, words.VI.DateTime(s.GeneratedAt)), "", 1, "L", false, 0, "")
 		pdf.SetFont("DejaVu", "B", 7)
 		pdf.SetFillColor(230, 234, 238)
 		for _, c := range summaryColumns {
@@ -114,7 +114,7 @@ func WritePDF(w io.Writer, s Summary) error {
 	err = s.Each(func(ws store.WardStanding) error {
 		wards++
 		cells := []string{ws.Code, fit(pdf, ws.Name, summaryColumns[1].width), fit(pdf, ws.District, summaryColumns[2].width),
-			web.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd),
+			words.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd),
 			levelMark(ws.Level), fit(pdf, decision(ws), summaryColumns[7].width)}
 		for i, c := range summaryColumns {
 			align := "L"
@@ -124,7 +124,7 @@ func WritePDF(w io.Writer, s Summary) error {
 			pdf.CellFormat(c.width, 5, cells[i], "1", 0, align, false, 0, "")
 		}
 		for _, st := range ws.Statuses {
-			pdf.CellFormat(critWidth, 5, web.StatusMark(st), "1", 0, "C", false, 0, "")
+			pdf.CellFormat(critWidth, 5, words.StatusMark(st), "1", 0, "C", false, 0, "")
 		}
 		pdf.Ln(-1)
 		return nil
@@ -136,7 +136,7 @@ func WritePDF(w io.Writer, s Summary) error {
 	pdf.SetFont("DejaVu", "", 8)
 	var legend []string
 	for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
-		legend = append(legend, web.StatusMark(st)+" "+web.VI.Status(st))
+		legend = append(legend, words.StatusMark(st)+" "+words.VI.Status(st))
 	}
 	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", wards), "", "L", false)
 	for i, c := range s.Criteria {
@@ -178,5 +178,5 @@ func decision(ws store.WardStanding) string {
 	if ws.DecisionNo == "" || ws.DecisionDate == nil {
 		return ""
 	}
-	return ws.DecisionNo + ", " + web.VI.Date(*ws.DecisionDate)
+	return ws.DecisionNo + ", " + words.VI.Date(*ws.DecisionDate)
 }

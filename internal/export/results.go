@@ -10,7 +10,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 // The results template: one row per registered ward and criterion, with
@@ -65,7 +65,7 @@ type ResultsWard struct {
 }
 
 func (s Results) rows() [][]string {
-	l := web.VI
+	l := words.VI
 	var out [][]string
 	for _, w := range s.Wards {
 		for _, c := range s.Criteria {
@@ -77,7 +77,7 @@ func (s Results) rows() [][]string {
 			kind, threshold := "Định tính", ""
 			if c.Kind == assess.Measure {
 				kind = "Định lượng"
-				threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+				threshold = words.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
 			}
 			out = append(out, []string{w.Code, w.Name, strconv.Itoa(c.Number), c.TitleVI, kind, threshold,
 				StatusWords[status], l.Decimal(res.Value), res.Note, strconv.Itoa(res.Version), strconv.Itoa(s.Year), s.Unit})

@@ -11,7 +11,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 // Sheet names of the XLSX summary.
@@ -133,7 +133,7 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 				}
 				row = append(row[:0], ws.Code, ws.Name)
 				for _, st := range ws.Statuses {
-					row = append(row, web.VI.Status(st))
+					row = append(row, words.VI.Status(st))
 				}
 				i++
 				cell, _ := excelize.CoordinatesToCellName(1, i)
@@ -151,7 +151,7 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 		row = append(row[:0], ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
 			stateWord(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd)
 		for _, st := range ws.Statuses {
-			row = append(row, web.VI.Status(st))
+			row = append(row, words.VI.Status(st))
 		}
 		row = append(row, levelWord(ws.Level), ws.DecisionNo, decisionDateVI(ws))
 		wards++
@@ -229,9 +229,9 @@ func printOnA4(f *excelize.File, sheet string) error {
 // đánh giá" for a ward without an assessment.
 func stateWord(w store.WardStanding) string {
 	if w.State == "" {
-		return web.VI.Status(assess.NotStarted)
+		return words.VI.Status(assess.NotStarted)
 	}
-	return web.VI.State(w.State)
+	return words.VI.State(w.State)
 }
 
 // levelWord names a registration level in words.
@@ -239,7 +239,7 @@ func levelWord(level string) string {
 	if level == "" {
 		return ""
 	}
-	return web.LevelWord(web.VI, level, "")
+	return words.LevelWord(words.VI, level, "")
 }
 
 // decisionDateVI writes the decision's date as people write it.
@@ -247,7 +247,7 @@ func decisionDateVI(w store.WardStanding) string {
 	if w.DecisionDate == nil {
 		return ""
 	}
-	return web.VI.Date(*w.DecisionDate)
+	return words.VI.Date(*w.DecisionDate)
 }
 
 // fastZip is a zip writer that deflates at the fastest level.

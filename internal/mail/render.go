@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"modelward/internal/store"
-	"modelward/web"
+	"modelward/internal/words"
 )
 
 // Notices renders the outbox's mail in Vietnamese: a notice's subject
@@ -18,7 +18,7 @@ import (
 // its body lists each with its link.
 func Notices(base string) func([]store.OutgoingMail) Message {
 	base = strings.TrimRight(base, "/")
-	l := web.VI
+	l := words.VI
 	footer := l.T("mail.footer", base+"/me")
 	return func(group []store.OutgoingMail) Message {
 		m := group[0]
@@ -26,7 +26,7 @@ func Notices(base string) func([]store.OutgoingMail) Message {
 			return Message{Subject: m.Subject, Text: m.Text}
 		}
 		if len(group) == 1 {
-			what := web.NoticeText(l, m.Notice.Kind, m.Notice.Args)
+			what := words.NoticeText(l, m.Notice.Kind, m.Notice.Args)
 			link := base + m.Notice.Href
 			subject := l.T("mail.subject", what)
 			if ward := m.Notice.Args; len(ward) > 0 {
@@ -41,7 +41,7 @@ func Notices(base string) func([]store.OutgoingMail) Message {
 		text.WriteString(l.T("mail.digest.intro", len(group)) + "\n\n")
 		body.WriteString("<p>" + html.EscapeString(l.T("mail.digest.intro", len(group))) + "</p>\n<ul>\n")
 		for _, g := range group {
-			what := web.NoticeText(l, g.Notice.Kind, g.Notice.Args)
+			what := words.NoticeText(l, g.Notice.Kind, g.Notice.Args)
 			link := base + g.Notice.Href
 			text.WriteString("- " + what + "\n  " + link + "\n")
 			body.WriteString("<li><a href=\"" + html.EscapeString(link) + "\">" + html.EscapeString(what) + "</a></li>\n")

@@ -1,4 +1,8 @@
-package web
+// Package words holds the portal's words in Vietnamese and English: the
+// message catalogues, how dates, numbers, sizes, statuses and levels are
+// written, and the Vietnam time zone pages and files show times in.
+// Pages, exports and mail all take their words from here.
+package words
 
 import (
 	"fmt"
@@ -110,15 +114,9 @@ func (l Lang) Unit(u string) string {
 	return u
 }
 
-// HoChiMinh is the time zone dates and times are shown in.
-var HoChiMinh = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		// No zone database on the machine: Vietnam has kept UTC+7 since 1975.
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
+// HoChiMinh is the time zone dates and times are shown in: the one
+// assess keeps Vietnam's days by.
+var HoChiMinh = assess.Vietnam
 
 var messages = map[Lang]map[string]string{
 	VI: { // #nosec G101 -- the portal's words, some about passwords; no credential
