@@ -36,11 +36,7 @@ func cmdAudit(ctx context.Context, args []string, getenv func(string) string, st
 	if len(args) != 1 || args[0] != "verify" {
 		return fmt.Errorf("audit: say what to do\n%s", auditUsage)
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -93,8 +89,7 @@ func cmdAuditArchive(ctx context.Context, args []string, getenv func(string) str
 	if limit := time.Now().AddDate(0, -auditRetention, 0); before.After(limit) {
 		return fmt.Errorf("audit archive: entries stay online %d months at least; give a day on or before %s", auditRetention, limit.Format(time.DateOnly))
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
+	if _, err := databaseURL(getenv); err != nil {
 		return err
 	}
 	// A new file only: an archive never overwrites another.
@@ -111,7 +106,7 @@ func cmdAuditArchive(ctx context.Context, args []string, getenv func(string) str
 			_ = os.Remove(*out) // an empty or partial file; the entries stay in the database
 		}
 	}()
-	st, err := store.Open(ctx, url)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}

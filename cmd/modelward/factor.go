@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 
-	"modelward/internal/store"
 )
 
 const factorUsage = `usage:
@@ -20,7 +19,7 @@ func cmdFactor(ctx context.Context, args []string, getenv func(string) string, s
 	if len(args) != 1 || args[0] != "reseal" {
 		return fmt.Errorf("factor: say what to do\n%s", factorUsage)
 	}
-	st, err := openWithKeys(ctx, getenv)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -33,21 +32,3 @@ func cmdFactor(ctx context.Context, args []string, getenv func(string) string, s
 	return nil
 }
 
-// openWithKeys opens the store at DATABASE_URL, sealing and opening the
-// second factors' secrets with FACTOR_KEY.
-func openWithKeys(ctx context.Context, getenv func(string) string) (*store.Store, error) {
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	st.FactorKeys = keys
-	return st, nil
-}

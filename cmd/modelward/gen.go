@@ -29,11 +29,7 @@ func cmdGen(ctx context.Context, args []string, getenv func(string) string, stdo
 	if *wards < 1 || *wards > 100000 || *years < 1 || *years > 20 {
 		return errors.New("gen: --wards must be from 1 to 100000 and --years from 1 to 20")
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,16 @@ environment:
   MAX_REPLICA_LAG    how far behind the standby may be and still serve, default 10s
   FACTOR_KEY     keys sealing second-factor secrets: 32 bytes in base64, newest first
   SECURE_COOKIES true when the portal is reached over TLS (directly or via a proxy)
+  TRUSTED_PROXIES    proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client
+  BASE_URL       the portal's address as users reach it, for links in mail and the feed
+  SMTP_URL       smtp://user:pass@host:port or smtps://…: send notices by mail (needs BASE_URL)
+  MAIL_FROM      the address mail is sent from
+  MFA_ROLES      roles that must use a second factor, default admin,ministry
+  SESSION_IDLE   a session unused this long ends, default 15m
+  ADMIN_SESSION_IDLE  an admin's, default 5m
+  METRICS_TOKEN  bearer token a scraper sends for /metrics
+
+docs/running.md says more of each.
 `
 
 // run is main without the process around it, so that tests can call it.
@@ -109,6 +119,27 @@ func databaseURL(getenv func(string) string) (string, error) {
 	return url, nil
 }
 
+// openStore opens the store at DATABASE_URL, sealing and opening the
+// second factors' secrets with FACTOR_KEY: the one way every command
+// reaches the database (migrate, which runs as the tables' owner and only
+// migrates, aside).
+func openStore(ctx context.Context, getenv func(string) string) (*store.Store, error) {
+	url, err := databaseURL(getenv)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	st.FactorKeys = keys
+	return st, nil
+}
+
 func addr(getenv func(string) string) string {
 	if a := getenv("ADDR"); a != "" {
 		return a
@@ -150,11 +181,7 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if !*demo {
 		return errors.New("seed: say what to load: --demo")
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}
@@ -178,7 +205,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err := flag.NewFlagSet("serve", flag.ContinueOnError).Parse(args); err != nil {
 		return err
 	}
-	st, err := openWithKeys(ctx, getenv)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"modelward/internal/assess"
-	"modelward/internal/store"
 	"modelward/internal/units"
 	"modelward/internal/words"
 )
@@ -38,11 +37,7 @@ func cmdUnits(ctx context.Context, args []string, getenv func(string) string, st
 	if *unitsFile == "" && *successorsFile == "" {
 		return fmt.Errorf("units import: give --units, --successors or both\n%s", unitsUsage)
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, url)
+	st, err := openStore(ctx, getenv)
 	if err != nil {
 		return err
 	}

@@ -29,8 +29,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) == 0 {
 		return fmt.Errorf("user: say what to do\n%s", userUsage)
 	}
-	url, err := databaseURL(getenv)
-	if err != nil {
+	if _, err := databaseURL(getenv); err != nil {
 		return err
 	}
 	cli := assess.Actor{} // the audit log names the command line as "cli"
@@ -59,7 +58,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		st, err := store.Open(ctx, url)
+		st, err := openStore(ctx, getenv)
 		if err != nil {
 			return err
 		}
@@ -77,7 +76,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if len(args) != 2 {
 			return fmt.Errorf("user: give one username\n%s", userUsage)
 		}
-		st, err := store.Open(ctx, url)
+		st, err := openStore(ctx, getenv)
 		if err != nil {
 			return err
 		}
