@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-
 )
 
 const factorUsage = `usage:
@@ -31,4 +30,3 @@ func cmdFactor(ctx context.Context, args []string, getenv func(string) string, s
 	fmt.Fprintf(stdout, "second factors: %d secrets sealed with the first key of FACTOR_KEY\n", n)
 	return nil
 }
-
