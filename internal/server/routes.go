@@ -11,8 +11,13 @@ import (
 	"modelward/web"
 )
 
-// Handler returns every route of the portal, in one list.
-func (s *Server) Handler() http.Handler {
+// Handler is the portal: every route, built once by New.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// routes lists every route of the portal, in one list. New keeps what it
+// returns as s.handler, through which a form sent after its session
+// ended is replayed once the user has signed in (resume.go).
+func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
@@ -169,6 +174,5 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(s.page(func(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusForbidden, Key: "err.crossorigin"}
 	}))
-	s.handler = cop.Handler(r)
-	return s.handler
+	return cop.Handler(r)
 }

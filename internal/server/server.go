@@ -29,7 +29,8 @@ type Server struct {
 	demo    bool
 	now     func() time.Time
 	metrics *metrics
-	// handler is the whole router, kept to replay a form after sign-in.
+	// handler is every route (routes), built once: Handler serves it, and
+	// a form sent after its session ended is replayed through it.
 	handler http.Handler
 	// trustedProxies may say who the client is (X-Forwarded-For).
 	trustedProxies []netip.Prefix
@@ -128,6 +129,7 @@ func New(cfg Config) *Server {
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		s.page(func(http.ResponseWriter, *http.Request) error { return err })(w, r)
 	}
+	s.handler = s.routes()
 	return s
 }
 
