@@ -16,6 +16,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/bench"
+	"modelward/internal/gen"
 	"modelward/internal/pgcluster"
 	"modelward/internal/seed"
 	"modelward/internal/store"
@@ -240,7 +241,7 @@ func programmeOnTree(ctx context.Context, dbURL string, stdout io.Writer) error 
 		return err
 	}
 	start := time.Now()
-	n, err := st.LoadProgramme(ctx, 1, lastYear, catalogue)
+	n, err := gen.LoadProgramme(ctx, st, 1, lastYear, catalogue)
 	if err != nil {
 		return err
 	}

@@ -51,5 +51,5 @@ func generate(ctx context.Context, st *store.Store, wards, years int, seedValue 
 	for y := lastYear - years + 1; y <= lastYear; y++ {
 		ys = append(ys, y)
 	}
-	return st.LoadCountry(ctx, gen.Country{Wards: wards, Seed: seedValue}, ys, catalogue)
+	return gen.LoadCountry(ctx, st, gen.Country{Wards: wards, Seed: seedValue}, ys, catalogue)
 }

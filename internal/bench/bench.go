@@ -622,7 +622,7 @@ func dashboardTime(ctx context.Context, p *portal, c *http.Client, year int, uni
 
 // RunRealTree measures the portal on the real tree (the official units of
 // internal/seed/data/vn, with every ward in force at the end of cfg.Year
-// registered and assessed, as store.LoadProgramme loads them): the
+// registered and assessed, as gen.LoadProgramme loads them): the
 // national and Hà Nội's dashboards against PostgreSQL alone, and the ward
 // page's p99 at the national peak rate. cfg.BigURL names the database.
 func RunRealTree(ctx context.Context, cfg Config) ([]Result, error) {

@@ -29,7 +29,7 @@ func country(t *testing.T, wards int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.LoadCountry(ctx, gen.Country{Wards: wards, Seed: 3}, []int{2024, 2025}, cat); err != nil {
+	if err := gen.LoadCountry(ctx, st, gen.Country{Wards: wards, Seed: 3}, []int{2024, 2025}, cat); err != nil {
 		t.Fatal(err)
 	}
 	return url

@@ -400,7 +400,7 @@ func TestDashboardPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.LoadCountry(ctx, gen.Country{Wards: 450, Seed: 9}, []int{2025}, cat); err != nil {
+	if err := gen.LoadCountry(ctx, st, gen.Country{Wards: 450, Seed: 9}, []int{2025}, cat); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

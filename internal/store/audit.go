@@ -191,3 +191,9 @@ func (s *Store) RecordRead(ctx context.Context, actor assess.Actor, addr, action
 			Entity: entity, EntityKey: key, ClientAddr: addr})
 	})
 }
+
+// AuditLoad records, in tx, a bulk load by a tool (actor) with what it
+// loaded (after, JSON): the synthetic country, the benchmark's programme.
+func AuditLoad(ctx context.Context, tx pgx.Tx, actor, action string, after []byte) error {
+	return audit(ctx, tx, auditEntry{Actor: actor, Action: action, Entity: "demo", After: after})
+}

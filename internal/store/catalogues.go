@@ -89,3 +89,33 @@ func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
 	}
 	return c, nil
 }
+
+// EnsureCatalogues gives each year without a catalogue a copy of
+// catalogue, in tx (for loaders of synthetic data).
+func EnsureCatalogues(ctx context.Context, tx pgx.Tx, years []int, catalogue []assess.Criterion) error {
+	for _, year := range years {
+		tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			continue
+		}
+		for _, k := range catalogue {
+			if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// CriteriaIn reads year's catalogue as stored, in tx (for loaders of
+// synthetic data, which count stored standings against it).
+func CriteriaIn(ctx context.Context, tx pgx.Tx, year int) ([]assess.Criterion, error) {
+	rows, err := tx.Query(ctx, criteriaSQL, year)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, scanCriterion)
+}

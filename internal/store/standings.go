@@ -139,15 +139,17 @@ func refreshAssessment(ctx context.Context, tx pgx.Tx, id int64, year int) error
 	if err != nil {
 		return err
 	}
-	st, statuses := storedStanding(catalogue, stored)
+	st, statuses := StoredStanding(catalogue, stored)
 	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4 WHERE id = $1`,
 		id, st.Met, st.PendingYearEnd, statuses)
 	return err
 }
 
-// storedStanding is what an assessment keeps of its standing: the counts,
-// and the shown status of each criterion in catalogue order.
-func storedStanding(catalogue []assess.Criterion, stored map[int]assess.Status) (assess.Standing, []string) {
+// StoredStanding is what an assessment keeps of its standing: the counts,
+// and the shown status of each criterion in catalogue order (met, pending,
+// statuses), as refreshAssessment writes them and the synthetic loaders
+// copy them.
+func StoredStanding(catalogue []assess.Criterion, stored map[int]assess.Status) (assess.Standing, []string) {
 	statuses := make([]string, len(catalogue))
 	for i, c := range catalogue {
 		statuses[i] = string(c.Shown(stored[c.Number]))

@@ -140,7 +140,7 @@ func applyUnits(ctx context.Context, tx pgx.Tx, actor assess.Actor, plan units.P
 	}
 	// Provinces hang under the ministry, the root: an import into an empty
 	// database puts it there first.
-	if err := ensureMinistry(ctx, tx); err != nil {
+	if err := EnsureMinistry(ctx, tx); err != nil {
 		return nil, err
 	}
 	// Changes first: a unit closed by the file frees its code for the
@@ -341,4 +341,19 @@ func collectLineage(rows pgx.Rows) (predecessors, successors []Lineage, err erro
 		return nil
 	})
 	return predecessors, successors, err
+}
+
+// EnsureMinistry adds the ministry, the root of the tree, when it is
+// missing (in tx: a unit import, or a loader of synthetic data).
+func EnsureMinistry(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `INSERT INTO units (code, kind, type, name)
+		SELECT 'VN', 'ministry', 'bo', 'Bộ Công an' WHERE NOT EXISTS (SELECT 1 FROM units WHERE kind = 'ministry')`)
+	return err
+}
+
+// RebuildParents derives every parent link from the units' parent codes,
+// in tx, after units were written in bulk.
+func RebuildParents(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, rebuildParentsSQL)
+	return err
 }

@@ -1,4 +1,9 @@
-package store
+package gen
+
+// Loading a synthetic country (and the benchmark's programme on the real
+// tree) into the database, with COPY: the loaders live beside what they
+// load, and use the store's building blocks for the portal's own rules
+// (catalogues, parent links, stored standings, the audit).
 
 import (
 	"context"
@@ -12,16 +17,16 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"modelward/internal/assess"
-	"modelward/internal/gen"
+	"modelward/internal/store"
 )
 
 // LoadCountry writes a synthetic country with COPY, in one transaction:
 // its units under VN, a catalogue for each year that has none (a copy of
 // catalogue), every ward registered at the Ministry's level each year, and
 // every generated assessment with its results and evidence.
-func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, catalogue []assess.Criterion) error {
-	return s.Transact(ctx, func(tx pgx.Tx) error {
-		if err := ensureMinistry(ctx, tx); err != nil {
+func LoadCountry(ctx context.Context, st *store.Store, c Country, years []int, catalogue []assess.Criterion) error {
+	return st.Transact(ctx, func(tx pgx.Tx) error {
+		if err := store.EnsureMinistry(ctx, tx); err != nil {
 			return err
 		}
 		var exists bool
@@ -29,7 +34,7 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			return err
 		}
 		if exists {
-			return fmt.Errorf("a synthetic country is loaded already: %w", ErrExists)
+			return fmt.Errorf("a synthetic country is loaded already: %w", store.ErrExists)
 		}
 		units := c.Units()
 		types := map[string]string{"province": "tinh", "district": "quan", "ward": "phuong"}
@@ -44,10 +49,10 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 			})); err != nil {
 			return fmt.Errorf("copy units: %w", err)
 		}
-		if _, err := tx.Exec(ctx, rebuildParentsSQL); err != nil {
+		if err := store.RebuildParents(ctx, tx); err != nil {
 			return fmt.Errorf("parent links: %w", err)
 		}
-		if err := ensureCatalogues(ctx, tx, years, catalogue); err != nil {
+		if err := store.EnsureCatalogues(ctx, tx, years, catalogue); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
@@ -68,10 +73,10 @@ func (s *Store) LoadCountry(ctx context.Context, c gen.Country, years []int, cat
 // in force on 31 December of year and loads generated assessments for them
 // (a catalogue for the year is made from catalogue when it has none): the
 // benchmark's programme on the real tree. It returns how many wards.
-func (s *Store) LoadProgramme(ctx context.Context, seed uint64, year int, catalogue []assess.Criterion) (int, error) {
+func LoadProgramme(ctx context.Context, st *store.Store, seed uint64, year int, catalogue []assess.Criterion) (int, error) {
 	var n int
-	err := s.Transact(ctx, func(tx pgx.Tx) error {
-		if err := ensureCatalogues(ctx, tx, []int{year}, catalogue); err != nil {
+	err := st.Transact(ctx, func(tx pgx.Tx) error {
+		if err := store.EnsureCatalogues(ctx, tx, []int{year}, catalogue); err != nil {
 			return err
 		}
 		var assessed bool
@@ -79,7 +84,7 @@ func (s *Store) LoadProgramme(ctx context.Context, seed uint64, year int, catalo
 			return err
 		}
 		if assessed {
-			return fmt.Errorf("%d has assessments already: %w", year, ErrExists)
+			return fmt.Errorf("%d has assessments already: %w", year, store.ErrExists)
 		}
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO registrations (year, ward_id, level)
@@ -97,7 +102,7 @@ func (s *Store) LoadProgramme(ctx context.Context, seed uint64, year int, catalo
 		}
 		slices.Sort(codes)
 		n = len(codes)
-		return loadAssessments(ctx, tx, gen.Country{Seed: seed, WardCodes: codes}, []int{year}, catalogue, wardIDs)
+		return loadAssessments(ctx, tx, Country{Seed: seed, WardCodes: codes}, []int{year}, catalogue, wardIDs)
 	})
 	return n, err
 }
@@ -118,37 +123,15 @@ func wardIDsOf(ctx context.Context, tx pgx.Tx, sql string, args ...any) (map[str
 	return ids, err
 }
 
-// ensureCatalogues gives each year without a catalogue a copy of catalogue.
-func ensureCatalogues(ctx context.Context, tx pgx.Tx, years []int, catalogue []assess.Criterion) error {
-	for _, year := range years {
-		tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			continue
-		}
-		for _, k := range catalogue {
-			if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // loadAssessments writes, with COPY, every assessment c generates for the
 // wards of wardIDs (code → id) in years, with results and evidence.
-func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int, catalogue []assess.Criterion, wardIDs map[string]int64) error {
+func loadAssessments(ctx context.Context, tx pgx.Tx, c Country, years []int, catalogue []assess.Criterion, wardIDs map[string]int64) error {
 	// Each year's catalogue as stored (a year may have had one already):
 	// the stored standings are counted against it.
 	criteria := map[int][]assess.Criterion{}
 	for _, year := range years {
-		rows, err := tx.Query(ctx, criteriaSQL, year)
-		if err != nil {
-			return err
-		}
-		if criteria[year], err = pgx.CollectRows(rows, scanCriterion); err != nil {
+		var err error
+		if criteria[year], err = store.CriteriaIn(ctx, tx, year); err != nil {
 			return err
 		}
 	}
@@ -159,7 +142,7 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int,
 	var assessments, results, evidence int
 	err := withoutForeignKeys(ctx, tx, []string{"assessments", "results", "evidence"}, func() error {
 		var rows [][]any
-		err := c.Assessments(years, catalogue, func(a gen.Assessment) error {
+		err := c.Assessments(years, catalogue, func(a Assessment) error {
 			var submitted, decided any
 			if a.State != assess.Draft {
 				submitted = time.Date(a.Year, time.November, 20, 9, 0, 0, 0, time.UTC)
@@ -175,7 +158,7 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int,
 			for _, r := range a.Results {
 				stored[r.Number] = r.Status
 			}
-			standing, statuses := storedStanding(criteria[a.Year], stored)
+			standing, statuses := store.StoredStanding(criteria[a.Year], stored)
 			rows = append(rows, []any{wardIDs[a.Ward], a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
 				standing.Met, standing.PendingYearEnd, statuses})
 			return nil
@@ -208,7 +191,7 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int,
 		// are few and wait for their own COPY.
 		var evidenceRows [][]any
 		stream := produceRows(func(emit func([]any) error) error {
-			return c.Assessments(years, catalogue, func(a gen.Assessment) error {
+			return c.Assessments(years, catalogue, func(a Assessment) error {
 				aid := ids[fmt.Sprintf("%s/%d", a.Ward, a.Year)]
 				for _, r := range a.Results {
 					var value pgtype.Numeric
@@ -248,7 +231,7 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c gen.Country, years []int,
 	if _, err := tx.Exec(ctx, `ANALYZE`); err != nil {
 		return err
 	}
-	return audit(ctx, tx, auditEntry{Actor: "gen", Action: "gen_country", Entity: "demo", After: after})
+	return store.AuditLoad(ctx, tx, "gen", "gen_country", after)
 }
 
 // withoutForeignKeys runs load with the foreign keys of tables dropped, and
@@ -339,11 +322,4 @@ func (p *producedRows) close() {
 	close(p.stop)
 	for range p.rows {
 	}
-}
-
-// ensureMinistry adds the ministry, the root of the tree, when it is missing.
-func ensureMinistry(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `INSERT INTO units (code, kind, type, name)
-		SELECT 'VN', 'ministry', 'bo', 'Bộ Công an' WHERE NOT EXISTS (SELECT 1 FROM units WHERE kind = 'ministry')`)
-	return err
 }
