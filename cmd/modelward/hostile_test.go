@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -156,7 +155,10 @@ func TestHostileFilesAtOnce(t *testing.T) {
 	if res, err := http.Get(base + "/healthz"); err != nil || res.StatusCode != http.StatusOK {
 		t.Fatalf("the copy does not answer: %v", err)
 	}
-	peak := peakRSS(t, server.Process.Pid)
+	peak, err := hostile.PeakRSS(server.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("the copy's peak resident size: %d MB; the ward page took %v usually (median), at most %v during (%d reads)",
 		peak>>20, usual[2], slices.Max(during), len(during))
 	if peak > 512<<20 {
@@ -226,24 +228,4 @@ func postFile(c *http.Client, u, field, name string, content []byte) (int, strin
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	return res.StatusCode, string(body), err
-}
-
-// peakRSS is a process's peak resident size (VmHWM), in bytes.
-func peakRSS(t *testing.T, pid int) int64 {
-	t.Helper()
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	t.Fatal("no VmHWM")
-	return 0
 }

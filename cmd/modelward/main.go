@@ -346,7 +346,7 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	go every(ctx, time.Hour, sweepDeadlines(ctx, st, log, time.Now))
 	// Evidence's pictures are drawn here, one file at a time, each in a
 	// child process under hard limits; pages only show what is kept.
-	go preview.Worker{Store: st, Now: time.Now, Log: log}.Run(ctx, 2*time.Second)
+	go every(ctx, 2*time.Second, drawPreviews(ctx, preview.Worker{Store: st, Now: time.Now, Log: log}, log))
 	if opts.Mail != nil {
 		w := mail.Worker{Store: st, Send: opts.Mail.Send, Render: mail.Notices(opts.BaseURL), Now: time.Now, Log: log, Counts: portal.MailCounts()}
 		go w.Run(ctx, 5*time.Second)

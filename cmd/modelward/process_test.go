@@ -3,16 +3,12 @@ package main
 import (
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	"modelward/internal/seed"
 )
 
 // binary builds the modelward binary once for the tests that run it as a
@@ -97,15 +93,5 @@ func waitReady(t *testing.T, addr string, within time.Duration) {
 // whatever the port, so the client also works on other copies on loopback.
 func signInAt(t *testing.T, addr string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm("http://"+addr+"/login", url.Values{"username": {"phula"}, "password": {seed.DemoPassword}})
-	if err != nil {
-		t.Fatalf("sign in: %v", err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", res.StatusCode)
-	}
-	return c
+	return signInAs(t, addr, "phula")
 }

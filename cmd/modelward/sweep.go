@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"modelward/internal/assess"
+	"modelward/internal/preview"
 	"modelward/internal/store"
 )
 
@@ -56,6 +57,15 @@ func sweepDeadlines(ctx context.Context, st *store.Store, log *slog.Logger, now 
 		}
 		if n > 0 {
 			log.Info("warned of deadlines", "wards", n)
+		}
+	}
+}
+
+// drawPreviews draws the evidence files waiting for their pictures.
+func drawPreviews(ctx context.Context, w preview.Worker, log *slog.Logger) func() {
+	return func() {
+		if _, err := w.DrawDue(ctx); err != nil && ctx.Err() == nil {
+			log.Error("draw previews", "err", err)
 		}
 	}
 }

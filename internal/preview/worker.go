@@ -71,19 +71,3 @@ func (w Worker) DrawDue(ctx context.Context) (int, error) {
 		done++
 	}
 }
-
-// Run draws what is due every interval until ctx is done.
-func (w Worker) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := w.DrawDue(ctx); err != nil && ctx.Err() == nil {
-			w.Log.Error("draw previews", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

@@ -231,6 +231,20 @@ func TestSignInAnswers(t *testing.T) {
 	}
 }
 
+// loginFrom sends the sign-in form to the portal at base as a request the
+// trusted proxy forwards from address from.
+func loginFrom(t *testing.T, base, from, username, password string) response {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/login", strings.NewReader(url.Values{"username": {username}, "password": {password}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", from)
+	res, err := newClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, res)
+}
+
 func TestSignInIsRateLimited(t *testing.T) {
 	st, dbURL := testdb.Open(t, true)
 	onPhuLa2022(t, st)
@@ -238,16 +252,7 @@ func TestSignInIsRateLimited(t *testing.T) {
 	// Behind a proxy on loopback, whose X-Forwarded-For names the client.
 	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	login := func(from, username, password string) response {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {username}, "password": {password}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", from)
-		res, err := newClient().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return read(t, res)
-	}
+	login := func(from, username, password string) response { return loginFrom(t, srv.URL, from, username, password) }
 	// One person's typos: 5 from one address, then that address waits,
 	// even with the right password, and is told until when.
 	for i := range 5 {
@@ -317,17 +322,7 @@ func TestAdminUnlocksAnAccount(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	login := func(from, password string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"phula"}, "password": {password}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", from)
-		res, err := newClient().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	login := func(from, password string) int { return loginFrom(t, srv.URL, from, "phula", password).status }
 	for i := range 10 {
 		login(fmt.Sprintf("10.0.9.%d", i), "wrong password")
 	}
@@ -362,17 +357,7 @@ func TestStrangersCannotLockAnAccountOut(t *testing.T) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})
-	login := func(from, password string) int {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/login", strings.NewReader(url.Values{"username": {"hanoi"}, "password": {password}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", from)
-		res, err := newClient().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-		return res.StatusCode
-	}
+	login := func(from, password string) int { return loginFrom(t, srv.URL, from, "hanoi", password).status }
 	for _, attacker := range []string{"203.0.113.7", "198.51.100.9"} {
 		checked := 0
 		for range 8 {

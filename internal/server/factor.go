@@ -263,20 +263,12 @@ func (s *Server) meFactor(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.sessions.Put(r.Context(), enrolSecret, f.Secret)
-	return s.renderMeFactor(w, r, http.StatusOK, f, "")
+	return s.renderMeFactor(w, r, http.StatusOK, f, "", nil)
 }
 
-func (s *Server) renderMeFactor(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errKey string) error {
-	return s.renderMeFactorPage(w, r, status, f, errKey, nil)
-}
-
-// renderMeFactorReauth is the set-up page with what is wrong with the
-// current password or code.
-func (s *Server) renderMeFactorReauth(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errs map[string]string) error {
-	return s.renderMeFactorPage(w, r, status, f, "", errs)
-}
-
-func (s *Server) renderMeFactorPage(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errKey string, reauthErrs map[string]string) error {
+// renderMeFactor is the set-up page: what is wrong with the code
+// (errKey), or with the current password or code (reauthErrs).
+func (s *Server) renderMeFactor(w http.ResponseWriter, r *http.Request, status int, f assess.Factor, errKey string, reauthErrs map[string]string) error {
 	u := userOf(r)
 	p := web.FactorPage{Page: s.frame(r, langOf(r).T("factor.setup.title"), 0, nil, nil, nil), Action: "/me/factor", Next: "/me",
 		Setup: &web.FactorSetup{Account: u.Username, Secret: f.Secret, URL: f.URL}, Error: errKey,
@@ -301,21 +293,21 @@ func (s *Server) meEnrol(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if key := in.validate(); key != "" {
-		return s.renderMeFactor(w, r, http.StatusBadRequest, f, key)
+		return s.renderMeFactor(w, r, http.StatusBadRequest, f, key, nil)
 	}
-	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r))
+	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r), u.HasFactor)
 	if err != nil {
 		return err
 	}
 	if len(errs) > 0 {
-		return s.renderMeFactorReauth(w, r, status, f, errs)
+		return s.renderMeFactor(w, r, status, f, "", errs)
 	}
 	ok, err := s.enrolStep(r, u, secret, in.Code)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return s.renderMeFactor(w, r, http.StatusBadRequest, f, "factor.err.wrong")
+		return s.renderMeFactor(w, r, http.StatusBadRequest, f, "factor.err.wrong", nil)
 	}
 	s.sessions.Remove(r.Context(), enrolSecret)
 	return s.showRecoveryCodes(w, r, "/me", nil)
@@ -330,17 +322,12 @@ func (s *Server) meRemoveFactor(w http.ResponseWriter, r *http.Request) error {
 	if s.mustUseFactor(u.Role) {
 		return &Error{Status: http.StatusForbidden, Key: "factor.err.required"}
 	}
-	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r))
+	errs, status, err := s.confirmIdentity(w, r, "factor", reauthOf(r), u.HasFactor)
 	if err != nil {
 		return err
 	}
 	if len(errs) > 0 {
-		p, err := s.mePage(r)
-		if err != nil {
-			return err
-		}
-		p.Errors = errs
-		return renderHTML(w, r, status, web.Me(p))
+		return s.refuseOnMe(w, r, status, errs, "")
 	}
 	if err := s.store.ResetFactor(r.Context(), u.Actor(), u.Username, s.sessions.Token(r.Context())); err != nil {
 		return err

@@ -104,6 +104,17 @@ func (s *Server) endMySession(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// refuseOnMe answers a refused form of /me with the page, its errors by
+// field, and the address typed in the mail form.
+func (s *Server) refuseOnMe(w http.ResponseWriter, r *http.Request, status int, errs map[string]string, emailTyped string) error {
+	p, err := s.mePage(r)
+	if err != nil {
+		return err
+	}
+	p.Errors, p.EmailTyped = errs, emailTyped
+	return renderHTML(w, r, status, web.Me(p))
+}
+
 // passwordInput is the change-password form as typed.
 type passwordInput struct {
 	Current, New, Again string
@@ -154,35 +165,16 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := userOf(r)
-	refuse := func(status int, errs map[string]string) error {
-		p, err := s.mePage(r)
-		if err != nil {
-			return err
-		}
-		p.Errors = errs
-		return renderHTML(w, r, status, web.Me(p))
-	}
 	errs := in.validate(u, s.withFactor(u))
 	if len(errs) > 0 {
-		return refuse(http.StatusBadRequest, errs)
+		return s.refuseOnMe(w, r, http.StatusBadRequest, errs, "")
 	}
-	addr := s.clientAddr(r)
-	attempt, err := s.store.ReserveSignIn(ctx, u.Username, addr, s.now(), signInLimits)
-	if until, ok := throttledUntil(err); ok {
-		s.retryAfter(w, until)
-		return refuse(http.StatusTooManyRequests, map[string]string{"current_password": "me.err.limited"})
-	}
+	errs, status, err := s.confirmIdentity(w, r, "current", reauthInput{Password: in.Current}, false)
 	if err != nil {
 		return err
 	}
-	if !assess.PasswordMatches(u.PasswordHash, in.Current) {
-		if _, err := s.store.SignInFailed(ctx, "sign_in_failed", u.ID, u.Username, addr, s.now(), signInLimits); err != nil {
-			return err
-		}
-		return refuse(http.StatusBadRequest, map[string]string{"current_password": "me.err.wrong"})
-	}
-	if err := s.store.SignInSucceeded(ctx, attempt); err != nil {
-		return err
+	if len(errs) > 0 {
+		return s.refuseOnMe(w, r, status, errs, "")
 	}
 	hash, err := assess.HashPassword(in.New)
 	if err != nil {

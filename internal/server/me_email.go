@@ -12,7 +12,6 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
-	"modelward/web"
 )
 
 // emailConfirmFor is how long a confirmation link stays good.
@@ -36,18 +35,11 @@ func (s *Server) meEmail(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := userOf(r)
 	email := strings.TrimSpace(r.PostForm.Get("email"))
-	refuse := func(status int, errs map[string]string) error {
-		p, err := s.mePage(r)
-		if err != nil {
-			return err
-		}
-		p.Errors, p.EmailTyped = errs, email
-		return renderHTML(w, r, status, web.Me(p))
-	}
+	refuse := func(status int, errs map[string]string) error { return s.refuseOnMe(w, r, status, errs, email) }
 	if email != "" && assess.CheckEmail(email) != nil {
 		return refuse(http.StatusBadRequest, map[string]string{"email": "me.err.email"})
 	}
-	errs, status, err := s.confirmIdentity(w, r, "email", reauthOf(r))
+	errs, status, err := s.confirmIdentity(w, r, "email", reauthOf(r), u.HasFactor)
 	if err != nil {
 		return err
 	}

@@ -20,19 +20,19 @@ func reauthOf(r *http.Request) reauthInput {
 	return reauthInput{Password: r.PostForm.Get("current_password"), Code: strings.TrimSpace(r.PostForm.Get("current_code"))}
 }
 
-// confirmIdentity checks the proof for the signed-in user. A wrong
-// password or code counts as a failed sign-in, so that an open session
-// cannot be used to guess either. It returns the errors by field, named
-// form+"_password" and form+"_code", and the status to answer them with;
-// none when the proof holds.
-func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, form string, in reauthInput) (map[string]string, int, error) {
+// confirmIdentity checks the proof for the signed-in user: the password,
+// and the code when askCode. A wrong password or code counts as a failed
+// sign-in, so that an open session cannot be used to guess either. It
+// returns the errors by field, named form+"_password" and form+"_code",
+// and the status to answer them with; none when the proof holds.
+func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, form string, in reauthInput, askCode bool) (map[string]string, int, error) {
 	ctx := r.Context()
 	u := userOf(r)
 	errs := map[string]string{}
 	if in.Password == "" {
 		errs[form+"_password"] = "me.err.current"
 	}
-	if u.HasFactor && in.Code == "" {
+	if askCode && in.Code == "" {
 		errs[form+"_code"] = "factor.err.empty"
 	}
 	if len(errs) > 0 {
@@ -56,7 +56,7 @@ func (s *Server) confirmIdentity(w http.ResponseWriter, r *http.Request, form st
 	if !assess.PasswordMatches(u.PasswordHash, in.Password) {
 		return failed("sign_in_failed", "_password", "me.err.wrong")
 	}
-	if u.HasFactor {
+	if askCode {
 		ok, _, err := s.checkCode(r, u, in.Code)
 		if err != nil {
 			return nil, 0, err

@@ -178,12 +178,15 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 		in := resultInput{Status: string(status), Value: cell(row, export.ColValue), Note: cell(row, export.ColNote), Version: cell(row, export.ColVersion)}
 		// A row as the template wrote it changes nothing, whatever the
 		// state of the ward's file.
-		if ok && status == cur.Status && in.Value == web.VI.Decimal(cur.Value) && in.Note == cur.Note {
+		stays := func() {
 			if ward.open {
 				w.Stays++
 			} else {
 				w.Locked++
 			}
+		}
+		if ok && status == cur.Status && in.Value == web.VI.Decimal(cur.Value) && in.Note == cur.Note {
+			stays()
 			continue
 		}
 		if !ok && c.Kind != assess.Measure {
@@ -203,11 +206,7 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			continue
 		}
 		if cur.Status == ch.Status && cur.Value == ch.Value && cur.Note == ch.Note {
-			if ward.open {
-				w.Stays++
-			} else {
-				w.Locked++
-			}
+			stays()
 			continue
 		}
 		switch {
