@@ -52,7 +52,7 @@ commands:
   audit          verify: recompute the audit log's hash chain, say where it breaks
   factor         reseal: seal the second factors' secrets with FACTOR_KEY's first key
   gen            --wards N --years Y [--seed S]: a synthetic country for load tests
-  bench          [--wards N --years Y --out FILE]: measure the portal against its targets
+  bench          [--wards N --years Y --load-wards N --out FILE --strict]: measure the portal against its targets
 
 environment:
   DATABASE_URL   PostgreSQL URL, e.g. postgres://user:pass@localhost/modelward;
@@ -194,7 +194,7 @@ func seedDemo(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := st.LoadDemo(ctx, d); err != nil {
+	if err := seed.Load(ctx, st, d); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "demo data loaded")

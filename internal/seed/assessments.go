@@ -64,13 +64,13 @@ func notAfter(t *time.Time, today time.Time, daysBefore int) *time.Time {
 // assessment in its state with as many criteria met as the line says.
 // The criteria left are the year-end ones first while the year is open
 // (pending year end), then those the note names, then shortfalls in turn.
-func programme(byYear map[int][]assess.Criterion, today time.Time) ([]store.NewAssessment, error) {
+func programme(byYear map[int][]assess.Criterion, today time.Time) ([]Assessment, error) {
 	rows, err := readCSV("demo-programme.csv", "year,ward_code,level,state,met,note")
 	if err != nil {
 		return nil, err
 	}
 	next := map[int]int{}
-	var out []store.NewAssessment
+	var out []Assessment
 	for i, r := range rows {
 		line := i + 2
 		year, err := strconv.Atoi(r[0])
@@ -90,7 +90,7 @@ func programme(byYear map[int][]assess.Criterion, today time.Time) ([]store.NewA
 			return nil, fmt.Errorf("demo-programme.csv line %d: state %q", line, r[3])
 		}
 		key := r[0] + "/" + r[1]
-		a := store.NewAssessment{WardCode: r[1], Year: year, Level: r[2], State: state, ReturnReason: returnReasons[key]}
+		a := Assessment{WardCode: r[1], Year: year, Level: r[2], State: state, ReturnReason: returnReasons[key]}
 		if state == assess.Returned && a.ReturnReason == "" {
 			a.ReturnReason = "Đề nghị bổ sung minh chứng."
 		}

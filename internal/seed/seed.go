@@ -73,8 +73,8 @@ var catalogueYears = []struct {
 // Demo returns the whole demo data set, seeded on the day today: the
 // workflow's dates of the open year fall before it (the tests seed on
 // DemoDay).
-func Demo(today time.Time) (store.Demo, error) {
-	var d store.Demo
+func Demo(today time.Time) (Data, error) {
+	var d Data
 	var err error
 	if d.UnitsCSV, d.SuccessorsCSV, err = Tree(); err != nil {
 		return d, err
@@ -144,19 +144,19 @@ func readCSV(name string, header string) ([][]string, error) {
 	return rows, nil
 }
 
-func readQuotas() ([]store.Quota, error) {
+func readQuotas() ([]Quota, error) {
 	rows, err := readCSV("demo-quotas.csv", "year,province_code,quota")
 	if err != nil {
 		return nil, err
 	}
-	var quotas []store.Quota
+	var quotas []Quota
 	for i, r := range rows {
 		year, err1 := strconv.Atoi(r[0])
 		n, err2 := strconv.Atoi(r[2])
 		if err1 != nil || err2 != nil {
 			return nil, fmt.Errorf("demo-quotas.csv line %d: not a number", i+2)
 		}
-		quotas = append(quotas, store.Quota{Year: year, ProvinceCode: r[1], Quota: n})
+		quotas = append(quotas, Quota{Year: year, ProvinceCode: r[1], Quota: n})
 	}
 	return quotas, nil
 }

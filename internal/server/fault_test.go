@@ -122,7 +122,7 @@ func portalOnOwnCluster(t *testing.T) (*httptest.Server, *pgcluster.Cluster, *st
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.LoadDemo(ctx, d); err != nil {
+	if err := seed.Load(ctx, st, d); err != nil {
 		t.Fatal(err)
 	}
 	onPhuLa2022(t, st)

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/assess"
-	"modelward/internal/seed"
 	"modelward/internal/store"
 	"modelward/internal/testdb"
 	"modelward/migrations"
@@ -255,34 +254,6 @@ func TestCodeResolution(t *testing.T) {
 	}
 	if _, err := st.UnitPath(ctx, 2026, "99999"); !errors.Is(err, store.ErrNotFound) || errors.As(err, &elsewhere) {
 		t.Errorf("unit 99999: %v, want plain ErrNotFound", err)
-	}
-}
-
-func TestLoadDemoIsIdempotent(t *testing.T) {
-	st, _ := testdb.Open(t, true)
-	ctx := context.Background()
-	before, err := st.WardStandings(ctx, 2023, "VN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := seed.Demo(seed.DemoDay)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.LoadDemo(ctx, d); err != nil {
-		t.Fatalf("second load: %v", err)
-	}
-	after, err := st.WardStandings(ctx, 2023, "VN")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(before) != len(after) {
-		t.Fatalf("%d wards before, %d after", len(before), len(after))
-	}
-	for i := range before {
-		if before[i].Standing != after[i].Standing || before[i].State != after[i].State {
-			t.Errorf("%s changed: %+v → %+v", before[i].Code, before[i], after[i])
-		}
 	}
 }
 

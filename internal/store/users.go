@@ -272,3 +272,19 @@ func (s *Store) RecordSignIn(ctx context.Context, e SignInEvent) error {
 func (s *Store) SessionStore(cleanup time.Duration) *pgxstore.PostgresStore {
 	return pgxstore.NewWithCleanupInterval(s.sessions, cleanup)
 }
+
+// NewUser is a user to create.
+type NewUser struct {
+	Username string
+	FullName string
+	Role     string
+	UnitCode string
+	// On is the day on which UnitCode names the user's unit.
+	On           time.Time
+	PasswordHash string
+	// FactorSecret is a second factor set up already (base32), for the
+	// demo's users only; empty for none.
+	FactorSecret string
+	// Email is the user's address, empty for none.
+	Email string
+}

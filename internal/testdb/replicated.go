@@ -71,7 +71,7 @@ func NewReplicated(t testing.TB, demo bool) *Replicated {
 		}
 		d, err := seed.Demo(seed.DemoDay)
 		if err == nil {
-			err = st.LoadDemo(ctx, d)
+			err = seed.Load(ctx, st, d)
 		}
 		st.Close()
 		if err != nil {

@@ -193,5 +193,9 @@ func (m migrator) Migrate(ctx context.Context, _ *sql.DB, cfg pgtestdb.Config) e
 	if err != nil {
 		return err
 	}
-	return st.LoadDemo(ctx, d)
+	return seed.Load(ctx, st, d)
 }
+
+// AdminURL is the URL of the test server's administrative database, for
+// commands that create databases of their own (bench).
+func AdminURL() string { return server.URL() }
