@@ -39,7 +39,8 @@ func country(t *testing.T, wards int) string {
 func TestBenchmarkSmoke(t *testing.T) {
 	results, err := bench.Run(context.Background(), bench.Config{
 		BigURL: country(t, 400), SmallURL: country(t, 100), Year: 2025,
-		Duration: 150 * time.Millisecond, Concurrency: 4, Repeats: 3, PeakRate: 50, Log: io.Discard,
+		Duration: 300 * time.Millisecond, Round: 50 * time.Millisecond, Concurrency: 4, Wards: 40, Repeats: 3,
+		PeakRate: 100, SaveRate: 80, Log: io.Discard,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -60,6 +61,15 @@ func TestBenchmarkSmoke(t *testing.T) {
 		if r.Value <= 0 || r.Target == "" {
 			t.Errorf("%s: %+v", name, r)
 		}
+	}
+	// Load is spread over distinct wards, each opened by its own officer.
+	for _, name := range []string{"ward_page_throughput", "ward_page_p99", "save_result_p99"} {
+		if r := got[name]; r.Wards != 40 || r.Users != 40 {
+			t.Errorf("%s touched %d wards and %d users, want 40 of each", name, r.Wards, r.Users)
+		}
+	}
+	if r := got["ward_page_p99_saturated"]; !r.Informational {
+		t.Errorf("the saturated p99 has a bound: %+v", r)
 	}
 	if r := got["dashboard_queries"]; !r.OK {
 		t.Errorf("dashboards cost a number of queries that grows with their size: %+v", r)
