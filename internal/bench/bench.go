@@ -222,14 +222,23 @@ func get(c *http.Client, u string) error {
 	return err
 }
 
+// fetch sends a request as a browser does, accepting gzip, and reads the
+// response as it comes over the wire: unzipping it is the browser's work,
+// on the browser's machine, not the portal's.
 func fetch(c *http.Client, method, u string, form url.Values) (int, int64, error) {
-	var res *http.Response
-	var err error
+	var body io.Reader
 	if method == http.MethodPost {
-		res, err = c.PostForm(u, form)
-	} else {
-		res, err = c.Get(u)
+		body = strings.NewReader(form.Encode())
 	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		return 0, 0, err
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := c.Do(req)
 	if err != nil {
 		return 0, 0, err
 	}
