@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
@@ -140,11 +141,25 @@ func renderHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Comp
 	return renderCached(w, r, status, c, "no-store")
 }
 
+// pageBuffers hold pages as they are rendered: a buffer grown from nothing
+// to a ward page's 20 KB at every request is reallocated and copied nine
+// times over. A buffer grown past maxPooledPage (a national list) is left
+// to the collector.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledPage = 256 << 10
+
 // renderCached is renderHTML with the Cache-Control it is given: the
 // public pages may be kept by browsers and proxies.
 func renderCached(w http.ResponseWriter, r *http.Request, status int, c templ.Component, cacheControl string) error {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledPage {
+			buf.Reset()
+			pageBuffers.Put(buf)
+		}
+	}()
+	if err := c.Render(r.Context(), buf); err != nil {
 		return err
 	}
 	page := buf.Bytes()

@@ -71,10 +71,9 @@ func byWardID(sql string) string {
 	return strings.ReplaceAll(sql, lookup, "$1::bigint")
 }
 
-// The ward page's statements, for the ward's id. Each looking the ward up
-// by its code again (a GiST index scan inside an SQL function, which
-// PostgreSQL plans afresh at every call) took about half of the page's
-// time in PostgreSQL.
+// The ward page's statements, for the ward's id: each looked the ward up
+// by its code again, nine lookups a page, which with the lookups' cost
+// then (migration 00025) took half of the page's time in PostgreSQL.
 var (
 	wardHeadByIDSQL   = byWardID(wardHeadSQL)
 	assessmentByIDSQL = byWardID(assessmentSQL)
@@ -86,33 +85,29 @@ var (
 )
 
 // WardView reads the ward page's data in two round trips to the database:
-// the unit that code names in year, then everything else as one pipelined
-// batch. The unit may turn out not to be a ward; the caller checks Path.
+// the unit that code names in year with its ancestors, then everything
+// else, by the unit's id, as one pipelined batch. The unit may turn out not
+// to be a ward; the caller checks Path.
 func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, error) {
 	v := WardView{Catalogue: Catalogue{Year: year}, Assessment: Assessment{WardCode: code, Year: year, Results: map[int]Result{}}}
 	err := func() error {
-		var id *int64
-		var catalogue bool
-		err := s.pool.QueryRow(ctx, `SELECT unit_in_year($1, $2), EXISTS (SELECT 1 FROM catalogues WHERE year = $2)`, code, year).Scan(&id, &catalogue)
-		if err != nil {
+		var err error
+		if v.Path, err = s.path(ctx, unitPathSQL, code, year); err != nil {
 			return err
 		}
-		if !catalogue {
-			return fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
-		}
-		if id == nil {
+		if len(v.Path) == 0 {
 			return errNoUnit
 		}
+		id := v.Path[len(v.Path)-1].ID
 		b := &pgx.Batch{}
-		b.Queue(wardHeadByIDSQL, *id, year)
+		b.Queue(wardHeadByIDSQL, id, year)
 		b.Queue(criteriaSQL, year)
-		b.Queue(unitPathByIDSQL, *id, year)
-		b.Queue(assessmentByIDSQL, *id, year)
-		b.Queue(resultsByIDSQL, *id, year)
-		b.Queue(evidenceByIDSQL, *id, year)
-		b.Queue(commentsByIDSQL, *id, year)
-		b.Queue(lineageByIDSQL, *id) // the links name units by id: no year
-		b.Queue(snapshotByIDSQL, *id, year)
+		b.Queue(assessmentByIDSQL, id, year)
+		b.Queue(resultsByIDSQL, id, year)
+		b.Queue(evidenceByIDSQL, id, year)
+		b.Queue(commentsByIDSQL, id, year)
+		b.Queue(lineageByIDSQL, id) // the links name units by id: no year
+		b.Queue(snapshotByIDSQL, id, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
@@ -141,24 +136,12 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		if len(v.Registered) == 0 {
 			v.Registered = nil
 		}
-		steps := []func(pgx.Rows) error{
-			func(rows pgx.Rows) (err error) {
-				v.Catalogue.Criteria, err = pgx.CollectRows(rows, scanCriterion)
-				return
-			},
-			func(rows pgx.Rows) (err error) { v.Path, err = pgx.CollectRows(rows, scanUnit); return },
+		rows, err := br.Query()
+		if err != nil {
+			return err
 		}
-		for _, step := range steps {
-			rows, err := br.Query()
-			if err != nil {
-				return err
-			}
-			if err := step(rows); err != nil {
-				return err
-			}
-		}
-		if len(v.Path) == 0 {
-			return errNoUnit
+		if v.Catalogue.Criteria, err = pgx.CollectRows(rows, scanCriterion); err != nil {
+			return err
 		}
 		if err := scanAssessment(br.QueryRow(), &v.Assessment); err != nil {
 			return err
@@ -182,6 +165,14 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		return br.Close()
 	}()
 	if errors.Is(err, errNoUnit) {
+		// No catalogue for the year says more than no unit in it.
+		var catalogue bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM catalogues WHERE year = $1)`, year).Scan(&catalogue); err != nil {
+			return WardView{}, fmt.Errorf("ward view %s %d: %w", code, year, err)
+		}
+		if !catalogue {
+			return WardView{}, fmt.Errorf("catalogue %d: %w", year, ErrNotFound)
+		}
 		return WardView{}, s.notInYear(ctx, year, code)
 	}
 	if err != nil {
