@@ -20,6 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"modelward/internal/localcluster"
 	"modelward/internal/pgcluster"
 )
 
@@ -35,7 +36,7 @@ type localCluster struct {
 // own and waits for its banner; the test ends it with SIGTERM, as Ctrl-C.
 func startLocalCluster(t *testing.T) *localCluster {
 	t.Helper()
-	if _, err := findHaproxy(); err != nil {
+	if _, err := localcluster.FindHaproxy(); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func startLocalCluster(t *testing.T) *localCluster {
 	}()
 	deadline := time.After(90 * time.Second)
 	var seen []string
-	for lc.proxy == "" || len(lc.portals) < portalCopies {
+	for lc.proxy == "" || len(lc.portals) < localcluster.PortalCopies {
 		select {
 		case line, ok := <-lines:
 			if !ok {

@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
+	"modelward/internal/localcluster"
 	"modelward/internal/pgcluster"
 	"modelward/internal/seed"
+	"modelward/internal/server"
 	"modelward/internal/store"
 )
 
@@ -20,7 +24,7 @@ import (
 // .data/ (unless DATABASE_URL names a database), migrations, the demo data
 // and the portal. Ctrl-C stops the portal, then the cluster; the data stays
 // for the next run.
-func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) (err error) {
+func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
 	dir := fs.String("data", ".data/pg", "where the private cluster keeps its files")
 	replicas := fs.Int("replicas", 0, "streaming standbys: with one or more, two copies of the portal behind haproxy (make cluster)")
@@ -33,11 +37,43 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	if *replicas > 0 {
 		return devCluster(ctx, *dir, *replicas, getenv, stdout)
 	}
+	return devSingle(ctx, *dir, getenv, stdout, log)
+}
+
+// devCluster is `dev --replicas N`: production's shape on loopback
+// (localcluster), with the demo loaded on its primary.
+func devCluster(ctx context.Context, dir string, replicas int, getenv func(string) string, stdout io.Writer) error {
+	if getenv("DATABASE_URL") != "" {
+		return errors.New("dev --replicas makes its own primary and standbys: unset DATABASE_URL")
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	listen := getenv("ADDR")
+	if listen == "" {
+		listen = "127.0.0.1:8080"
+	}
+	return localcluster.Run(ctx, localcluster.Options{
+		Dir: dir, Replicas: replicas, Listen: listen, Executable: exe, Stdout: stdout,
+		Prepare: func(ctx context.Context, primary *pgcluster.Cluster) (string, error) {
+			if err := prepareCluster(ctx, primary); err != nil {
+				return "", err
+			}
+			return devRuntimeUser, migrateAndSeed(ctx, primary.URL(localcluster.Database), stdout)
+		},
+		Started: func(addr net.Addr, dataDir string) { fmt.Fprint(stdout, banner(addr, dataDir)) },
+	})
+}
+
+// devSingle is `dev`: one portal on one private cluster, or on the
+// database DATABASE_URL names.
+func devSingle(ctx context.Context, dir string, getenv func(string) string, stdout io.Writer, log *slog.Logger) (err error) {
 	url := getenv("DATABASE_URL")
 	runtimeURL := url
 	where := "the database at DATABASE_URL"
 	if url == "" {
-		cluster, err := pgcluster.New(*dir, pgcluster.Options{})
+		cluster, err := pgcluster.New(dir, pgcluster.Options{})
 		if err != nil {
 			return err
 		}
@@ -54,8 +90,8 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		if err := prepareCluster(ctx, cluster); err != nil {
 			return err
 		}
-		url = cluster.URL("modelward")
-		runtimeURL = cluster.URLAs(devRuntimeUser, "modelward")
+		url = cluster.URL(localcluster.Database)
+		runtimeURL = cluster.URLAs(devRuntimeUser, localcluster.Database)
 		where = cluster.DataDir
 	}
 	if err := migrateAndSeed(ctx, url, stdout); err != nil {
@@ -76,14 +112,14 @@ func cmdDev(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	fmt.Fprint(stdout, banner(l.Addr(), where))
-	return serve(ctx, l, st, log, serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true"})
+	return serve(ctx, l, server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true"}, nil)
 }
 
 // prepareCluster makes the database "modelward" in a private cluster, and
 // the runtime role: the portal runs as it, as in production; the
 // migrations and the demo data as the owner.
 func prepareCluster(ctx context.Context, c *pgcluster.Cluster) error {
-	if err := createDatabase(ctx, c.URL("postgres"), "modelward"); err != nil {
+	if err := createDatabase(ctx, c.URL("postgres"), localcluster.Database); err != nil {
 		return err
 	}
 	return store.CreateRuntimeRole(ctx, c.URL("postgres"), devRuntimeUser)

@@ -236,38 +236,25 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	if err != nil {
 		return err
 	}
-	opts := serveOptions{SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies, MetricsToken: getenv("METRICS_TOKEN"),
-		FactorRoles: factorRoles, BaseURL: getenv("BASE_URL")}
+	cfg := server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies,
+		MetricsToken: getenv("METRICS_TOKEN"), FactorRoles: factorRoles, BaseURL: getenv("BASE_URL")}
+	var sender *mail.Sender
 	if u := getenv("SMTP_URL"); u != "" {
-		if opts.BaseURL == "" {
+		if cfg.BaseURL == "" {
 			return errors.New("BASE_URL: give the portal's address (https://…) for the links in mail")
 		}
-		if opts.Mail, err = mail.NewSender(u, getenv("MAIL_FROM")); err != nil {
+		if sender, err = mail.NewSender(u, getenv("MAIL_FROM")); err != nil {
 			return err
 		}
 	}
-	for name, d := range map[string]*time.Duration{"SESSION_IDLE": &opts.IdleTimeout, "ADMIN_SESSION_IDLE": &opts.AdminIdleTimeout} {
+	for name, d := range map[string]*time.Duration{"SESSION_IDLE": &cfg.IdleTimeout, "ADMIN_SESSION_IDLE": &cfg.AdminIdleTimeout} {
 		if v := getenv(name); v != "" {
 			if *d, err = time.ParseDuration(v); err != nil || *d <= 0 {
 				return fmt.Errorf("%s: %q is not a duration such as 15m", name, v)
 			}
 		}
 	}
-	return serve(ctx, l, st, log, opts)
-}
-
-// serveOptions are the settings of serve that come from the environment.
-type serveOptions struct {
-	SecureCookies    bool
-	TrustedProxies   []netip.Prefix
-	MetricsToken     string
-	IdleTimeout      time.Duration
-	AdminIdleTimeout time.Duration
-	FactorRoles      []assess.Role
-	// BaseURL is the portal's address for links in mail; Mail sends it,
-	// nil without SMTP_URL.
-	BaseURL string
-	Mail    *mail.Sender
+	return serve(ctx, l, cfg, sender)
 }
 
 // factorRoles reads MFA_ROLES: the roles that must sign in with a second
@@ -313,9 +300,11 @@ func trustedProxies(getenv func(string) string) ([]netip.Prefix, error) {
 	return list, nil
 }
 
-// serve serves the portal on l until ctx is done, then lets requests in
-// flight finish for a grace period.
-func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logger, opts serveOptions) error {
+// serve serves the portal configured by cfg on l, with its background
+// work (sweeps, pictures, and mail when sender is not nil), until ctx is
+// done, then lets requests in flight finish for a grace period.
+func serve(ctx context.Context, l net.Listener, cfg server.Config, sender *mail.Sender) error {
+	st, log := cfg.Store, cfg.Logger
 	demo, err := st.HasDemo(ctx)
 	if err != nil {
 		log.Warn("could not tell whether demo data is loaded", "err", err)
@@ -323,10 +312,8 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	if may, err := st.MayRewriteAudit(ctx); err == nil && may {
 		log.Warn("the portal's database role may change or remove audit entries: run it as a member of " + store.RuntimeRole + " (SECURITY.md, \"How the controls work\")")
 	}
-	portal := server.New(server.Config{Store: st, Logger: log, Demo: demo,
-		SecureCookies: opts.SecureCookies, TrustedProxies: opts.TrustedProxies, MetricsToken: opts.MetricsToken,
-		IdleTimeout: opts.IdleTimeout, AdminIdleTimeout: opts.AdminIdleTimeout, FactorRoles: opts.FactorRoles,
-		BaseURL: opts.BaseURL, SessionCleanup: 5 * time.Minute})
+	cfg.Demo, cfg.SessionCleanup = demo, 5*time.Minute
+	portal := server.New(cfg)
 	srv := &http.Server{
 		Handler:           portal.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -347,8 +334,8 @@ func serve(ctx context.Context, l net.Listener, st *store.Store, log *slog.Logge
 	// Evidence's pictures are drawn here, one file at a time, each in a
 	// child process under hard limits; pages only show what is kept.
 	go every(ctx, 2*time.Second, drawPreviews(ctx, preview.Worker{Store: st, Now: time.Now, Log: log}, log))
-	if opts.Mail != nil {
-		w := mail.Worker{Store: st, Send: opts.Mail.Send, Render: mail.Notices(opts.BaseURL), Now: time.Now, Log: log, Counts: portal.MailCounts()}
+	if sender != nil {
+		w := mail.Worker{Store: st, Send: sender.Send, Render: mail.Notices(cfg.BaseURL), Now: time.Now, Log: log, Counts: portal.MailCounts()}
 		go w.Run(ctx, 5*time.Second)
 	}
 	errc := make(chan error, 1)

@@ -80,7 +80,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
+	year, cat, unit := sc.Year, sc.Catalogue, sc.Unit
 	head, err := json.Marshal(map[string]any{
 		"year": year, "unit": map[string]string{"code": unit.Code, "name": unit.Name, "kind": unit.Kind},
 		"criteria": len(cat.Criteria),

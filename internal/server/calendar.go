@@ -35,7 +35,7 @@ func (s *Server) openToWard(v store.WardView) bool {
 // wardDeadline is the ward page's deadline block: the self-assessment's
 // date and days left, the extension in force, and, for those who may give
 // one, the form.
-func (s *Server) wardDeadline(r *http.Request, sc wardScope, v store.WardView) *web.WardDeadline {
+func (s *Server) wardDeadline(r *http.Request, sc unitScope, v store.WardView) *web.WardDeadline {
 	due := v.Calendar.SelfAssessmentDue
 	if due == nil || v.Level == "" {
 		return nil
@@ -119,7 +119,7 @@ func (s *Server) extend(w http.ResponseWriter, r *http.Request) error {
 	if a := v.Assessment; a.Exists && !a.State.Editable() {
 		return &Error{Status: http.StatusConflict, Key: "extension.err.state"}
 	}
-	if err := s.store.GrantExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Ward.ID, sc.Ward.Code, until, in.Reason); err != nil {
+	if err := s.store.GrantExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, sc.Unit.Code, until, in.Reason); err != nil {
 		return err
 	}
 	s.flash(r, "flash.extended", langOf(r).Date(until))
@@ -136,7 +136,7 @@ func (s *Server) revokeExtension(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := s.store.RevokeExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Ward.ID, sc.Ward.Code); err != nil {
+	if err := s.store.RevokeExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, sc.Unit.Code); err != nil {
 		return err
 	}
 	s.flash(r, "flash.extension.revoked")

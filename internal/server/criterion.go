@@ -30,10 +30,10 @@ func (s *Server) criterionPage(w http.ResponseWriter, r *http.Request) error {
 
 // criterionView builds the page of criterion c as stored, with a form that
 // starts from the stored result.
-func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion) (web.CriterionPage, error) {
+func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion) (web.CriterionPage, error) {
 	ctx := r.Context()
 	// The assessment, its evidence and its comments in one round trip.
-	v, err := s.store.WardView(ctx, sc.Year, sc.Ward.Code)
+	v, err := s.store.WardView(ctx, sc.Year, sc.Unit.Code)
 	if err != nil {
 		return web.CriterionPage{}, err
 	}
@@ -41,8 +41,8 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 	l := langOf(r)
 	res := a.Results[c.Number]
 	p := web.CriterionPage{
-		Page:      s.frame(r, l.T("crit.heading", c.Number)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
-		WardName:  sc.Ward.Name,
+		Page:      s.frame(r, l.T("crit.heading", c.Number)+" · "+sc.Unit.Name, sc.Year, nil, sc.Path, nil),
+		WardName:  sc.Unit.Name,
 		WardHref:  sc.href(),
 		ActionURL: sc.criterionHref(c.Number),
 		Number:    c.Number,
@@ -80,7 +80,7 @@ func (s *Server) criterionView(r *http.Request, sc wardScope, c assess.Criterion
 	if a.Exists && authorize(r, assess.Comment, sc.Path) == nil {
 		p.CommentURL = sc.criterionHref(c.Number) + "/comments"
 	}
-	changes, err := s.store.History(ctx, sc.Ward.Code, sc.Year, c.Number, 100)
+	changes, err := s.store.History(ctx, sc.Unit.Code, sc.Year, c.Number, 100)
 	if err != nil {
 		return web.CriterionPage{}, err
 	}
@@ -98,7 +98,7 @@ func pick(l web.Lang, vi, en string) string {
 // canEdit reports whether the user may record in the ward's assessment
 // now: their ward, registered for the year, the assessment open, and its
 // deadline (or extension) not passed.
-func (s *Server) canEdit(r *http.Request, sc wardScope, v store.WardView) bool {
+func (s *Server) canEdit(r *http.Request, sc unitScope, v store.WardView) bool {
 	a := v.Assessment
 	return v.Level != "" && authorize(r, assess.Edit, sc.Path) == nil && (!a.Exists || a.State.Editable()) && s.openToWard(v)
 }
@@ -115,7 +115,7 @@ func resultView(l web.Lang, c assess.Criterion, res store.Result) web.ResultView
 	return v
 }
 
-func evidenceRow(l web.Lang, sc wardScope, e store.Evidence) web.EvidenceRow {
+func evidenceRow(l web.Lang, sc unitScope, e store.Evidence) web.EvidenceRow {
 	return web.EvidenceRow{
 		ID: e.ID, Href: fmt.Sprintf("/evidence/%d", e.ID),
 		RemoveURL: fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
@@ -199,7 +199,7 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 			p.Form = typed
 		})
 	}
-	ch.Year, ch.Ward = sc.Year, sc.Ward.Code
+	ch.Year, ch.Ward = sc.Year, sc.Unit.Code
 	saved, err := s.store.SaveResult(r.Context(), userOf(r).Actor(), ch)
 	var stale *store.StaleError
 	if errors.As(err, &stale) {
@@ -223,7 +223,7 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 
 // rerenderCriterion shows the criterion page again with status, after
 // adjust has put in what the user typed.
-func (s *Server) rerenderCriterion(w http.ResponseWriter, r *http.Request, sc wardScope, c assess.Criterion, status int, adjust func(*web.CriterionPage)) error {
+func (s *Server) rerenderCriterion(w http.ResponseWriter, r *http.Request, sc unitScope, c assess.Criterion, status int, adjust func(*web.CriterionPage)) error {
 	p, err := s.criterionView(r, sc, c)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	year, cat, path, unit := sc.Year, sc.Catalogue, sc.Path, sc.Ward
+	year, cat, path, unit := sc.Year, sc.Catalogue, sc.Path, sc.Unit
 	if unit.Kind == "ward" {
 		http.Redirect(w, r, unitHref(year, unit), http.StatusSeeOther)
 		return nil

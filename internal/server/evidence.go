@@ -192,7 +192,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 			p.Upload.Title, p.Upload.Dated, p.Upload.Errors = up.Title, up.Dated, errs
 		})
 	}
-	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Ward.Code, c.Number, s.now()
+	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Unit.Code, c.Number, s.now()
 	_, err = s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
 	if errors.Is(err, store.ErrQuota) {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
@@ -225,10 +225,10 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if e.Ward != sc.Ward.Code || e.Year != sc.Year {
+	if e.Ward != sc.Unit.Code || e.Year != sc.Year {
 		return errNotFound
 	}
-	if err := s.store.RemoveEvidence(r.Context(), userOf(r).Actor(), sc.Ward.Code, sc.Year, id, s.now()); err != nil {
+	if err := s.store.RemoveEvidence(r.Context(), userOf(r).Actor(), sc.Unit.Code, sc.Year, id, s.now()); err != nil {
 		return err
 	}
 	s.flash(r, "flash.evidence.removed")

@@ -18,14 +18,14 @@ func (s *Server) wardHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 500)
+	changes, err := s.store.History(r.Context(), sc.Unit.Code, sc.Year, 0, 500)
 	if err != nil {
 		return err
 	}
 	l := langOf(r)
 	return renderHTML(w, r, http.StatusOK, web.History(web.HistoryPage{
-		Page:     s.frame(r, l.T("history.timeline", sc.Year)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
-		WardName: sc.Ward.Name,
+		Page:     s.frame(r, l.T("history.timeline", sc.Year)+" · "+sc.Unit.Name, sc.Year, nil, sc.Path, nil),
+		WardName: sc.Unit.Name,
 		WardHref: sc.href(),
 		Rows:     historyRows(l, sc.Catalogue, changes),
 	}))

@@ -120,7 +120,7 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 		return nil
 	}
 	a := v.Assessment
-	sc := wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}
+	sc := unitScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Unit: v.Path[len(v.Path)-1]}
 	o := &web.OpenYear{Year: year, Href: sc.href(), StateWord: l.State(a.State),
 		Standing:    l.Standing(assess.ComputeStanding(v.Catalogue.Criteria, a.Stored())),
 		YearEndOpen: s.yearEndOpen(v.Catalogue), YearEndFrom: l.Date(v.Catalogue.YearEndOpens),

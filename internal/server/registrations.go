@@ -14,12 +14,12 @@ import (
 
 // loadProvince is loadUnit for the pages of a province's registrations:
 // the unit must be a province.
-func (s *Server) loadProvince(r *http.Request, p assess.Permission) (wardScope, error) {
+func (s *Server) loadProvince(r *http.Request, p assess.Permission) (unitScope, error) {
 	sc, err := s.loadUnit(r, p)
 	if err != nil {
 		return sc, err
 	}
-	if sc.Ward.Kind != "province" {
+	if sc.Unit.Kind != "province" {
 		return sc, errNotFound
 	}
 	return sc, nil
@@ -42,9 +42,9 @@ func (s *Server) registrations(w http.ResponseWriter, r *http.Request) error {
 	return s.renderRegistrations(w, r, sc, http.StatusOK, p)
 }
 
-func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc wardScope, status int, p web.RegistrationsPage) error {
+func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc unitScope, status int, p web.RegistrationsPage) error {
 	ctx := r.Context()
-	province := sc.Ward
+	province := sc.Unit
 	years, err := s.store.Years(ctx)
 	if err != nil {
 		return err
@@ -119,7 +119,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	status := http.StatusBadRequest
 	if len(form.Errors) == 0 {
-		err = s.store.Register(r.Context(), userOf(r).Actor(), sc.Year, sc.Ward.ID, form.WardCode, form.Level)
+		err = s.store.Register(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, form.WardCode, form.Level)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			form.Errors["ward_code"] = "reg.err.unknown"
@@ -137,7 +137,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		return s.renderRegistrations(w, r, sc, status, web.RegistrationsPage{Form: form})
 	}
 	s.flash(r, "reg.flash.added", form.WardCode)
-	http.Redirect(w, r, registrationsHref(sc.Year, sc.Ward.Code)+"#w"+form.WardCode, http.StatusSeeOther)
+	http.Redirect(w, r, registrationsHref(sc.Year, sc.Unit.Code)+"#w"+form.WardCode, http.StatusSeeOther)
 	return nil
 }
 
@@ -148,7 +148,7 @@ func (s *Server) unregister(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := urlParam(r, "ward")
-	err = s.store.Unregister(r.Context(), userOf(r).Actor(), sc.Year, sc.Ward.ID, code)
+	err = s.store.Unregister(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, code)
 	switch {
 	case errors.Is(err, store.ErrState):
 		return s.renderRegistrations(w, r, sc, http.StatusConflict, web.RegistrationsPage{Flash: "reg.err.assessed", FlashArgs: []any{code}})
@@ -158,7 +158,7 @@ func (s *Server) unregister(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.flash(r, "reg.flash.removed", code)
-	http.Redirect(w, r, registrationsHref(sc.Year, sc.Ward.Code)+"#registered", http.StatusSeeOther)
+	http.Redirect(w, r, registrationsHref(sc.Year, sc.Unit.Code)+"#registered", http.StatusSeeOther)
 	return nil
 }
 
@@ -182,10 +182,10 @@ func (s *Server) setQuota(w http.ResponseWriter, r *http.Request) error {
 		}
 		quota = &n
 	}
-	if err := s.store.SetQuota(r.Context(), userOf(r).Actor(), sc.Year, sc.Ward.ID, quota); err != nil {
+	if err := s.store.SetQuota(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, quota); err != nil {
 		return err
 	}
 	s.flash(r, "reg.flash.quota")
-	http.Redirect(w, r, registrationsHref(sc.Year, sc.Ward.Code)+"#quota", http.StatusSeeOther)
+	http.Redirect(w, r, registrationsHref(sc.Year, sc.Unit.Code)+"#quota", http.StatusSeeOther)
 	return nil
 }

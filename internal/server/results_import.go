@@ -58,7 +58,7 @@ type importWard struct {
 // catalogue, with the criterion form's own rules. A row that changes
 // nothing is never an error: the template downloaded and brought back
 // unchanged plans nothing, whatever the wards' states.
-func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, rows [][]string, wards map[string]importWard) (importPlan, error) {
+func (s *Server) planImport(ctx context.Context, r *http.Request, sc unitScope, rows [][]string, wards map[string]importWard) (importPlan, error) {
 	l := langOf(r)
 	var plan importPlan
 	if len(rows) == 0 {
@@ -103,8 +103,8 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc wardScope, 
 			plan.page.Errors = []string{l.T("resimport.err.year", i+2, y, sc.Year)}
 			return plan, nil
 		}
-		if u := cell(row, export.ColUnit); u != sc.Ward.Code {
-			plan.page.Errors = []string{l.T("resimport.err.unit", i+2, u, sc.Ward.Code, sc.Ward.Name)}
+		if u := cell(row, export.ColUnit); u != sc.Unit.Code {
+			plan.page.Errors = []string{l.T("resimport.err.unit", i+2, u, sc.Unit.Code, sc.Unit.Name)}
 			return plan, nil
 		}
 	}
@@ -249,11 +249,11 @@ func resultText(l web.Lang, c assess.Criterion, st assess.Status, value, note st
 // hold, by code, each with what the import may change there: the import
 // right and the wards' openness are the access policy's (assess.Import,
 // assess.ImportOpen), the same for an officer and a reviewer.
-func (s *Server) importWards(ctx context.Context, r *http.Request, sc wardScope) (map[string]importWard, error) {
+func (s *Server) importWards(ctx context.Context, r *http.Request, sc unitScope) (map[string]importWard, error) {
 	if err := authorize(r, assess.Import, sc.Path); err != nil {
 		return nil, err
 	}
-	standings, err := s.store.WardStandings(ctx, sc.Year, sc.Ward.Code)
+	standings, err := s.store.WardStandings(ctx, sc.Year, sc.Unit.Code)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +275,8 @@ func (s *Server) importWards(ctx context.Context, r *http.Request, sc wardScope)
 	return wards, nil
 }
 
-func (s *Server) resultsHref(sc wardScope) string {
-	return fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Ward.Code)
+func (s *Server) resultsHref(sc unitScope) string {
+	return fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Unit.Code)
 }
 
 // resultsPage is the page of the spreadsheet round trip: the template to
@@ -292,11 +292,11 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.renderImport(w, r, sc, http.StatusOK, web.ImportPage{})
 }
 
-func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sc wardScope, status int, p web.ImportPage) error {
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, sc unitScope, status int, p web.ImportPage) error {
 	l := langOf(r)
-	p.Page = s.frame(r, l.T("resimport.title")+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil)
+	p.Page = s.frame(r, l.T("resimport.title")+" · "+sc.Unit.Name, sc.Year, nil, sc.Path, nil)
 	base := s.resultsHref(sc)
-	p.UnitName, p.XLSXHref, p.CSVHref, p.ActionURL = sc.Ward.Name, base+".xlsx", base+".csv", base+"/import"
+	p.UnitName, p.XLSXHref, p.CSVHref, p.ActionURL = sc.Unit.Name, base+".xlsx", base+".csv", base+"/import"
 	return renderHTML(w, r, status, web.Import(p))
 }
 
@@ -308,7 +308,7 @@ func (s *Server) resultsTemplate(ext string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		wards, err := s.store.WardStandings(r.Context(), sc.Year, sc.Ward.Code)
+		wards, err := s.store.WardStandings(r.Context(), sc.Year, sc.Unit.Code)
 		if err != nil {
 			return err
 		}
@@ -320,14 +320,14 @@ func (s *Server) resultsTemplate(ext string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		sheet := export.Results{Year: sc.Year, Unit: sc.Ward.Code, Criteria: sc.Catalogue.Criteria}
+		sheet := export.Results{Year: sc.Year, Unit: sc.Unit.Code, Criteria: sc.Catalogue.Criteria}
 		for _, ws := range wards {
 			sheet.Wards = append(sheet.Wards, export.ResultsWard{Code: ws.Code, Name: ws.Name, Results: results[ws.Code]})
 		}
-		if err := s.auditExport(r, fmt.Sprintf("%d/%s/results.%s", sc.Year, sc.Ward.Code, ext)); err != nil {
+		if err := s.auditExport(r, fmt.Sprintf("%d/%s/results.%s", sc.Year, sc.Unit.Code, ext)); err != nil {
 			return err
 		}
-		name := fmt.Sprintf("ket-qua-%d-%s.%s", sc.Year, sc.Ward.Code, ext)
+		name := fmt.Sprintf("ket-qua-%d-%s.%s", sc.Year, sc.Unit.Code, ext)
 		if ext == "csv" {
 			return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error { return export.WriteResultsCSV(out, sheet) })
 		}

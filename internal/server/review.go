@@ -115,7 +115,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 		flash = "flash.approved"
 	}
 	return s.decide(w, r, sc, store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version, Criteria: criteria,
+		Ward: sc.Unit.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version, Criteria: criteria,
 	}, flash)
 }
 
@@ -123,8 +123,8 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 // fill putting the form back as typed (and returning it). When the page
 // no longer offers that form (the state moved on), the refusal is the
 // message key's error page instead.
-func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc wardScope, status int, fill func(*web.WardPage) *web.DecisionForm, key string) error {
-	v, err := s.store.WardView(r.Context(), sc.Year, sc.Ward.Code)
+func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc unitScope, status int, fill func(*web.WardPage) *web.DecisionForm, key string) error {
+	v, err := s.store.WardView(r.Context(), sc.Year, sc.Unit.Code)
 	if err != nil {
 		return err
 	}
@@ -141,12 +141,12 @@ func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc wardSco
 // decide takes a workflow step from the ward page and goes back to it. If
 // the assessment changed since the decider opened the page (its version),
 // the step is refused and the page shows what changed.
-func (s *Server) decide(w http.ResponseWriter, r *http.Request, sc wardScope, ch store.StateChange, flash string) error {
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, sc unitScope, ch store.StateChange, flash string) error {
 	ch.On = s.now()
 	_, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), ch)
 	switch {
 	case errors.Is(err, store.ErrChanged):
-		v, verr := s.store.WardView(r.Context(), sc.Year, sc.Ward.Code)
+		v, verr := s.store.WardView(r.Context(), sc.Year, sc.Unit.Code)
 		if verr != nil {
 			return verr
 		}
@@ -189,7 +189,7 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if sc.Ward.Kind != "ward" {
+	if sc.Unit.Kind != "ward" {
 		return errNotFound
 	}
 	if err := authorizeRecognise(r, v.Level, sc.Path); err != nil {
@@ -231,7 +231,7 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.notfull"}
 	}
 	err = s.decide(w, r, sc, store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date, Version: version,
+		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date, Version: version,
 	}, "flash.recognized")
 	if errors.Is(err, store.ErrDecisionBeforeApproval) {
 		return refuse(http.StatusBadRequest, "decision_date", "recognize.err.beforeapproval")
@@ -271,7 +271,7 @@ func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.decide(w, r, sc, store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Reopen, Reason: reason, Version: version,
+		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Reopen, Reason: reason, Version: version,
 	}, "flash.reopened")
 }
 
@@ -296,7 +296,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
 		p.CommentBody, p.CommentError = body, "comment.err.body"
 		return renderHTML(w, r, http.StatusBadRequest, web.Criterion(p))
 	}
-	err = s.store.AddComment(r.Context(), userOf(r).Actor(), sc.Ward.Code, sc.Year, c.Number, body)
+	err = s.store.AddComment(r.Context(), userOf(r).Actor(), sc.Unit.Code, sc.Year, c.Number, body)
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Status: http.StatusConflict, Key: "comment.err.none", Err: err}
 	}

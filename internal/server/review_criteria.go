@@ -55,7 +55,7 @@ func returnCriteriaForm(l web.Lang, cat store.Catalogue, reasons map[int]string,
 }
 
 // returnedList is what a return named, for the ward page.
-func returnedList(l web.Lang, cat store.Catalogue, v store.WardView, sc wardScope) []web.ReturnedRow {
+func returnedList(l web.Lang, cat store.Catalogue, v store.WardView, sc unitScope) []web.ReturnedRow {
 	if v.Assessment.State != assess.Returned {
 		return nil
 	}

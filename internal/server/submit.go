@@ -15,7 +15,7 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Ward.Code)
+	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Unit.Code)
 	if err != nil {
 		return err
 	}
@@ -24,8 +24,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	l := langOf(r)
 	p := web.SubmitPage{
-		Page:      s.frame(r, l.T("submit.title", sc.Year)+" · "+sc.Ward.Name, sc.Year, nil, sc.Path, nil),
-		WardName:  sc.Ward.Name,
+		Page:      s.frame(r, l.T("submit.title", sc.Year)+" · "+sc.Unit.Name, sc.Year, nil, sc.Path, nil),
+		WardName:  sc.Unit.Name,
 		WardHref:  sc.href(),
 		ActionURL: sc.href() + "/submit",
 		Standing:  l.Standing(assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored())),
@@ -49,7 +49,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
-		Ward: sc.Ward.Code, Year: sc.Year, Action: assess.Submit, On: s.now(),
+		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Submit, On: s.now(),
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		// Nothing recorded yet: there is nothing to submit.

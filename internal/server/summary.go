@@ -33,15 +33,15 @@ func (s *Server) summaryCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.metrics.exports.WithLabelValues("csv").Inc()
-	if err := s.auditExport(r, fmt.Sprintf("%d/%s.csv", sc.Year, sc.Ward.Code)); err != nil {
+	if err := s.auditExport(r, fmt.Sprintf("%d/%s.csv", sc.Year, sc.Unit.Code)); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("bao-cao-tong-hop-%d-%s.csv", sc.Year, sc.Ward.Code)
+	name := fmt.Sprintf("bao-cao-tong-hop-%d-%s.csv", sc.Year, sc.Unit.Code)
 	return s.sendFile(w, r, "text/csv; charset=utf-8", name, func(out io.Writer) error {
 		if err := export.WriteCSVHeader(out, sc.Catalogue.Criteria); err != nil {
 			return err
 		}
-		return s.store.CopySummaryCSV(r.Context(), sc.Year, sc.Ward.Code, len(sc.Catalogue.Criteria), out)
+		return s.store.CopySummaryCSV(r.Context(), sc.Year, sc.Unit.Code, len(sc.Catalogue.Criteria), out)
 	})
 }
 
@@ -54,7 +54,7 @@ func (s *Server) summary(f summaryFormat) handlerFunc {
 		if err != nil {
 			return err
 		}
-		year, cat, unit := sc.Year, sc.Catalogue, sc.Ward
+		year, cat, unit := sc.Year, sc.Catalogue, sc.Unit
 		s.metrics.exports.WithLabelValues(f.ext).Inc()
 		if err := s.auditExport(r, fmt.Sprintf("%d/%s.%s", year, unit.Code, f.ext)); err != nil {
 			return err
@@ -132,10 +132,10 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if sc.Ward.Kind != "ward" {
+	if sc.Unit.Kind != "ward" {
 		return errNotFound
 	}
-	changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 10000)
+	changes, err := s.store.History(r.Context(), sc.Unit.Code, sc.Year, 0, 10000)
 	if err != nil {
 		return err
 	}
@@ -147,10 +147,10 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.metrics.exports.WithLabelValues("dossier").Inc()
-	if err := s.auditExport(r, fmt.Sprintf("%d/%s/dossier.pdf", sc.Year, sc.Ward.Code)); err != nil {
+	if err := s.auditExport(r, fmt.Sprintf("%d/%s/dossier.pdf", sc.Year, sc.Unit.Code)); err != nil {
 		return err
 	}
-	name := fmt.Sprintf("ho-so-%s-%d.pdf", sc.Ward.Code, sc.Year)
+	name := fmt.Sprintf("ho-so-%s-%d.pdf", sc.Unit.Code, sc.Year)
 	return s.sendFile(w, r, "application/pdf", name, func(b io.Writer) error { return export.WriteDossier(b, d) })
 }
 

@@ -17,8 +17,8 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if sc.Ward.Kind != "ward" {
-		http.Redirect(w, r, unitHref(sc.Year, sc.Ward), http.StatusSeeOther)
+	if sc.Unit.Kind != "ward" {
+		http.Redirect(w, r, unitHref(sc.Year, sc.Unit), http.StatusSeeOther)
 		return nil
 	}
 	return s.renderWard(w, r, sc, v, http.StatusOK, func(p *web.WardPage) {
@@ -31,32 +31,32 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 
 // loadWardView reads {year} and {code} with everything the ward page shows,
 // in one round trip, and checks that the signed-in user may read it. The
-// unit may turn out not to be a ward; the caller checks sc.Ward.Kind.
-func (s *Server) loadWardView(r *http.Request) (wardScope, store.WardView, error) {
+// unit may turn out not to be a ward; the caller checks sc.Unit.Kind.
+func (s *Server) loadWardView(r *http.Request) (unitScope, store.WardView, error) {
 	year, err := parseYear(r)
 	if err != nil {
-		return wardScope{}, store.WardView{}, err
+		return unitScope{}, store.WardView{}, err
 	}
 	v, err := s.store.WardView(r.Context(), year, urlParam(r, "code"))
 	if err != nil {
-		return wardScope{}, store.WardView{}, err
+		return unitScope{}, store.WardView{}, err
 	}
 	if err := s.authorizeRead(r, v.Path); err != nil {
-		return wardScope{}, store.WardView{}, err
+		return unitScope{}, store.WardView{}, err
 	}
-	return wardScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Ward: v.Path[len(v.Path)-1]}, v, nil
+	return unitScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Unit: v.Path[len(v.Path)-1]}, v, nil
 }
 
 // renderWard builds the ward page from its view and writes it with status,
 // after adjust.
-func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope, v store.WardView, status int, adjust func(*web.WardPage)) error {
+func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc unitScope, v store.WardView, status int, adjust func(*web.WardPage)) error {
 	p, err := s.wardPage(r, sc, v)
 	if err != nil {
 		return err
 	}
 	adjust(&p)
 	if p.Changed {
-		changes, err := s.store.History(r.Context(), sc.Ward.Code, sc.Year, 0, 20)
+		changes, err := s.store.History(r.Context(), sc.Unit.Code, sc.Year, 0, 20)
 		if err != nil {
 			return err
 		}
@@ -66,17 +66,17 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc wardScope
 }
 
 // wardPage builds the ward page from its view.
-func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.WardPage, error) {
+func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.WardPage, error) {
 	years, a, evidence, comments := v.Years, v.Assessment, v.Evidence, v.Comments
 	l := langOf(r)
 	cat := sc.Catalogue
 	standing := assess.ComputeStanding(cat.Criteria, a.Stored())
 	p := web.WardPage{
-		Page: s.frame(r, sc.Ward.Name, sc.Year, years, sc.Path, func(y int) string {
-			return fmt.Sprintf("/%d/wards/%s", y, sc.Ward.Code)
+		Page: s.frame(r, sc.Unit.Name, sc.Year, years, sc.Path, func(y int) string {
+			return fmt.Sprintf("/%d/wards/%s", y, sc.Unit.Code)
 		}),
-		Code:         sc.Ward.Code,
-		Name:         sc.Ward.Name,
+		Code:         sc.Unit.Code,
+		Name:         sc.Unit.Name,
 		State:        a.State,
 		Exists:       a.Exists,
 		Standing:     standing,
@@ -123,7 +123,7 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		if a.Exists {
 			p.SubmitHref = sc.href() + "/submit"
 		}
-		p.ImportHref = fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Ward.Code)
+		p.ImportHref = fmt.Sprintf("/%d/units/%s/results", sc.Year, sc.Unit.Code)
 	}
 	// The decisions this user may take now.
 	if a.State == assess.Submitted && authorize(r, assess.Review, sc.Path) == nil {
@@ -194,7 +194,7 @@ func (s *Server) wardPage(r *http.Request, sc wardScope, v store.WardView) (web.
 		p.To = append(p.To, web.Crumb{Name: u.Name, Href: fmt.Sprintf("/%d/wards/%s", y, u.Code)})
 	}
 	for _, y := range v.Registered {
-		p.RegisteredYears = append(p.RegisteredYears, web.Crumb{Name: fmt.Sprint(y), Href: fmt.Sprintf("/%d/wards/%s", y, sc.Ward.Code)})
+		p.RegisteredYears = append(p.RegisteredYears, web.Crumb{Name: fmt.Sprint(y), Href: fmt.Sprintf("/%d/wards/%s", y, sc.Unit.Code)})
 	}
 	return p, nil
 }
@@ -224,7 +224,7 @@ func levelOf(l web.Lang, level string, path []store.Unit) string {
 
 // evidenceViewer opens the file view (an evidence id) of the ward's kept
 // evidence in the page, between the one before and the one after.
-func evidenceViewer(l web.Lang, sc wardScope, cat store.Catalogue, kept []store.Evidence, view string) *web.EvidenceViewer {
+func evidenceViewer(l web.Lang, sc unitScope, cat store.Catalogue, kept []store.Evidence, view string) *web.EvidenceViewer {
 	id, err := strconv.ParseInt(view, 10, 64)
 	if err != nil {
 		return nil

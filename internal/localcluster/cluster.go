@@ -1,4 +1,10 @@
-package main
+// Package localcluster runs production's shape on loopback, from the OS's
+// binaries: a primary; streaming standbys made with pg_basebackup -R, the
+// primary waiting at each commit until one has it; copies of the portal,
+// each writing to whichever server is the primary now and reading from a
+// standby; haproxy in front, with health checks on /readyz. It is what
+// `modelward dev --replicas N` (make cluster) starts.
+package localcluster
 
 import (
 	"context"
@@ -17,18 +23,39 @@ import (
 	"modelward/internal/pgcluster"
 )
 
-// portalCopies is how many copies of the portal the local cluster runs.
-const portalCopies = 2
+// PortalCopies is how many copies of the portal the cluster runs.
+const PortalCopies = 2
 
-// devCluster is `modelward dev --replicas N`: production's shape on
-// loopback, from the OS's binaries. A primary; N streaming standbys made
-// with pg_basebackup -R, the primary waiting at each commit until one has
-// it; two copies of the portal, each writing to whichever server is the
-// primary now and reading from a standby; haproxy in front, with health
-// checks on /readyz. Ctrl-C stops it all; the data stays for the next run.
-func devCluster(ctx context.Context, dir string, replicas int, getenv func(string) string, stdout io.Writer) (err error) {
-	if getenv("DATABASE_URL") != "" {
-		return errors.New("dev --replicas makes its own primary and standbys: unset DATABASE_URL")
+// Database is the database the copies use, on every server.
+const Database = "modelward"
+
+// Options say where the cluster keeps its data and what it runs.
+type Options struct {
+	// Dir is the primary's data directory; standby i's is Dir-standby-i,
+	// and the proxy's and copies' files are in a "cluster" directory
+	// beside it.
+	Dir      string
+	Replicas int
+	// Listen is where the proxy listens for browsers.
+	Listen string
+	// Executable is the portal's program, each copy `Executable serve`.
+	Executable string
+	// Prepare readies the primary before the copies start — its database
+	// and roles, the migrations, the demo — and returns the login role the
+	// copies connect as.
+	Prepare func(ctx context.Context, primary *pgcluster.Cluster) (role string, err error)
+	// Started is told where the proxy listens once everything answers,
+	// and the directory the data stays in.
+	Started func(addr net.Addr, dataDir string)
+	Stdout  io.Writer
+}
+
+// Run starts the cluster and runs it until ctx ends (Ctrl-C), then stops
+// it all; the data stays for the next run.
+func Run(ctx context.Context, opts Options) (err error) {
+	dir, replicas, stdout := opts.Dir, opts.Replicas, opts.Stdout
+	if replicas < 1 {
+		return errors.New("a cluster has at least one standby")
 	}
 	primary, err := pgcluster.New(dir, pgcluster.Options{})
 	if err != nil {
@@ -68,14 +95,7 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 	if err := primary.WaitForStandby(ctx); err != nil {
 		return err
 	}
-	if err := prepareCluster(ctx, primary); err != nil {
-		return err
-	}
-	if err := migrateAndSeed(ctx, primary.URL("modelward"), stdout); err != nil {
-		return err
-	}
-
-	exe, err := os.Executable()
+	role, err := opts.Prepare(ctx, primary)
 	if err != nil {
 		return err
 	}
@@ -90,13 +110,13 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 			c.stop()
 		}
 	}()
-	for i := range portalCopies {
+	for i := range PortalCopies {
 		// Each copy prefers its own standby, so that the reads spread.
 		reads := append([]*pgcluster.Cluster{}, standbys[i%replicas:]...)
 		reads = append(append(reads, standbys[:i%replicas]...), primary)
-		c, err := startPortalCopy(exe, filepath.Join(work, fmt.Sprintf("portal-%d.log", i+1)), []string{
-			"DATABASE_URL=" + hostsURL(all, "read-write"),
-			"DATABASE_READ_URL=" + hostsURL(reads, "prefer-standby"),
+		c, err := startPortalCopy(opts.Executable, filepath.Join(work, fmt.Sprintf("portal-%d.log", i+1)), []string{
+			"DATABASE_URL=" + hostsURL(role, all, "read-write"),
+			"DATABASE_READ_URL=" + hostsURL(role, reads, "prefer-standby"),
 			"TRUSTED_PROXIES=127.0.0.1",
 		})
 		if err != nil {
@@ -111,10 +131,7 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 		}
 		backends = append(backends, c.addr)
 	}
-	listen := getenv("ADDR")
-	if listen == "" {
-		listen = "127.0.0.1:8080"
-	}
+	listen := opts.Listen
 	px, err := startProxy(ctx, work, listen, backends)
 	if err != nil {
 		return err
@@ -127,23 +144,23 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, banner(addr, filepath.Dir(primary.DataDir)))
+	opts.Started(addr, filepath.Dir(primary.DataDir))
 	fmt.Fprint(stdout, clusterBanner(px, copies, primary, standbys))
 	<-ctx.Done()
 	return nil
 }
 
-// hostsURL names every server of list, in order, for the portal's role,
+// hostsURL names every server of list, in order, for the login role,
 // asking for a server with the session attributes attrs (read-write: the
 // primary, whichever it is now; prefer-standby: a standby when one
 // answers). A server that does not answer is given 2 s.
-func hostsURL(list []*pgcluster.Cluster, attrs string) string {
+func hostsURL(role string, list []*pgcluster.Cluster, attrs string) string {
 	hosts := make([]string, len(list))
 	for i, c := range list {
 		hosts[i] = fmt.Sprintf("127.0.0.1:%d", c.Port)
 	}
-	return fmt.Sprintf("postgres://%s@%s/modelward?sslmode=disable&target_session_attrs=%s&connect_timeout=2",
-		devRuntimeUser, strings.Join(hosts, ","), attrs)
+	return fmt.Sprintf("postgres://%s@%s/%s?sslmode=disable&target_session_attrs=%s&connect_timeout=2",
+		role, strings.Join(hosts, ","), Database, attrs)
 }
 
 func clusterBanner(px *proxy, copies []*portalCopy, primary *pgcluster.Cluster, standbys []*pgcluster.Cluster) string {

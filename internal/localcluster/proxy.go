@@ -1,4 +1,4 @@
-package main
+package localcluster
 
 import (
 	"bytes"
@@ -124,8 +124,8 @@ const proxyUnavailable = "HTTP/1.0 503 Service Unavailable\r\n" +
 </body></html>
 `
 
-// findHaproxy looks for haproxy on PATH and where Debian installs it.
-func findHaproxy() (string, error) {
+// FindHaproxy looks for haproxy on PATH and where Debian installs it.
+func FindHaproxy() (string, error) {
 	if p, err := exec.LookPath("haproxy"); err == nil {
 		return p, nil
 	}
@@ -138,7 +138,7 @@ func findHaproxy() (string, error) {
 // startProxy writes haproxy's configuration into dir and starts it on
 // listen in front of portals; it returns once haproxy listens.
 func startProxy(ctx context.Context, dir, listen string, portals []string) (*proxy, error) {
-	bin, err := findHaproxy()
+	bin, err := FindHaproxy()
 	if err != nil {
 		return nil, err
 	}

@@ -12,47 +12,48 @@ import (
 	"modelward/web"
 )
 
-// wardScope is what every ward route loads first: the year, its catalogue
-// and the ward with its place in the tree, after asking the access policy.
-type wardScope struct {
+// unitScope is what every ward and unit route loads first: the year, its
+// catalogue and the unit with its place in the tree, after asking the
+// access policy. On a ward route (loadWard) the unit is a ward.
+type unitScope struct {
 	Year      int
 	Catalogue store.Catalogue
 	Path      []store.Unit
-	Ward      store.Unit
+	Unit      store.Unit
 }
 
-func (w wardScope) href() string { return fmt.Sprintf("/%d/wards/%s", w.Year, w.Ward.Code) }
+func (w unitScope) href() string { return fmt.Sprintf("/%d/wards/%s", w.Year, w.Unit.Code) }
 
-func (w wardScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria/%d", w.href(), n) }
+func (w unitScope) criterionHref(n int) string { return fmt.Sprintf("%s/criteria/%d", w.href(), n) }
 
 // loadWard reads {year} and {code}, checks that code is a ward and that the
 // signed-in user may do p to it.
-func (s *Server) loadWard(r *http.Request, p assess.Permission) (wardScope, error) {
+func (s *Server) loadWard(r *http.Request, p assess.Permission) (unitScope, error) {
 	sc, err := s.loadUnit(r, p)
 	if err != nil {
 		return sc, err
 	}
-	if sc.Ward.Kind != "ward" {
+	if sc.Unit.Kind != "ward" {
 		return sc, errNotFound
 	}
 	return sc, nil
 }
 
 // loadUnit reads {year} and {code} and checks that the signed-in user may
-// do p to that unit, whatever its kind; Ward holds the unit.
-func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, error) {
+// do p to that unit, whatever its kind.
+func (s *Server) loadUnit(r *http.Request, p assess.Permission) (unitScope, error) {
 	ctx := r.Context()
 	year, err := parseYear(r)
 	if err != nil {
-		return wardScope{}, err
+		return unitScope{}, err
 	}
 	cat, err := s.store.Catalogue(ctx, year)
 	if err != nil {
-		return wardScope{}, err
+		return unitScope{}, err
 	}
 	path, err := s.store.UnitPath(ctx, year, urlParam(r, "code"))
 	if err != nil {
-		return wardScope{}, err
+		return unitScope{}, err
 	}
 	var authz error
 	if p == assess.Read {
@@ -61,13 +62,13 @@ func (s *Server) loadUnit(r *http.Request, p assess.Permission) (wardScope, erro
 		authz = authorize(r, p, path)
 	}
 	if authz != nil {
-		return wardScope{}, authz
+		return unitScope{}, authz
 	}
-	return wardScope{Year: year, Catalogue: cat, Path: path, Ward: path[len(path)-1]}, nil
+	return unitScope{Year: year, Catalogue: cat, Path: path, Unit: path[len(path)-1]}, nil
 }
 
 // loadCriterion is loadWard followed by criterion.
-func (s *Server) loadCriterion(r *http.Request, p assess.Permission) (wardScope, assess.Criterion, error) {
+func (s *Server) loadCriterion(r *http.Request, p assess.Permission) (unitScope, assess.Criterion, error) {
 	sc, err := s.loadWard(r, p)
 	if err != nil {
 		return sc, assess.Criterion{}, err
@@ -77,7 +78,7 @@ func (s *Server) loadCriterion(r *http.Request, p assess.Permission) (wardScope,
 }
 
 // criterion reads {n} and finds that criterion in the year's catalogue.
-func (w wardScope) criterion(r *http.Request) (assess.Criterion, error) {
+func (w unitScope) criterion(r *http.Request) (assess.Criterion, error) {
 	n, err := strconv.Atoi(urlParam(r, "n"))
 	if err != nil {
 		return assess.Criterion{}, errNotFound
