@@ -44,6 +44,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParseValue -fuzztime=$(FUZZTIME) ./internal/assess
 	$(GO) test -run='^$$' -fuzz=FuzzParseUnits -fuzztime=$(FUZZTIME) ./internal/units
 	$(GO) test -run='^$$' -fuzz=FuzzEvaluate -fuzztime=$(FUZZTIME) ./internal/assess
+	$(GO) test -run='^$$' -fuzz=FuzzFold -fuzztime=$(FUZZTIME) ./internal/assess
 	$(GO) test -run='^$$' -fuzz=FuzzResultForm -fuzztime=$(FUZZTIME) ./internal/server
 
 ## lint: gofmt, go vet and staticcheck

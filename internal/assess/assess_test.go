@@ -2,7 +2,14 @@ package assess
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func measure(cmp Comparator, threshold string) Criterion {
@@ -196,4 +203,38 @@ func TestAccounts(t *testing.T) {
 	if !PasswordMatches(h, "mật khẩu đủ dài") || PasswordMatches(h, "mật khẩu khác dài") || PasswordMatches("", "x") {
 		t.Error("password matching is wrong")
 	}
+}
+
+// foldByChain is how Fold was written first, with x/text's transformers:
+// the reference Fold must agree with.
+func foldByChain(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.NewReplacer("đ", "d", "Đ", "d").Replace(out)
+	return strings.ToLower(strings.Join(strings.Fields(out), " "))
+}
+
+func TestFoldAgreesWithTheTransformerChain(t *testing.T) {
+	for _, s := range []string{"", "  ", "Ô Chợ Dừa", "Phường Kiến Hưng", "ĐỐNG ĐA\t  quận", "Công an phường Phú La ",
+		"Nguyễn Văn A · cán bộ", "Ǆemal Ǉubljana", "İstanbul", "x\u0301\u0323y", "\u00a0Hà\u2003Nội\u00a0", "ﬁ Ω Å"} {
+		if got, want := Fold(s), foldByChain(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	f.Add("Phường Kiến Hưng")
+	f.Add("ĐỐNG ĐA  quận")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !utf8.ValidString(s) {
+			t.Skip()
+		}
+		if got, want := Fold(s), foldByChain(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
