@@ -28,6 +28,9 @@ type CriterionPage struct {
 	// Accepted says the ward's file was returned for other criteria: this
 	// one stands as the reviewer accepted it.
 	Accepted bool
+	// Returned says why the file came back, when this criterion is to be
+	// worked on again.
+	Returned *ReturnNotice
 	Form     ResultForm
 	// Stale is what someone else saved while this editor was open.
 	Stale     *ResultView
@@ -43,6 +46,14 @@ type CriterionPage struct {
 	// The comment as typed, when it comes back refused, and why.
 	CommentBody  string
 	CommentError string
+}
+
+// ReturnNotice is why a criterion came back to the ward: the reason given
+// for it (empty when the whole file was returned) and the file's own.
+type ReturnNotice struct {
+	On         *time.Time
+	Reason     string
+	FileReason string
 }
 
 // CommentRow is one comment in a criterion's thread.

@@ -48,4 +48,18 @@ func TestBrowserNoticeLeadsToTheWard(t *testing.T) {
 	if err != nil || has {
 		t.Errorf("the count stays after the notice was read (%v)", err)
 	}
+
+	// The officer opens a criterion: why the file came back, and when, is
+	// the first thing under the heading.
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#c13 a[href$="/criteria/13"]`), chromedp.NodeReady),
+		chromedp.WaitVisible(chromedp.CSS(`#returned`)),
+	)
+	if b := text(t, ctx, "#returned"); !strings.Contains(b, "Hồ sơ bị trả lại ngày 01/12/2026.") || !strings.Contains(b, "Lý do: Bổ sung minh chứng tiêu chí 13.") {
+		t.Errorf("the criterion's banner says %q", b)
+	}
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#returned').getBoundingClientRect().bottom <= document.querySelector('p.crit-title').getBoundingClientRect().top`))
+	if err != nil || !first {
+		t.Errorf("the banner is not above the criterion (%v)", err)
+	}
 }

@@ -59,6 +59,9 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 	if p.Form.Status == "" {
 		p.Form.Status = string(assess.NotStarted)
 	}
+	if a.State == assess.Returned && criterionOpen(v, c.Number) {
+		p.Returned = &web.ReturnNotice{On: a.ReviewedAt, Reason: v.Returned[c.Number], FileReason: a.ReturnReason}
+	}
 	if c.YearEnd && !s.yearEndOpen(sc.Catalogue) {
 		p.YearEndOpens = &sc.Catalogue.YearEndOpens
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"modelward/internal/assess"
 )
 
 // A reviewer returns two criteria, each with its reason; the ward may
@@ -54,9 +56,19 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 	}
 	mustContain(t, "ward page, returned", get(t, officer, ward).body, "Các tiêu chí cần bổ sung (2)", "Thiếu báo cáo quý IV.", "Số liệu chưa khớp.")
 
+	// A returned criterion says when and why at the top; the file's own
+	// reason comes with it.
+	returnedOn := testNow().In(assess.Vietnam).Format("02/01/2006")
+	mustContain(t, "a returned criterion's banner", get(t, officer, ward+"/criteria/13").body, `id="returned"`,
+		"Tiêu chí này bị trả lại ngày "+returnedOn+".", "Lý do:</strong> Thiếu báo cáo quý IV.",
+		"Lý do chung của hồ sơ:</strong> Bổ sung hai tiêu chí.")
+
 	// Only those two are open to the ward.
 	page := get(t, officer, ward+"/criteria/1").body
 	mustContain(t, "an accepted criterion", page, `id="accepted"`)
+	if strings.Contains(page, `id="returned"`) {
+		t.Error("an accepted criterion says it was returned")
+	}
 	if strings.Contains(page, `action="/2023/wards/09552/criteria/1"`) {
 		t.Error("an accepted criterion offers its form")
 	}

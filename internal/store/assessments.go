@@ -23,9 +23,11 @@ type Assessment struct {
 	DecisionNo   string
 	DecisionDate *time.Time
 	SubmittedAt  *time.Time
-	Version      int
-	UpdatedAt    time.Time
-	Results      map[int]Result
+	// ReviewedAt is when the file was last approved or returned.
+	ReviewedAt *time.Time
+	Version    int
+	UpdatedAt  time.Time
+	Results    map[int]Result
 }
 
 // Result is the recorded judgement of one criterion.
@@ -60,7 +62,7 @@ func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessme
 
 // assessmentSQL reads the assessment of ward $1 in year $2.
 const assessmentSQL = `
-	SELECT id, state, return_reason, decision_no, decision_date, submitted_at, version, updated_at
+	SELECT id, state, return_reason, decision_no, decision_date, submitted_at, reviewed_at, version, updated_at
 	FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2`
 
 // resultsSQL reads the results of the assessment of ward $1 in year $2.
@@ -74,7 +76,7 @@ const resultsSQL = `
 
 // scanAssessment reads an assessmentSQL row into a; no row leaves a.Exists false.
 func scanAssessment(row pgx.Row, a *Assessment) error {
-	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.Version, &a.UpdatedAt)
+	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.ReviewedAt, &a.Version, &a.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
