@@ -1,6 +1,10 @@
 package web
 
-import "time"
+import (
+	"time"
+
+	"modelward/internal/assess"
+)
 
 // HomePage is what the signed-in user must do now, across years.
 type HomePage struct {
@@ -54,5 +58,25 @@ type OpenYear struct {
 	YearEnd     []Crumb
 	YearEndOpen bool
 	YearEndFrom string
-	Submitted   bool
+	// State is the file's; what the section says follows it. A file
+	// sent back lists what to work on (Returned, each with its reason, or
+	// the whole file with ReturnReason); one submitted, approved or
+	// recognised says since when, by whom, and what comes next.
+	State        assess.State
+	On           string // the day of the last step: submitted, returned, approved, recognised
+	Returned     []ReturnedItem
+	ReturnReason string
+	ApprovedBy   string
+	// Next is the step after approval, a message key; Short says the file
+	// does not meet every criterion and cannot be recognised.
+	Next       string
+	Short      bool
+	Standings  string // "18/20", for Short
+	DecisionNo string
+}
+
+// ReturnedItem is a criterion sent back, with the reviewer's reason.
+type ReturnedItem struct {
+	Crumb
+	Reason string
 }

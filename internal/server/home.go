@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
@@ -66,6 +68,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err := s.openYear(r, &p, year); err != nil {
 			return err
 		}
+		// The open year's return is told in its own section, criterion by
+		// criterion.
+		if o := p.Open; o != nil && o.State == assess.Returned {
+			p.Returned = slices.DeleteFunc(p.Returned, func(w web.WaitingRow) bool { return w.Year == o.Year })
+		}
 	case assess.Reviewer:
 		queue, err := s.store.Waiting(ctx, u.UnitID, ministry, []assess.State{assess.Submitted}, waitingLimit)
 		if err != nil {
@@ -121,12 +128,47 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 	}
 	a := v.Assessment
 	sc := unitScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Unit: v.Path[len(v.Path)-1]}
-	o := &web.OpenYear{Year: year, Href: sc.href(), StateWord: l.State(a.State),
-		Standing:    l.Standing(assess.ComputeStanding(v.Catalogue.Criteria, a.Stored())),
-		YearEndOpen: s.yearEndOpen(v.Catalogue), YearEndFrom: l.Date(v.Catalogue.YearEndOpens),
-		Submitted: a.Exists && !a.State.Editable()}
+	standing := assess.ComputeStanding(v.Catalogue.Criteria, a.Stored())
+	o := &web.OpenYear{Year: year, Href: sc.href(), StateWord: l.State(a.State), Standing: l.Standing(standing),
+		YearEndOpen: s.yearEndOpen(v.Catalogue), YearEndFrom: l.Date(v.Catalogue.YearEndOpens)}
 	if !a.Exists {
 		o.StateWord = l.T("due.start")
+	} else {
+		o.State = a.State
+	}
+	on := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return l.T("home.on", l.Date(*t))
+	}
+	switch o.State {
+	case assess.Submitted:
+		o.On = on(a.SubmittedAt)
+	case assess.Returned:
+		o.On, o.ReturnReason = on(a.ReviewedAt), a.ReturnReason
+		for _, c := range v.Catalogue.Criteria {
+			if reason, ok := v.Returned[c.Number]; ok {
+				o.Returned = append(o.Returned, web.ReturnedItem{Reason: reason,
+					Crumb: web.Crumb{Name: fmt.Sprintf("%d. %s", c.Number, pick(l, c.TitleVI, c.TitleEN)), Href: sc.criterionHref(c.Number)}})
+			}
+		}
+	case assess.Approved:
+		o.On = on(a.ReviewedAt)
+		by, err := s.approvedBy(r, sc)
+		if err != nil {
+			return err
+		}
+		o.ApprovedBy = by
+		o.Next = "home.next." + v.Level
+		if v.Level != "ministry" {
+			o.Next = "home.next.city"
+		}
+		if !standing.Full() {
+			o.Short, o.Standings = true, fmt.Sprintf("%d/%d", standing.Met, standing.Total)
+		}
+	case assess.Recognized:
+		o.On, o.DecisionNo = on(a.DecisionDate), a.DecisionNo
 	}
 	for _, c := range v.Catalogue.Criteria {
 		switch a.Results[c.Number].Status {
@@ -142,6 +184,20 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 	}
 	p.Open = o
 	return nil
+}
+
+// approvedBy names who approved the ward's file last, from its history.
+func (s *Server) approvedBy(r *http.Request, sc unitScope) (string, error) {
+	changes, err := s.store.History(r.Context(), sc.Unit.Code, sc.Year, 0, 50)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range changes { // newest first
+		if c.Action == "assessment_"+string(assess.Approve) {
+			return c.Actor, nil
+		}
+	}
+	return "", nil
 }
 
 // homeYear is the year the user's own unit page opens on: the current

@@ -25,14 +25,18 @@ func TestHomeSaysWhatIsDue(t *testing.T) {
 	if r := post(t, officer, srv.URL+"/2026/wards/09552/submit", url.Values{}); r.status != 303 {
 		t.Fatalf("submit = %d", r.status)
 	}
-	mustContain(t, "home after submitting", get(t, officer, srv.URL+"/").body, "Hồ sơ đã gửi duyệt")
+	mustContain(t, "home after submitting", get(t, officer, srv.URL+"/").body, "Hồ sơ đã gửi duyệt ngày 01/12/2026; đang chờ Công an tỉnh, thành phố xem xét.")
 	if r := post(t, reviewer, srv.URL+"/2026/wards/09552/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung biên bản kiểm tra tháng 11"}}); r.status != 303 {
 		t.Fatalf("return = %d", r.status)
 	}
 	home = get(t, officer, srv.URL+"/").body
-	mustContain(t, "home after the return", home, `id="returned"`, "Bổ sung biên bản kiểm tra tháng 11", `href="/2026/wards/09552"`)
-	if strings.Index(home, `id="returned"`) > strings.Index(home, `id="open-year"`) {
-		t.Error("the returned assessment is not the first thing on the officer's home")
+	mustContain(t, "home after the return", home, `id="open-state"`, "Hồ sơ bị trả lại ngày 01/12/2026 để bổ sung.",
+		"Bổ sung biên bản kiểm tra tháng 11", `href="/2026/wards/09552"`, "Bổ sung xong, hãy gửi duyệt lại.")
+	if strings.Contains(home, "Mọi tiêu chí đã được đánh giá") {
+		t.Error("a returned file is said to be ready to submit")
+	}
+	if strings.Contains(home, `id="returned"`) {
+		t.Error("the open year's return is told twice")
 	}
 
 	// The reviewer: the queue across years, oldest first.
@@ -82,4 +86,44 @@ func TestTopBarNamesTheUserOnce(t *testing.T) {
 			t.Errorf("%s's top bar names them %d times, want once", user, n)
 		}
 	}
+}
+
+// The officer's home says where the open year's file stands: a partial
+// return lists the criteria sent back with their reasons and links, an
+// approval says by whom and when and what comes next.
+func TestOfficerHomeFollowsTheFile(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	officer := signIn(t, srv, "phula")
+	reviewer := signIn(t, srv, "hanoi")
+	ward := srv.URL + "/2026/wards/09552"
+	if r := post(t, officer, ward+"/submit", url.Values{}); r.status != 303 {
+		t.Fatalf("submit = %d", r.status)
+	}
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."},
+		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}}); r.status != 303 {
+		t.Fatalf("return = %d", r.status)
+	}
+	home := get(t, officer, srv.URL+"/").body
+	mustContain(t, "home after a partial return", home, "Hồ sơ bị trả lại ngày 01/12/2026; cần bổ sung 2 tiêu chí:",
+		`href="/2026/wards/09552/criteria/5"`, "Số liệu chưa khớp.", `href="/2026/wards/09552/criteria/13"`, "Thiếu báo cáo quý IV.",
+		"Lý do chung của hồ sơ:</strong> Bổ sung hai tiêu chí.", "Bổ sung xong, hãy gửi duyệt lại.")
+	if strings.Contains(home, "Mọi tiêu chí đã được đánh giá") || strings.Contains(home, "Hồ sơ đã gửi duyệt") {
+		t.Error("a returned file is said to be ready or submitted")
+	}
+
+	if r := post(t, officer, ward+"/submit", url.Values{}); r.status != 303 {
+		t.Fatalf("resubmit = %d", r.status)
+	}
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}}); r.status != 303 {
+		t.Fatalf("approve = %d", r.status)
+	}
+	home = get(t, officer, srv.URL+"/").body
+	mustContain(t, "home after approval", home, "Hồ sơ đã được Công an Thành phố Hà Nội phê duyệt ngày 01/12/2026.",
+		"Hồ sơ đạt 12/20 tiêu chí nên năm nay phường chưa đủ điều kiện được công nhận.")
+	if strings.Contains(home, "Hồ sơ đã gửi duyệt") {
+		t.Error("an approved file is said to wait for review")
+	}
+	get(t, officer, srv.URL+"/lang?to=en&next=/")
+	home = get(t, officer, srv.URL+"/").body
+	mustContain(t, "home after approval, in English", home, "Approved by Công an Thành phố Hà Nội on 01/12/2026.")
 }

@@ -1,0 +1,50 @@
+package server_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"modelward/internal/seed"
+)
+
+// On a phone: after a partial return the officer's home lists the
+// criteria sent back with their reasons; following one opens the
+// criterion with why it came back on top.
+func TestBrowserOfficerHomeAfterAPartialReturn(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	officer := signIn(t, srv, "phula")
+	reviewer := signIn(t, srv, "hanoi")
+	ward := srv.URL + "/2026/wards/09552"
+	if r := post(t, officer, ward+"/submit", url.Values{}); r.status != 303 {
+		t.Fatalf("submit = %d", r.status)
+	}
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."},
+		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}}); r.status != 303 {
+		t.Fatalf("return = %d", r.status)
+	}
+
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#open-state`)))
+	if s := text(t, ctx, "#open-state"); s != "Hồ sơ bị trả lại ngày 01/12/2026; cần bổ sung 2 tiêu chí:" {
+		t.Errorf("the home says %q", s)
+	}
+	if list := text(t, ctx, "#open-year .returned-list"); !strings.Contains(list, "Thiếu báo cáo quý IV.") || !strings.Contains(list, "Số liệu chưa khớp.") {
+		t.Errorf("the returned criteria read %q", list)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#open-year .returned-list a[href$="/criteria/13"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#returned`)),
+	)
+	if loc := location(t, ctx); loc != ward+"/criteria/13" {
+		t.Errorf("the link led to %s", loc)
+	}
+	if b := text(t, ctx, "#returned"); !strings.Contains(b, "Tiêu chí này bị trả lại ngày 01/12/2026.") ||
+		!strings.Contains(b, "Lý do: Thiếu báo cáo quý IV.") || !strings.Contains(b, "Lý do chung của hồ sơ: Bổ sung hai tiêu chí.") {
+		t.Errorf("the criterion's banner says %q", b)
+	}
+}
