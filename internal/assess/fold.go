@@ -3,7 +3,6 @@ package assess
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -32,11 +31,7 @@ func Fold(s string) string {
 			space = false
 		}
 		started = true
-		if r < utf8.RuneSelf {
-			b.WriteByte(byte(unicode.ToLower(r)))
-		} else {
-			b.WriteRune(unicode.ToLower(r))
-		}
+		b.WriteRune(unicode.ToLower(r))
 	}
 	return norm.NFC.String(b.String())
 }
