@@ -90,11 +90,27 @@ type DecisionForm struct {
 	Criteria []ReturnCriterion
 }
 
+// CriteriaOpen says whether the per-criterion part of a return form is
+// shown open: when it comes back with anything chosen or typed in it, or
+// an error.
+func (f DecisionForm) CriteriaOpen() bool {
+	if f.Errors["criteria"] != "" {
+		return true
+	}
+	for _, c := range f.Criteria {
+		if c.Checked || c.Reason != "" || c.Error != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // FieldError is an error in a form on the page, linked from the summary
 // at the top to the field it concerns.
 type FieldError struct {
-	ID  string // the field's element id
-	Key string
+	ID   string // the field's element id
+	Key  string
+	Args []any // the message's arguments, if it has any
 }
 
 // Due is what an officer still has to do for the year.

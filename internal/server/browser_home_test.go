@@ -48,3 +48,40 @@ func TestBrowserOfficerHomeAfterAPartialReturn(t *testing.T) {
 		t.Errorf("the criterion's banner says %q", b)
 	}
 }
+
+// In the browser: a reviewer sends two criteria back, types one reason
+// and forgets the file's; the page comes back with both mistakes named at
+// the top, the criteria open and the reason typed still there.
+func TestBrowserReturnKeepsTypedReasons(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/wards/09552"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#review`)),
+		chromedp.Click(chromedp.CSS(`#review input[name=decision][value=return]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#r-criteria summary`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#r-criteria input[name=criteria][value="13"]`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#r-criteria textarea[name="reason.13"]`), "Thiếu báo cáo quý IV.", chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#r-criteria input[name=criteria][value="5"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#review button[type=submit]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#error-summary`)),
+	)
+	summary := text(t, ctx, "#error-summary")
+	for _, want := range []string{"Hãy nêu lý do trả lại hồ sơ.", "Hãy ghi lý do trả lại tiêu chí 5."} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("the error summary %q does not say %q", summary, want)
+		}
+	}
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#r-criteria textarea[name="reason.13"]').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#r-criteria').open`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept != "Thiếu báo cáo quý IV." || !open {
+		t.Errorf("after the refusal: reason 13 %q, criteria open %v", kept, open)
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -74,38 +75,57 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	action, version, field, key := in.validate()
+	// What a return names is read, and checked, whatever else is wrong
+	// with the form: a refusal gives back every reason as typed and names
+	// each one missing.
+	returning := in.Decision == "return"
 	criteria, checked, unknown := returnedInput(r, sc.Catalogue)
 	critErrs := map[int]string{}
-	if action == assess.Return && unknown && field == "" {
-		// A criterion that is not one would turn a partial return into a
-		// whole one.
-		field, key = "criteria", "review.err.criterion"
-	}
-	if action == assess.Return {
+	if returning {
 		for n, reason := range criteria {
 			switch {
 			case reason == "":
-				critErrs[n] = "review.err.criterion.reason"
+				critErrs[n] = "review.err.criterion.reason.this"
 			case !checkText(reason, 2000):
 				critErrs[n] = "review.err.reason.long"
 			}
 		}
 	} else {
-		criteria = nil
+		criteria, checked = nil, nil
 	}
-	if field == "" && len(critErrs) > 0 {
-		field, key = "criteria", "review.err.criterion.reason"
-	}
+	errs := map[string]string{}
+	var summary []web.FieldError
 	if field != "" {
+		errs[field] = key
+		summary = append(summary, web.FieldError{ID: "r-" + field, Key: key})
+	}
+	if returning && unknown {
+		// A criterion that is not one would turn a partial return into a
+		// whole one.
+		errs["criteria"] = "review.err.criterion"
+		summary = append(summary, web.FieldError{ID: "r-criteria", Key: "review.err.criterion"})
+	}
+	for _, c := range sc.Catalogue.Criteria {
+		id := fmt.Sprintf("r-criterion-%d", c.Number)
+		switch k := critErrs[c.Number]; k {
+		case "":
+		case "review.err.criterion.reason.this":
+			summary = append(summary, web.FieldError{ID: id, Key: "review.err.criterion.reason.n", Args: []any{c.Number}})
+		default:
+			summary = append(summary, web.FieldError{ID: id, Key: k})
+		}
+	}
+	if len(summary) > 0 {
+		first := summary[0].Key
 		return s.refuseOnWard(w, r, sc, http.StatusBadRequest, func(p *web.WardPage) *web.DecisionForm {
 			if p.Review != nil {
 				p.Review.Decision, p.Review.Reason = in.Decision, in.Reason
-				p.Review.Errors = map[string]string{field: key}
+				p.Review.Errors = errs
 				p.Review.Criteria = returnCriteriaForm(langOf(r), sc.Catalogue, criteria, checked, critErrs)
-				p.Errors = []web.FieldError{{ID: "r-" + field, Key: key}}
+				p.Errors = summary
 			}
 			return p.Review
-		}, key)
+		}, first)
 	}
 	if key != "" {
 		return &Error{Status: http.StatusBadRequest, Key: key}

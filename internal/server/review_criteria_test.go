@@ -31,7 +31,23 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 	if r.status != http.StatusBadRequest {
 		t.Fatalf("a returned criterion without a reason = %d, want 400", r.status)
 	}
-	mustContain(t, "refused return", r.body, "Hãy ghi lý do cho từng tiêu chí trả lại.", "Thiếu báo cáo quý IV.")
+	mustContain(t, "refused return", r.body, `href="#r-criterion-5">Hãy ghi lý do trả lại tiêu chí 5.</a>`,
+		"Hãy ghi lý do trả lại tiêu chí này.", "Thiếu báo cáo quý IV.")
+	if dbState(t, dbURL) != before {
+		t.Fatal("the refused return changed the database")
+	}
+
+	// Without the file's reason, every reason typed comes back, the
+	// criteria open, and each missing reason is named.
+	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {""}, "version": {m[1]},
+		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {""}})
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("a return without its reason = %d, want 400", r.status)
+	}
+	mustContain(t, "return refused for its reason", r.body, `href="#r-reason">Hãy nêu lý do trả lại hồ sơ.</a>`,
+		`href="#r-criterion-5">Hãy ghi lý do trả lại tiêu chí 5.</a>`, `<details class="return-criteria" id="r-criteria" open`,
+		`name="reason.13" rows="2" maxlength="2000" aria-label="Lý do trả lại tiêu chí 13">Thiếu báo cáo quý IV.</textarea>`,
+		`name="criteria" value="13" checked`, `name="criteria" value="5" checked`)
 	if dbState(t, dbURL) != before {
 		t.Fatal("the refused return changed the database")
 	}
