@@ -26,6 +26,28 @@ const overflowJS = `(() => {
   return over + "px too wide, by " + name + ": " + (worst ? worst.textContent.trim().slice(0, 60) : "");
 })()`
 
+// cellOverflowJS finds table cells whose content reaches outside the
+// cell's box, over its neighbours: text that does not wrap in a column too
+// narrow for it.
+const cellOverflowJS = `(() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const c = cell.getBoundingClientRect();
+    if (c.width === 0 || c.height === 0) continue;
+    let over = cell.scrollWidth > cell.clientWidth + 1;
+    if (!over) {
+      for (const el of cell.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || getComputedStyle(el).position === 'absolute') continue;
+        if (r.right > c.right + 1 || r.left < c.left - 1) { over = true; break; }
+      }
+    }
+    if (over) bad.push((cell.closest('tr') && cell.closest('tr').id ? cell.closest('tr').id + " " : "") + cell.className + ": " + cell.textContent.trim().slice(0, 40));
+    if (bad.length > 3) break;
+  }
+  return bad.join("; ");
+})()`
+
 // chartTextJS finds the text of a visible chart that renders smaller than
 // 11 px, or reaches outside its drawing (a clipped label).
 const chartTextJS = `(() => {
@@ -96,6 +118,13 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 				if over != "" {
 					t.Errorf("%s at %d px, as %q: %s", path, width, user, over)
 				}
+				cells, err := chromedp.Run(ctx, chromedp.Evaluate[string](cellOverflowJS))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cells != "" {
+					t.Errorf("%s at %d px, as %q: cells overflow: %s", path, width, user, cells)
+				}
 				small, err := chromedp.Run(ctx, chromedp.Evaluate[string](chartTextJS))
 				if err != nil {
 					t.Fatal(err)
@@ -104,6 +133,27 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 					t.Errorf("%s at %d px, as %q: chart text %s", path, width, user, small)
 				}
 			}
+		}
+	}
+}
+
+// On every desktop width from 1024 to 1920 px, a ward's criteria table
+// keeps each cell's content in its box: a long status ("chờ đánh giá cuối
+// năm") wraps in its column instead of running over the notes.
+func TestBrowserWardTableCellsKeepTheirContent(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	for _, width := range []int64{1024, 1152, 1280, 1366, 1440, 1600, 1920} {
+		do(t, ctx, chromedp.EmulateViewport(width, 900),
+			chromedp.Navigate(srv.URL+"/2026/wards/09552"), chromedp.WaitReady(chromedp.CSS(`footer`)))
+		cells, err := chromedp.Run(ctx, chromedp.Evaluate[string](cellOverflowJS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cells != "" {
+			t.Errorf("at %d px: %s", width, cells)
 		}
 	}
 }
