@@ -107,12 +107,11 @@ type EvidenceRow struct {
 	Sheets   int
 }
 
-// UploadForm is the evidence form as typed, with its errors by field.
+// UploadForm is the file part of the criterion's form as typed (its
+// errors are the form's, under file, title and dated).
 type UploadForm struct {
-	ActionURL string
-	Title     string
-	Dated     string
-	Errors    map[string]string
+	Title string
+	Dated string
 }
 
 // HistoryRow is one change in a history, already in words.

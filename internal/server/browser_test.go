@@ -227,11 +227,15 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`#f-value`)),
 		chromedp.SendKeys(chromedp.CSS(`#f-value`), "91,5"),
 		chromedp.SendKeys(chromedp.CSS(`#f-note`), "Số liệu đến hết quý III"),
-		chromedp.Click(chromedp.CSS(`form.form button.primary`), chromedp.NodeVisible),
+		// The file goes with the figures, in one save.
+		chromedp.SetUploadFiles(chromedp.CSS(`#u-file`), []string{pdf}),
+		chromedp.SendKeys(chromedp.CSS(`#u-title`), "Báo cáo quý III"),
+		chromedp.SetValue(chromedp.CSS(`#u-dated`), "2022-09-30"),
+		chromedp.Click(chromedp.CSS(`#criterion-form button.primary`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
 	// The confirmation is beside the saved criterion, where the page opens.
-	if f := text(t, ctx, "#c13 .flash"); f != "Đã lưu tiêu chí 13: đạt." {
+	if f := text(t, ctx, "#c13 .flash"); f != "Đã lưu tiêu chí 13: đạt, kèm minh chứng «Báo cáo quý III»." {
 		t.Errorf("flash beside criterion 13: %q", f)
 	}
 	if loc := location(t, ctx); !strings.HasSuffix(loc, "#c13") {
@@ -244,19 +248,19 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		t.Errorf("standing after: %q", st)
 	}
 
-	// Upload a PDF as evidence and see its SHA-256.
+	// The criterion keeps the figures, the note and the file, with its
+	// SHA-256.
 	do(t, ctx,
 		chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/13"),
-		chromedp.WaitVisible(chromedp.CSS(`#u-file`)),
-		chromedp.SetUploadFiles(chromedp.CSS(`#u-file`), []string{pdf}),
-		chromedp.SendKeys(chromedp.CSS(`#u-title`), "Báo cáo quý III"),
-		chromedp.SetValue(chromedp.CSS(`#u-dated`), "2022-09-30"),
-		chromedp.Submit(chromedp.CSS(`#u-title`)),
 		chromedp.WaitVisible(chromedp.CSS(`.evidence .sha`)),
 	)
 	sum := sha256.Sum256(samplePDF)
 	if sha := text(t, ctx, ".evidence .sha"); sha != hex.EncodeToString(sum[:]) {
 		t.Errorf("SHA-256 shown %q", sha)
+	}
+	note, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#f-note').value + '|' + document.querySelector('#f-value').value`))
+	if err != nil || note != "Số liệu đến hết quý III|91,5" {
+		t.Errorf("after the save with a file the form holds %q (%v)", note, err)
 	}
 
 	// Submit, confirming, and find the page read-only.

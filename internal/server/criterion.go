@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,7 +55,6 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 		Editable:  s.canEdit(r, sc, v) && criterionOpen(v, c.Number),
 		Accepted:  s.canEdit(r, sc, v) && !criterionOpen(v, c.Number),
 		Form:      web.ResultForm{Status: string(res.Status), Value: l.Decimal(res.Value), Note: res.Note, Version: res.Version},
-		Upload:    web.UploadForm{ActionURL: sc.criterionHref(c.Number) + "/evidence"},
 	}
 	if p.Form.Status == "" {
 		p.Form.Status = string(assess.NotStarted)
@@ -180,30 +180,70 @@ func (in resultInput) validate(c assess.Criterion, yearEndOpen bool) (store.Resu
 	return ch, errs
 }
 
-// saveCriterion records a criterion's result: post, then redirect to the
-// ward page with a message; a bad form or a stale version shows the form
-// again with what was typed.
+// saveCriterion records a criterion's result, and a file with it when the
+// form carries one, in one transaction: post, then redirect to the ward
+// page with a message. A bad form or a stale version shows the form again
+// with what was typed (all but the file, which a browser cannot be given
+// back). The form is multipart from the page; url-encoded, without a
+// file, from other clients.
 func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	sc, c, err := s.loadCriterion(r, assess.Edit)
 	if err != nil {
 		return err
 	}
-	in, err := parseResult(r)
+	var in resultInput
+	var up evidenceUpload
+	if isMultipart(r) {
+		user := userOf(r).ID
+		if !s.uploads.take(user) {
+			w.Header().Set("Retry-After", "30")
+			return &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
+		}
+		defer s.uploads.give(user)
+		in, up, err = parseResultWithFile(r)
+	} else {
+		in, err = parseResult(r)
+	}
 	if err != nil {
 		return err
 	}
 	ch, errs := in.validate(c, s.yearEndOpen(sc.Catalogue))
 	ch.On = s.now()
+	status := http.StatusBadRequest
+	// A title or date typed without a file is a file forgotten.
+	withFile := up.Chosen || up.Title != "" || up.Dated != ""
+	var e store.NewEvidence
+	if withFile {
+		var fileStatus int
+		var fileErrs map[string]string
+		e, fileStatus, fileErrs = up.validate(sc.Year)
+		for k, v := range fileErrs {
+			errs[k] = v
+		}
+		if len(fileErrs) > 0 && fileStatus != http.StatusBadRequest {
+			status = fileStatus
+		}
+	}
 	l := langOf(r)
 	typed := web.ResultForm{Status: in.Status, Value: in.Value, Note: in.Note, Version: ch.Version, Errors: errs}
+	keepTyped := func(p *web.CriterionPage) {
+		p.Form = typed
+		p.Upload = web.UploadForm{Title: up.Title, Dated: up.Dated}
+	}
 	if len(errs) > 0 {
-		return s.rerenderCriterion(w, r, sc, c, http.StatusBadRequest, func(p *web.CriterionPage) {
+		return s.rerenderCriterion(w, r, sc, c, status, func(p *web.CriterionPage) {
 			typed.Version = p.Form.Version
-			p.Form = typed
+			keepTyped(p)
 		})
 	}
 	ch.Year, ch.Ward = sc.Year, sc.Unit.Code
-	saved, err := s.store.SaveResult(r.Context(), userOf(r).Actor(), ch)
+	var saved store.Result
+	if withFile {
+		e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Unit.Code, c.Number, ch.On
+		saved, err = s.store.SaveResultWithEvidence(r.Context(), userOf(r).Actor(), ch, e)
+	} else {
+		saved, err = s.store.SaveResult(r.Context(), userOf(r).Actor(), ch)
+	}
 	var stale *store.StaleError
 	if errors.As(err, &stale) {
 		// Show what is stored now beside what was typed; the form now
@@ -213,15 +253,42 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 			p.Stale = &theirs
 			typed.Version = stale.Current.Version
 			typed.Errors = nil
-			p.Form = typed
+			keepTyped(p)
+		})
+	}
+	if errors.Is(err, store.ErrQuota) {
+		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
+			typed.Version = p.Form.Version
+			typed.Errors = map[string]string{"file": "evidence.err.quota"}
+			keepTyped(p)
 		})
 	}
 	if err != nil {
 		return err
 	}
-	s.flash(r, "flash.saved", strconv.Itoa(c.Number), l.Status(c.Shown(saved.Status)))
+	if withFile {
+		s.flash(r, "flash.saved.evidence", strconv.Itoa(c.Number), l.Status(c.Shown(saved.Status)), e.Title)
+	} else {
+		s.flash(r, "flash.saved", strconv.Itoa(c.Number), l.Status(c.Shown(saved.Status)))
+	}
 	http.Redirect(w, r, fmt.Sprintf("%s#c%d", sc.href(), c.Number), http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
 	return nil
+}
+
+// isMultipart says whether r's body is a multipart form.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// parseResultWithFile reads the criterion's form as the page sends it:
+// its fields and, maybe, a file with its title and date.
+func parseResultWithFile(r *http.Request) (resultInput, evidenceUpload, error) {
+	f, up, err := readMultipart(r, "status", "value", "note", "version")
+	if err != nil {
+		return resultInput{}, up, err
+	}
+	return resultInput{Status: f["status"], Value: strings.TrimSpace(f["value"]), Note: f["note"], Version: f["version"]}, up, nil
 }
 
 // rerenderCriterion shows the criterion page again with status, after

@@ -68,8 +68,10 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 		}
 		if status == http.StatusServiceUnavailable && r.Method == http.MethodPost {
 			// The database is away for seconds (a failover): keep the form
-			// in the page, to be sent again. A file cannot be kept.
-			if res, err := readResume(w, r); err == nil && res != nil && !res.Multipart {
+			// in the page, to be sent again as a plain form. A file cannot
+			// be kept: a criterion's form is kept without it (the page says
+			// so), a form that is only a file is not kept.
+			if res, err := readResume(w, r); err == nil && res != nil && (!res.Multipart || !strings.HasSuffix(res.Action, "/evidence")) {
 				e.Retry = res
 			}
 		}

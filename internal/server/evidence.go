@@ -10,7 +10,9 @@ import (
 	"image/png"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,18 +35,33 @@ type evidenceUpload struct {
 	TooLarge bool
 	Title    string
 	Dated    string
+	// Chosen says a file was sent at all (a form may be sent without one).
+	Chosen bool
 }
 
-// parseEvidence streams the multipart body: the file is read through a
-// limit, hashing as it goes, so that no more than the limit is ever held.
+// parseEvidence reads the evidence form (file, title, dated).
 func parseEvidence(r *http.Request) (evidenceUpload, error) {
+	_, up, err := readMultipart(r)
+	return up, err
+}
+
+// maxFieldBytes bounds each text field of a multipart form: a note of
+// 4,000 characters takes at most 16 KB.
+const maxFieldBytes = 64 << 10
+
+// readMultipart streams a multipart body: the part "file" is read through
+// a limit, hashing as it goes, so that no more than the limit is ever
+// held; "title" and "dated" go into the upload, and each text part named
+// in fields into the map; other parts are skipped.
+func readMultipart(r *http.Request, fields ...string) (map[string]string, evidenceUpload, error) {
 	var up evidenceUpload
+	values := map[string]string{}
 	if r.ContentLength > maxEvidenceRequest {
-		return up, &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge"}
+		return values, up, &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge"}
 	}
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return up, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
+		return values, up, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: err}
 	}
 	for {
 		part, err := mr.NextPart()
@@ -52,39 +69,58 @@ func parseEvidence(r *http.Request) (evidenceUpload, error) {
 			break
 		}
 		if err != nil {
-			return up, bodyError(err)
+			return values, up, bodyError(err)
 		}
-		switch part.FormName() {
-		case "file":
+		name := part.FormName()
+		switch {
+		case name == "file":
 			var buf bytes.Buffer
 			h := sha256.New()
 			n, err := io.Copy(io.MultiWriter(&buf, h), io.LimitReader(part, assess.MaxEvidenceBytes+1))
 			if err != nil {
-				return up, bodyError(err)
+				return values, up, bodyError(err)
 			}
+			up.Chosen = part.FileName() != "" || n > 0
 			if n > assess.MaxEvidenceBytes {
 				up.TooLarge = true
 				_, _ = io.Copy(io.Discard, part)
 				continue
 			}
 			up.Filename, up.Content, up.SHA256 = part.FileName(), buf.Bytes(), h.Sum(nil)
-		case "title", "dated":
-			b, err := io.ReadAll(io.LimitReader(part, 4096))
+		case name == "title" || name == "dated" || slices.Contains(fields, name):
+			b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
 			if err != nil {
-				return up, bodyError(err)
+				return values, up, bodyError(err)
+			}
+			if len(b) > maxFieldBytes {
+				return values, up, &Error{Status: http.StatusBadRequest, Key: "err.form", Err: fmt.Errorf("field %s over %d bytes", name, maxFieldBytes)}
 			}
 			if !utf8.Valid(b) {
-				return up, errFormNotUTF8(part.FormName())
+				return values, up, errFormNotUTF8(name)
 			}
-			if part.FormName() == "title" {
+			switch name {
+			case "title":
 				up.Title = strings.TrimSpace(string(b))
-			} else {
+			case "dated":
 				up.Dated = strings.TrimSpace(string(b))
+			default:
+				values[name] = string(b)
 			}
 		}
 		_ = part.Close() // read to the end already; nothing is lost if closing fails
 	}
-	return up, nil
+	// What was read stays with the request, as ParseMultipartForm would
+	// leave it, for a form kept to be sent again (readResume).
+	form := &multipart.Form{Value: map[string][]string{}, File: map[string][]*multipart.FileHeader{}}
+	for name, v := range values {
+		form.Value[name] = []string{v}
+	}
+	form.Value["title"], form.Value["dated"] = []string{up.Title}, []string{up.Dated}
+	if up.Chosen {
+		form.File["file"] = []*multipart.FileHeader{{Filename: up.Filename, Size: int64(len(up.Content))}}
+	}
+	r.MultipartForm = form
+	return values, up, nil
 }
 
 func bodyError(err error) error {
@@ -189,7 +225,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	e, status, errs := up.validate(sc.Year)
 	if len(errs) > 0 {
 		return s.rerenderCriterion(w, r, sc, c, status, func(p *web.CriterionPage) {
-			p.Upload.Title, p.Upload.Dated, p.Upload.Errors = up.Title, up.Dated, errs
+			p.Upload.Title, p.Upload.Dated, p.Form.Errors = up.Title, up.Dated, errs
 		})
 	}
 	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Unit.Code, c.Number, s.now()
@@ -197,7 +233,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	if errors.Is(err, store.ErrQuota) {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
 			p.Upload.Title, p.Upload.Dated = up.Title, up.Dated
-			p.Upload.Errors = map[string]string{"file": "evidence.err.quota"}
+			p.Form.Errors = map[string]string{"file": "evidence.err.quota"}
 		})
 	}
 	if err != nil {

@@ -69,6 +69,18 @@ func readResume(w http.ResponseWriter, r *http.Request) (*web.Resume, error) {
 		sortFields(res.Fields)
 		return res, checkResume(res)
 	}
+	if r.MultipartForm != nil {
+		// Read already by the handler (readMultipart): its fields are sent
+		// again as a plain form, without the file.
+		for name, vs := range r.MultipartForm.Value {
+			for _, v := range vs {
+				res.Fields = append(res.Fields, web.Field{Name: name, Value: v})
+			}
+		}
+		sortFields(res.Fields)
+		res.FileDropped = len(r.MultipartForm.File) > 0
+		return res, checkResume(res)
+	}
 	res.Multipart = true
 	r.Body = http.MaxBytesReader(w, r.Body, maxEvidenceRequest)
 	mr, err := r.MultipartReader()

@@ -97,7 +97,7 @@ func (s *Server) routes() http.Handler {
 			r.With(allowBody(maxImportRequest)).Post("/{year}/units/{code}/results/import", s.page(s.importResults))
 			r.Get("/{year}/wards/{code}", s.page(s.ward))
 			r.Get("/{year}/wards/{code}/criteria/{n}", s.page(s.criterionPage))
-			r.Post("/{year}/wards/{code}/criteria/{n}", s.page(s.saveCriterion))
+			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/wards/{code}/criteria/{n}", s.page(s.saveCriterion))
 			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/wards/{code}/criteria/{n}/evidence", s.page(s.uploadEvidence))
 			r.Post("/{year}/wards/{code}/evidence/{id}/remove", s.page(s.removeEvidence))
 			r.Get("/{year}/wards/{code}/submit", s.page(s.submitForm))

@@ -23,7 +23,7 @@ func (s *Server) ward(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.renderWard(w, r, sc, v, http.StatusOK, func(p *web.WardPage) {
 		p.Flash, p.FlashArgs = s.popFlash(r)
-		if p.Flash == "flash.saved" && len(p.FlashArgs) > 0 {
+		if (p.Flash == "flash.saved" || p.Flash == "flash.saved.evidence") && len(p.FlashArgs) > 0 {
 			p.SavedNumber, _ = strconv.Atoi(fmt.Sprint(p.FlashArgs[0]))
 		}
 	})

@@ -71,42 +71,70 @@ func (s *Store) AddEvidence(ctx context.Context, actor assess.Actor, e NewEviden
 		if err != nil {
 			return fmt.Errorf("add evidence: %w", err)
 		}
-		if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
-			return err
-		}
-		// The ward's files over every year, removed ones included (they
-		// stay stored), under its quota. The assessment's lock above keeps
-		// two uploads of one year from both passing; a lock on the ward
-		// keeps uploads of different years apart.
-		if s.EvidenceQuota > 0 {
-			var used int64
-			err := tx.QueryRow(ctx, `
-				SELECT pg_advisory_xact_lock(hashtextextended('evidence quota ' || a.ward_id::text, 0))::text IS NOT NULL,
-				       (SELECT coalesce(sum(e.size), 0) FROM evidence e JOIN assessments b ON b.id = e.assessment_id WHERE b.ward_id = a.ward_id)
-				FROM assessments a WHERE a.id = $1`, aid).Scan(new(bool), &used)
-			if err != nil {
-				return fmt.Errorf("evidence quota of %s: %w", e.Ward, err)
-			}
-			if used+int64(len(e.Content)) > s.EvidenceQuota {
-				return fmt.Errorf("%s holds %d bytes: %w", e.Ward, used, ErrQuota)
-			}
-		}
-		err = tx.QueryRow(ctx, `
-			INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-			aid, e.Year, e.Number, e.Title, e.Dated, e.Filename, e.ContentType, len(e.Content), e.SHA256, e.Content, actorID(actor)).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("add evidence to %s %d: %w", e.Ward, e.Year, err)
-		}
-		// Its pictures are drawn later, outside any request (preview.Worker).
-		if _, err := tx.Exec(ctx, `INSERT INTO preview_queue (evidence_id, next_try_at) VALUES ($1, coalesce($2, now()))`, id, nullTime(e.On)); err != nil {
-			return fmt.Errorf("queue the preview of evidence %d: %w", id, err)
-		}
-		rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_add",
-			Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
+		id, err = s.addEvidence(ctx, tx, actor, aid, e)
+		return err
 	})
 	return id, err
+}
+
+// SaveResultWithEvidence saves a criterion's result and adds a file to it
+// in one transaction, as the criterion's form sends them: both or neither.
+func (s *Store) SaveResultWithEvidence(ctx context.Context, actor assess.Actor, c ResultChange, e NewEvidence) (Result, error) {
+	var saved Result
+	err := s.Transact(ctx, func(tx pgx.Tx) error {
+		aid, err := lockEditable(ctx, tx, c.Ward, c.Year, true, c.On)
+		if err != nil {
+			return fmt.Errorf("save result %d: %w", c.Number, err)
+		}
+		if saved, _, err = saveResult(ctx, tx, actor, c, nil, aid); err != nil {
+			return err
+		}
+		if _, err := s.addEvidence(ctx, tx, actor, aid, e); err != nil {
+			return err
+		}
+		return refreshAssessment(ctx, tx, aid, c.Year)
+	})
+	return saved, err
+}
+
+// addEvidence stores e in tx for assessment aid, locked by the caller,
+// under the ward's quota.
+func (s *Store) addEvidence(ctx context.Context, tx pgx.Tx, actor assess.Actor, aid int64, e NewEvidence) (int64, error) {
+	if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
+		return 0, err
+	}
+	// The ward's files over every year, removed ones included (they stay
+	// stored), under its quota. The assessment's lock the caller holds
+	// keeps two uploads of one year from both passing; a lock on the ward
+	// keeps uploads of different years apart.
+	if s.EvidenceQuota > 0 {
+		var used int64
+		err := tx.QueryRow(ctx, `
+			SELECT pg_advisory_xact_lock(hashtextextended('evidence quota ' || a.ward_id::text, 0))::text IS NOT NULL,
+			       (SELECT coalesce(sum(e.size), 0) FROM evidence e JOIN assessments b ON b.id = e.assessment_id WHERE b.ward_id = a.ward_id)
+			FROM assessments a WHERE a.id = $1`, aid).Scan(new(bool), &used)
+		if err != nil {
+			return 0, fmt.Errorf("evidence quota of %s: %w", e.Ward, err)
+		}
+		if used+int64(len(e.Content)) > s.EvidenceQuota {
+			return 0, fmt.Errorf("%s holds %d bytes: %w", e.Ward, used, ErrQuota)
+		}
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+		aid, e.Year, e.Number, e.Title, e.Dated, e.Filename, e.ContentType, len(e.Content), e.SHA256, e.Content, actorID(actor)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("add evidence to %s %d: %w", e.Ward, e.Year, err)
+	}
+	// Its pictures are drawn later, outside any request (preview.Worker).
+	if _, err := tx.Exec(ctx, `INSERT INTO preview_queue (evidence_id, next_try_at) VALUES ($1, coalesce($2, now()))`, id, nullTime(e.On)); err != nil {
+		return 0, fmt.Errorf("queue the preview of evidence %d: %w", id, err)
+	}
+	rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
+	return id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_add",
+		Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
 }
 
 const evidenceColumns = `e.id, w.id, w.code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// postCriterion sends the criterion's form as the page does, multipart,
+// with a file when content is not nil (an empty file part otherwise, as a
+// browser sends when none is chosen).
+func postCriterion(t *testing.T, c *http.Client, u string, fields map[string]string, filename string, content []byte) response {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", filename)
+	if content != nil {
+		_, _ = fw.Write(content)
+	}
+	_ = mw.Close()
+	res, err := c.Post(u, mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return read(t, res)
+}
+
+// The criterion's form saves the figures, the note and a file in one go:
+// both are saved, or, when the file is refused, neither, and everything
+// typed comes back.
+func TestCriterionFormSavesFiguresAndFileTogether(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	c := signIn(t, srv, "phula")
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+
+	// A file dated outside the year: refused with the figures, which come
+	// back as typed, and nothing is saved.
+	before := dbState(t, dbURL)
+	r := postCriterion(t, c, crit, map[string]string{"status": "in_progress", "value": "91,5", "note": "Số liệu đến hết quý III",
+		"version": "0", "title": "Báo cáo quý III", "dated": "2021-09-30"}, "bao-cao.pdf", samplePDF)
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("a file dated outside the year = %d, want 400", r.status)
+	}
+	mustContain(t, "refused save", r.body, `href="#u-dated"`, `value="91,5"`, "Số liệu đến hết quý III</textarea>",
+		`value="Báo cáo quý III"`, "hãy chọn lại tệp")
+	if dbState(t, dbURL) != before {
+		t.Fatal("a refused save with a file changed the database")
+	}
+
+	// A title typed without a file is a file forgotten.
+	r = postCriterion(t, c, crit, map[string]string{"status": "in_progress", "value": "91,5", "note": "x", "version": "0",
+		"title": "Báo cáo quý III", "dated": "2022-09-30"}, "", nil)
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `href="#u-file"`) {
+		t.Errorf("a title without a file = %d, want 400 naming the file", r.status)
+	}
+
+	// Figures, note and file in one save.
+	r = postCriterion(t, c, crit, map[string]string{"status": "in_progress", "value": "91,5", "note": "Số liệu đến hết quý III",
+		"version": "0", "title": "Báo cáo quý III", "dated": "2022-09-30"}, "bao-cao.pdf", samplePDF)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("a save with a file = %d: %s", r.status, r.body)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM results r JOIN assessments a ON a.id = r.assessment_id
+		WHERE a.year = 2022 AND r.number = 13 AND r.value = 91.5 AND r.note = 'Số liệu đến hết quý III'`); n != 1 {
+		t.Errorf("the figures were not saved with the file (%d rows)", n)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE year = 2022 AND number = 13 AND title = 'Báo cáo quý III'`); n != 1 {
+		t.Errorf("the file was not saved with the figures (%d)", n)
+	}
+
+	// Without a file, the form saves the figures alone.
+	r = postCriterion(t, c, crit, map[string]string{"status": "met", "value": "92", "note": "Cả năm", "version": "1",
+		"title": "", "dated": ""}, "", nil)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("a save without a file = %d: %s", r.status, r.body)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE year = 2022 AND number = 13`); n != 1 {
+		t.Errorf("a save without a file added one (%d files)", n)
+	}
+}
