@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
@@ -68,18 +69,29 @@ func newPDF(orientation string) (doc, error) {
 	return doc{pdf}, nil
 }
 
-// summaryColumns are the PDF summary's fixed columns and widths, in mm.
-var summaryColumns = []struct {
+// The summary's page: A4 landscape, 277 mm between the margins.
+const (
+	pageWidth  = 277.0
+	lineHeight = 3.6 // mm, for 7 pt text
+	minMark    = 5.0 // mm: the narrowest column a criterion's mark fits
+)
+
+// pdfColumn is a column of the summary's table: its title, width, how its
+// text is aligned, and the text of a ward's row.
+type pdfColumn struct {
 	title string
 	width float64
-}{
-	{"Mã", 12}, {"Phường", 38}, {"Quận/huyện", 27}, {"Trạng thái", 22}, {"Đạt", 11}, {"Cuối năm", 15},
-	{"Cấp", 9}, {"Quyết định", 21},
+	align string
+	text  func(store.WardStanding) string
 }
 
 // WritePDF writes the summary on A4 landscape pages: who made it and when,
 // the unit and year, and the table whose header repeats on every page.
 // Criteria are shown with their marks (✓ ✗ ◷ … –), explained in a legend.
+// Nothing is cut: each column is as wide as its longest text (within a
+// bound past which the text wraps), the district column only when a ward
+// has a district, and when the marks of every criterion do not fit beside
+// the wards' columns they go in a grid of their own after the table.
 func WritePDF(w io.Writer, s Summary) error {
 	pdf, err := newPDF("L")
 	if err != nil {
@@ -88,57 +100,71 @@ func WritePDF(w io.Writer, s Summary) error {
 	pdf.SetTitle(fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName), true)
 	pdf.SetAuthor(s.GeneratedBy, true)
 	pdf.SetCreationDate(s.GeneratedAt)
-	critWidth := 0.0
-	if n := len(s.Criteria); n > 0 {
-		critWidth = min(7, (277-140)/float64(n))
+	var rows []store.WardStanding
+	if err := s.Each(func(ws store.WardStanding) error { rows = append(rows, ws); return nil }); err != nil {
+		return err
 	}
+	pdf.SetFont("DejaVu", "", 7)
+	cols := summaryColumns(pdf, rows)
+	used := 0.0
+	for _, c := range cols {
+		used += c.width
+	}
+	marks := markColumns(s.Criteria)
+	grid := false
+	if n := float64(len(marks)); n > 0 {
+		if (pageWidth-used)/n >= minMark {
+			for i := range marks {
+				marks[i].width = (pageWidth - used) / n
+			}
+			cols = append(cols, marks...)
+		} else {
+			grid = true
+		}
+	}
+	table := cols
 	pdf.SetHeaderFunc(func() {
 		pdf.SetFont("DejaVu", "B", 12)
 		pdf.CellFormat(0, 7, fmt.Sprintf("Báo cáo tổng hợp năm %d – %s", s.Year, s.UnitName), "", 1, "L", false, 0, "")
 		pdf.SetFont("DejaVu", "", 8)
 		pdf.CellFormat(0, 5, fmt.Sprintf("Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị · Người lập: %s · Lập lúc %s",
 			s.GeneratedBy, words.VI.DateTime(s.GeneratedAt)), "", 1, "L", false, 0, "")
-		pdf.SetFont("DejaVu", "B", 7)
-		pdf.SetFillColor(230, 234, 238)
-		for _, c := range summaryColumns {
-			pdf.CellFormat(c.width, 6, c.title, "1", 0, "C", true, 0, "")
+		if table != nil {
+			pdf.SetFont("DejaVu", "B", 7)
+			pdf.SetFillColor(230, 234, 238)
+			for _, c := range table {
+				pdf.CellFormat(c.width, 6, c.title, "1", 0, "C", true, 0, "")
+			}
+			pdf.Ln(-1)
 		}
-		for _, c := range s.Criteria {
-			pdf.CellFormat(critWidth, 6, fmt.Sprint(c.Number), "1", 0, "C", true, 0, "")
-		}
-		pdf.Ln(-1)
+		pdf.SetFont("DejaVu", "", 7)
 	})
 	pdf.AddPage()
-	pdf.SetFont("DejaVu", "", 7)
-	wards := 0
-	err = s.Each(func(ws store.WardStanding) error {
-		wards++
-		cells := []string{ws.Code, fit(pdf, ws.Name, summaryColumns[1].width), fit(pdf, ws.District, summaryColumns[2].width),
-			words.VI.State(ws.State), fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total), fmt.Sprint(ws.Standing.PendingYearEnd),
-			levelMark(ws.Level), fit(pdf, decision(ws), summaryColumns[7].width)}
-		for i, c := range summaryColumns {
-			align := "L"
-			if i >= 4 && i <= 5 {
-				align = "R"
-			}
-			pdf.CellFormat(c.width, 5, cells[i], "1", 0, align, false, 0, "")
-		}
-		for _, st := range ws.Statuses {
-			pdf.CellFormat(critWidth, 5, words.StatusMark(st), "1", 0, "C", false, 0, "")
-		}
-		pdf.Ln(-1)
-		return nil
-	})
-	if err != nil {
-		return err
+	for _, ws := range rows {
+		tableRow(pdf, cols, ws)
 	}
+	if grid {
+		// The marks on pages of their own: each ward's code and name, and a
+		// column per criterion.
+		name := cols[1]
+		name.width = min(name.width, 60)
+		table = append([]pdfColumn{cols[0], name}, marks...)
+		for i := range marks {
+			table[i+2].width = (pageWidth - cols[0].width - name.width) / float64(len(marks))
+		}
+		pdf.AddPage()
+		for _, ws := range rows {
+			tableRow(pdf, table, ws)
+		}
+	}
+	table = nil
 	pdf.Ln(3)
 	pdf.SetFont("DejaVu", "", 8)
 	var legend []string
 	for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
 		legend = append(legend, words.StatusMark(st)+" "+words.VI.Status(st))
 	}
-	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", wards), "", "L", false)
+	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", len(rows)), "", "L", false)
 	for i, c := range s.Criteria {
 		if i == 0 {
 			pdf.SetFont("DejaVu", "B", 8)
@@ -150,16 +176,80 @@ func WritePDF(w io.Writer, s Summary) error {
 	return pdf.Output(w)
 }
 
-// fit shortens s with an ellipsis to fit width mm in the current font.
-func fit(pdf doc, s string, width float64) string {
-	if pdf.GetStringWidth(s) <= width-2 {
-		return s
+// summaryColumns are the wards' columns, each as wide as its title and
+// its longest text up to a bound (past it the text wraps); the district
+// column only when some ward has a district (none has after the reform of
+// 1 July 2025).
+func summaryColumns(pdf doc, rows []store.WardStanding) []pdfColumn {
+	cols := []pdfColumn{
+		{"Mã", 30, "L", func(ws store.WardStanding) string { return ws.Code }},
+		{"Phường", 48, "L", func(ws store.WardStanding) string { return ws.Name }},
+		{"Quận/huyện", 34, "L", func(ws store.WardStanding) string { return ws.District }},
+		{"Trạng thái", 24, "L", func(ws store.WardStanding) string { return words.VI.State(ws.State) }},
+		{"Đạt", 12, "R", func(ws store.WardStanding) string { return fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total) }},
+		{"Cuối năm", 14, "R", func(ws store.WardStanding) string { return fmt.Sprint(ws.Standing.PendingYearEnd) }},
+		{"Cấp", 10, "L", func(ws store.WardStanding) string { return levelMark(ws.Level) }},
+		{"Quyết định", 40, "L", decision},
 	}
-	r := []rune(s)
-	for len(r) > 0 && pdf.GetStringWidth(string(r)+"…") > width-2 {
-		r = r[:len(r)-1]
+	if !slices.ContainsFunc(rows, func(ws store.WardStanding) bool { return ws.District != "" }) {
+		cols = slices.Delete(cols, 2, 3)
 	}
-	return string(r) + "…"
+	for i, c := range cols {
+		// c.width is the bound; the column takes what its texts need.
+		// 1 mm of padding each side and 1 mm to spare: fpdf's line breaking
+		// measures a little wider than GetStringWidth.
+		need := pdf.GetStringWidth(c.title) + 3
+		for _, ws := range rows {
+			if need = max(need, pdf.GetStringWidth(c.text(ws))+3); need >= c.width {
+				break
+			}
+		}
+		cols[i].width = min(c.width, need)
+	}
+	return cols
+}
+
+// markColumns are a column per criterion, its title the number.
+func markColumns(criteria []assess.Criterion) []pdfColumn {
+	var cols []pdfColumn
+	for i, c := range criteria {
+		cols = append(cols, pdfColumn{title: fmt.Sprint(c.Number), align: "C", text: func(ws store.WardStanding) string {
+			if i < len(ws.Statuses) {
+				return words.StatusMark(ws.Statuses[i])
+			}
+			return ""
+		}})
+	}
+	return cols
+}
+
+// tableRow draws a ward's row, each cell's text wrapped within its column
+// and the row as tall as its tallest cell, on the next page when it would
+// not fit on this one (whose header then repeats).
+func tableRow(pdf doc, cols []pdfColumn, ws store.WardStanding) {
+	lines := make([][]string, len(cols))
+	n := 1
+	for i, c := range cols {
+		// SplitText leaves the cell margins (1 mm each side) out itself.
+		lines[i] = pdf.SplitText(drawable(c.text(ws)), c.width)
+		n = max(n, len(lines[i]))
+	}
+	h := float64(n)*lineHeight + 1.4
+	_, pageH := pdf.GetPageSize()
+	if pdf.GetY()+h > pageH-14 {
+		pdf.AddPage()
+	}
+	x, y := pdf.GetXY()
+	left := x
+	for i, c := range cols {
+		pdf.Rect(x, y, c.width, h, "D")
+		for j, ln := range lines[i] {
+			pdf.SetXY(x, y+0.7+float64(j)*lineHeight)
+			pdf.CellFormat(c.width, lineHeight, ln, "", 0, c.align, false, 0, "")
+		}
+		x += c.width
+	}
+	pdf.SetXY(left, y+h)
 }
 
 // levelMark is the registration level in the PDF's narrow column.
