@@ -13,11 +13,17 @@ type CriterionPage struct {
 	WardName  string
 	WardHref  string
 	ActionURL string
-	Number    int
-	Title     string
-	Group     string
-	Kind      assess.Kind
-	YearEnd   bool
+	// PrevHref and NextHref are the criteria before and after this one (of
+	// those the ward may change, while a return names some); empty at
+	// either end. NextNumber is the next one's number.
+	PrevHref   string
+	NextHref   string
+	NextNumber int
+	Number     int
+	Title      string
+	Group      string
+	Kind       assess.Kind
+	YearEnd    bool
 	// YearEndOpens is set while the year-end window is still closed.
 	YearEndOpens *time.Time
 	Threshold    string

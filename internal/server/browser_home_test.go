@@ -85,3 +85,33 @@ func TestBrowserReturnKeepsTypedReasons(t *testing.T) {
 		t.Errorf("after the refusal: reason 13 %q, criteria open %v", kept, open)
 	}
 }
+
+// On a phone, an officer records criterion 1 and presses "save and go on":
+// criterion 2 opens with the confirmation, and its link back leads to 1.
+func TestBrowserSaveAndGoToTheNextCriterion(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/1"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#f-note`)),
+		chromedp.Click(chromedp.CSS(`#f-status input[value=in_progress]`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#f-note`), "Đang chờ kết quả phân loại chi bộ"),
+		chromedp.Click(chromedp.CSS(`#save-next`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if loc := location(t, ctx); loc != srv.URL+"/2022/wards/09552/criteria/2" {
+		t.Errorf("save and go on led to %s", loc)
+	}
+	if f := text(t, ctx, ".flash"); f != "Đã lưu tiêu chí 1: chờ đánh giá cuối năm." {
+		t.Errorf("the next criterion says %q", f)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#crit-prev`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#f-note`)),
+	)
+	note, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#f-note').value`))
+	if err != nil || note != "Đang chờ kết quả phân loại chi bộ" {
+		t.Errorf("criterion 1 holds %q (%v)", note, err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,6 +60,7 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 	if p.Form.Status == "" {
 		p.Form.Status = string(assess.NotStarted)
 	}
+	p.PrevHref, p.NextHref, p.NextNumber = neighbours(sc, v, c.Number)
 	if a.State == assess.Returned && criterionOpen(v, c.Number) {
 		p.Returned = &web.ReturnNotice{On: a.ReviewedAt, Reason: v.Returned[c.Number], FileReason: a.ReturnReason}
 	}
@@ -89,6 +91,27 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 	}
 	p.History = historyRows(l, sc.Catalogue, changes)
 	return p, nil
+}
+
+// neighbours are the criteria before and after number n in the catalogue,
+// among those the ward may change (all, unless a return names some), and
+// the next one's number.
+func neighbours(sc unitScope, v store.WardView, n int) (prev, next string, nextNumber int) {
+	var open []int
+	for _, c := range sc.Catalogue.Criteria {
+		if criterionOpen(v, c.Number) || c.Number == n {
+			open = append(open, c.Number)
+		}
+	}
+	i := slices.Index(open, n)
+	if i > 0 {
+		prev = sc.criterionHref(open[i-1])
+	}
+	if i >= 0 && i+1 < len(open) {
+		nextNumber = open[i+1]
+		next = sc.criterionHref(nextNumber)
+	}
+	return prev, next, nextNumber
 }
 
 func pick(l web.Lang, vi, en string) string {
@@ -136,6 +159,8 @@ type resultInput struct {
 	Value   string
 	Note    string
 	Version string
+	// Then is "next" to go on to the next criterion once saved.
+	Then string
 }
 
 func parseResult(r *http.Request) (resultInput, error) {
@@ -143,7 +168,7 @@ func parseResult(r *http.Request) (resultInput, error) {
 		return resultInput{}, err
 	}
 	f := r.PostForm
-	return resultInput{Status: f.Get("status"), Value: strings.TrimSpace(f.Get("value")), Note: f.Get("note"), Version: f.Get("version")}, nil
+	return resultInput{Status: f.Get("status"), Value: strings.TrimSpace(f.Get("value")), Note: f.Get("note"), Version: f.Get("version"), Then: f.Get("then")}, nil
 }
 
 // validate judges the input against the criterion; errors are message keys
@@ -271,7 +296,19 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		s.flash(r, "flash.saved", strconv.Itoa(c.Number), l.Status(c.Shown(saved.Status)))
 	}
-	http.Redirect(w, r, fmt.Sprintf("%s#c%d", sc.href(), c.Number), http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
+	to := fmt.Sprintf("%s#c%d", sc.href(), c.Number)
+	if in.Then == "next" {
+		// "Save and go to the next criterion": twenty criteria without
+		// going back to the ward page each time.
+		v, err := s.store.WardView(r.Context(), sc.Year, sc.Unit.Code)
+		if err != nil {
+			return err
+		}
+		if _, next, _ := neighbours(sc, v, c.Number); next != "" {
+			to = next
+		}
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther) // #nosec G710 -- the ward's own paths, built from its code as stored, never from the request
 	return nil
 }
 
@@ -284,11 +321,11 @@ func isMultipart(r *http.Request) bool {
 // parseResultWithFile reads the criterion's form as the page sends it:
 // its fields and, maybe, a file with its title and date.
 func parseResultWithFile(r *http.Request) (resultInput, evidenceUpload, error) {
-	f, up, err := readMultipart(r, "status", "value", "note", "version")
+	f, up, err := readMultipart(r, "status", "value", "note", "version", "then")
 	if err != nil {
 		return resultInput{}, up, err
 	}
-	return resultInput{Status: f["status"], Value: strings.TrimSpace(f["value"]), Note: f["note"], Version: f["version"]}, up, nil
+	return resultInput{Status: f["status"], Value: strings.TrimSpace(f["value"]), Note: f["note"], Version: f["version"], Then: f["then"]}, up, nil
 }
 
 // rerenderCriterion shows the criterion page again with status, after

@@ -83,3 +83,23 @@ func TestCriterionFormSavesFiguresAndFileTogether(t *testing.T) {
 		t.Errorf("a save without a file added one (%d files)", n)
 	}
 }
+
+// From one criterion to the next: links to the criteria before and after,
+// and "save and go on" that lands on the next one with the confirmation;
+// while a return names some criteria, only those are stepped through.
+func TestCriterionStepsToTheNext(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	c := signIn(t, srv, "phula")
+	ward := srv.URL + "/2022/wards/09552"
+	page := get(t, c, ward+"/criteria/2").body
+	mustContain(t, "criterion 2", page, `href="/2022/wards/09552/criteria/1" rel="prev"`, `href="/2022/wards/09552/criteria/3" rel="next"`,
+		`name="then" value="next"`, "Lưu và sang tiêu chí 3")
+	if strings.Contains(get(t, c, ward+"/criteria/22").body, `name="then"`) {
+		t.Error("the last criterion offers to go on to a next one")
+	}
+	r := postCriterion(t, c, ward+"/criteria/2", map[string]string{"status": "met", "note": "Có nghị quyết", "version": "0", "then": "next"}, "", nil)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/2022/wards/09552/criteria/3" {
+		t.Fatalf("save and go on = %d to %q", r.status, r.header.Get("Location"))
+	}
+	mustContain(t, "the next criterion", get(t, c, ward+"/criteria/3").body, "Đã lưu tiêu chí 2: đạt.")
+}

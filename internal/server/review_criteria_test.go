@@ -79,6 +79,10 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		"Tiêu chí này bị trả lại ngày "+returnedOn+".", "Lý do:</strong> Thiếu báo cáo quý IV.",
 		"Lý do chung của hồ sơ:</strong> Bổ sung hai tiêu chí.")
 
+	// Stepping from one to the next goes through those two alone.
+	mustContain(t, "a returned criterion's neighbours", get(t, officer, ward+"/criteria/5").body,
+		`href="/2023/wards/09552/criteria/13" rel="next"`)
+
 	// Only those two are open to the ward.
 	page := get(t, officer, ward+"/criteria/1").body
 	mustContain(t, "an accepted criterion", page, `id="accepted"`)
