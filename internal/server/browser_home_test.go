@@ -115,3 +115,43 @@ func TestBrowserSaveAndGoToTheNextCriterion(t *testing.T) {
 		t.Errorf("criterion 1 holds %q (%v)", note, err)
 	}
 }
+
+// Removing a file asks first, on a page of its own: cancelling keeps it,
+// confirming removes it (it stays in the history).
+func TestBrowserEvidenceRemovalAsksFirst(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	officer := signIn(t, srv, "phula")
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+	if r := upload(t, officer, crit+"/evidence", "bao-cao.pdf", samplePDF, "Báo cáo quý III", "2022-09-30"); r.status != 303 {
+		t.Fatalf("upload = %d", r.status)
+	}
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(crit))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.remove-evidence`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm`)),
+	)
+	if h := text(t, ctx, "h1"); h != "Gỡ minh chứng «Báo cáo quý III»?" {
+		t.Errorf("the confirmation asks %q", h)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`form.confirm a.button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#evidence`)),
+	)
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE removed_at IS NULL AND title = 'Báo cáo quý III'`); n != 1 {
+		t.Fatal("cancelling removed the file")
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.remove-evidence`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm`)),
+		chromedp.Click(chromedp.CSS(`form.confirm button.danger`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE removed_at IS NOT NULL AND title = 'Báo cáo quý III'`); n != 1 {
+		t.Error("the confirmed removal did not remove the file")
+	}
+	if r := get(t, officer, crit); !strings.Contains(r.body, `<li class="removed">`) {
+		t.Error("the removed file is not shown as removed")
+	}
+}

@@ -244,26 +244,60 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// removeEvidence marks a file removed; it stays in the history.
-func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
+// wardEvidence reads {id}, a file of the ward's assessment of the year the
+// user may change.
+func (s *Server) wardEvidence(r *http.Request) (unitScope, store.Evidence, error) {
 	sc, err := s.loadWard(r, assess.Edit)
 	if err != nil {
-		return err
-	}
-	if err := parseForm(r); err != nil {
-		return err
+		return sc, store.Evidence{}, err
 	}
 	id, err := strconv.ParseInt(urlParam(r, "id"), 10, 64)
 	if err != nil {
-		return errNotFound
+		return sc, store.Evidence{}, errNotFound
 	}
 	e, err := s.store.EvidenceByID(r.Context(), id)
 	if err != nil {
-		return err
+		return sc, store.Evidence{}, err
 	}
 	if e.Ward != sc.Unit.Code || e.Year != sc.Year {
-		return errNotFound
+		return sc, store.Evidence{}, errNotFound
 	}
+	return sc, e, nil
+}
+
+// confirmRemoveEvidence asks before a file is removed: its title, date and
+// criterion, and that it stays in the history.
+func (s *Server) confirmRemoveEvidence(w http.ResponseWriter, r *http.Request) error {
+	sc, e, err := s.wardEvidence(r)
+	if err != nil {
+		return err
+	}
+	if e.RemovedAt != nil {
+		return &Error{Status: http.StatusConflict, Key: "evidence.err.removed"}
+	}
+	l := langOf(r)
+	heading := l.T("evidence.confirm.remove", e.Title)
+	return renderHTML(w, r, http.StatusOK, web.Confirm(web.ConfirmPage{
+		Page:        s.frame(r, heading, sc.Year, nil, sc.Path, nil),
+		Heading:     heading,
+		Details:     []string{l.T("crit.heading", e.Number), l.T("evidence.meta", l.Date(e.Dated), strings.ToUpper(strings.TrimPrefix(assess.FileExtension(e.ContentType), ".")), l.Size(e.Size))},
+		Consequence: l.T("evidence.confirm.remove.what"),
+		ActionURL:   fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
+		Button:      l.T("evidence.remove"),
+		CancelHref:  sc.criterionHref(e.Number) + "#evidence",
+	}))
+}
+
+// removeEvidence marks a file removed; it stays in the history.
+func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	sc, e, err := s.wardEvidence(r)
+	if err != nil {
+		return err
+	}
+	id := e.ID
 	if err := s.store.RemoveEvidence(r.Context(), userOf(r).Actor(), sc.Unit.Code, sc.Year, id, s.now()); err != nil {
 		return err
 	}

@@ -99,6 +99,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/{year}/wards/{code}/criteria/{n}", s.page(s.criterionPage))
 			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/wards/{code}/criteria/{n}", s.page(s.saveCriterion))
 			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/wards/{code}/criteria/{n}/evidence", s.page(s.uploadEvidence))
+			r.Get("/{year}/wards/{code}/evidence/{id}/remove", s.page(s.confirmRemoveEvidence))
 			r.Post("/{year}/wards/{code}/evidence/{id}/remove", s.page(s.removeEvidence))
 			r.Get("/{year}/wards/{code}/submit", s.page(s.submitForm))
 			r.Post("/{year}/wards/{code}/submit", s.page(s.submit))
