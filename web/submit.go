@@ -7,8 +7,11 @@ type SubmitPage struct {
 	WardHref  string
 	ActionURL string
 	Standing  string
-	// NotJudged lists the criteria that are neither met nor not met yet.
+	// NotJudged lists the criteria that are neither met nor not met yet;
+	// NotMet those judged not met, for which the ward cannot be recognised
+	// this year.
 	NotJudged []CriterionRow
+	NotMet    []CriterionRow
 }
 
 // HistoryPage is the timeline of a ward's year.

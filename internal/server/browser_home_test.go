@@ -155,3 +155,24 @@ func TestBrowserEvidenceRemovalAsksFirst(t *testing.T) {
 		t.Error("the removed file is not shown as removed")
 	}
 }
+
+// On a phone: an officer judges a criterion not met and goes to submit:
+// the page says which criterion is not met and what it means.
+func TestBrowserSubmitSaysWhatIsNotMet(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552/criteria/2"))
+	signInBrowser(t, ctx, "phula", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#f-status`)),
+		chromedp.Click(chromedp.CSS(`#f-status input[value=not_met]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#criterion-form button.primary`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		chromedp.Click(chromedp.CSS(`a.button.primary[href$="/submit"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#not-met`)),
+	)
+	if s := text(t, ctx, "#not-met"); !strings.Contains(s, "1 tiêu chí được đánh giá chưa đạt:") ||
+		!strings.Contains(s, "chưa đủ điều kiện được công nhận năm 2022") {
+		t.Errorf("the submit page says %q", s)
+	}
+}

@@ -103,3 +103,17 @@ func TestCriterionStepsToTheNext(t *testing.T) {
 	}
 	mustContain(t, "the next criterion", get(t, c, ward+"/criteria/3").body, "Đã lưu tiêu chí 2: đạt.")
 }
+
+// Before submitting, the officer sees which criteria are judged not met,
+// and that with them the ward cannot be recognised this year.
+func TestSubmitPageSaysWhatIsNotMet(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	c := signIn(t, srv, "phula")
+	ward := srv.URL + "/2022/wards/09552"
+	if r := postCriterion(t, c, ward+"/criteria/2", map[string]string{"status": "not_met", "note": "Chưa có nghị quyết", "version": "0"}, "", nil); r.status != 303 {
+		t.Fatalf("save = %d: %s", r.status, r.body)
+	}
+	page := get(t, c, ward+"/submit").body
+	mustContain(t, "submit page", page, `id="not-met"`, "1 tiêu chí được đánh giá chưa đạt:", "2. Cấp ủy và chính quyền phường",
+		"Với kết quả này, phường chưa đủ điều kiện được công nhận năm 2022.")
+}

@@ -31,8 +31,12 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		Standing:  l.Standing(assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored())),
 	}
 	for _, c := range sc.Catalogue.Criteria {
-		if st := c.Shown(a.Results[c.Number].Status); !st.Judged() {
-			p.NotJudged = append(p.NotJudged, web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: st})
+		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: c.Shown(a.Results[c.Number].Status)}
+		switch {
+		case !row.Status.Judged():
+			p.NotJudged = append(p.NotJudged, row)
+		case row.Status == assess.NotMet:
+			p.NotMet = append(p.NotMet, row)
 		}
 	}
 	return renderHTML(w, r, http.StatusOK, web.Submit(p))
