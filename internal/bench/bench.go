@@ -163,7 +163,7 @@ func open(ctx context.Context, dbURL string, year, wards, workers int, province 
 	p := &portal{st: st, srv: httptest.NewServer(h), queries: q, officers: officers,
 		transport: &http.Transport{MaxIdleConnsPerHost: 512}, staff: map[string]*http.Client{}}
 	p.crew = make([]*http.Client, len(officers))
-	err = warm(workers, len(officers), func(k int) error {
+	err = eachOnce(workers, len(officers), func(k int) error {
 		c, err := p.signIn(officers[k].Username)
 		p.crew[k] = c
 		return err
@@ -339,12 +339,12 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		t *target
 		n int
 	}{{me, len(big.crew)}, {ward, len(big.crew)}, {smallWard, len(small.crew)}} {
-		if err := warm(cfg.Concurrency, t.n, t.t.do); err != nil {
-			return nil, err
+		if err := eachOnce(cfg.Concurrency, t.n, t.t.do); err != nil {
+			return nil, fmt.Errorf("warm-up: %w", err)
 		}
 	}
 	for _, sp := range []*spread{meSpread, wardSpread, smallSpread} {
-		sp.seen = make([]atomic.Bool, len(sp.seen))
+		sp.reset()
 	}
 	inTurn(cfg.Concurrency, rounds, cfg.Round, me, ward, smallWard)
 	if me.errors+ward.errors+smallWard.errors > 0 {
@@ -472,7 +472,7 @@ func saves(ctx context.Context, p *portal, cfg Config) (Result, error) {
 	type criterion struct{ number, version int }
 	versions := make([][]criterion, len(p.officers))
 	var mu sync.Mutex
-	err := warm(cfg.Concurrency, len(p.officers), func(k int) error {
+	err := eachOnce(cfg.Concurrency, len(p.officers), func(k int) error {
 		a, err := p.st.Assessment(ctx, cfg.Year, p.officers[k].Ward)
 		if err != nil {
 			return err
@@ -605,10 +605,10 @@ func RunRealTree(ctx context.Context, cfg Config) ([]Result, error) {
 		results = append(results, r)
 	}
 	ward, sp := p.page(p.wardPath(cfg.Year))
-	if err := warm(cfg.Concurrency, len(p.crew), ward.do); err != nil {
-		return nil, err
+	if err := eachOnce(cfg.Concurrency, len(p.crew), ward.do); err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
 	}
-	sp.seen = make([]atomic.Bool, len(sp.seen))
+	sp.reset()
 	peak := atRate(cfg.Concurrency, cfg.PeakRate, 2*cfg.Duration, ward.do)
 	if peak.errors > 0 {
 		return nil, fmt.Errorf("ward page on the real tree: %d errors", peak.errors)

@@ -55,11 +55,12 @@ func inTurn(workers, rounds int, round time.Duration, targets ...*target) {
 	}
 }
 
-// warm sends requests 0 … n-1 of do once each with workers, before any
-// measurement: PostgreSQL's cache, the pool's connections and the
+// eachOnce runs do for 0 … n-1, once each, with workers, and fails with
+// the first error: signing in every officer, and the warm-up before any
+// measurement (PostgreSQL's cache, the pool's connections and the
 // statements' plans are then those of a portal in use, and a target that
-// fails at all fails here, with its first error.
-func warm(workers, n int, do func(i int) error) error {
+// fails at all fails there).
+func eachOnce(workers, n int, do func(i int) error) error {
 	var sent atomic.Int64
 	var mu sync.Mutex
 	var first error
@@ -78,7 +79,7 @@ func warm(workers, n int, do func(i int) error) error {
 		return err
 	})
 	if errs > 0 {
-		return fmt.Errorf("warm-up: %d of %d requests failed, the first: %w", errs, n, first)
+		return fmt.Errorf("%d of %d failed, the first: %w", errs, n, first)
 	}
 	return nil
 }
@@ -150,6 +151,9 @@ func (s *spread) hit(i int) int {
 	s.seen[k].Store(true)
 	return k
 }
+
+// reset forgets what was touched: the warm-up is not counted.
+func (s *spread) reset() { s.seen = make([]atomic.Bool, len(s.seen)) }
 
 func (s *spread) count() int {
 	n := 0

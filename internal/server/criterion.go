@@ -145,7 +145,7 @@ func evidenceRow(l web.Lang, sc unitScope, e store.Evidence) web.EvidenceRow {
 	return web.EvidenceRow{
 		ID: e.ID, Href: fmt.Sprintf("/evidence/%d", e.ID),
 		RemoveURL: fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
-		Title:     e.Title, Dated: e.Dated, Type: strings.ToUpper(strings.TrimPrefix(assess.FileExtension(e.ContentType), ".")),
+		Title:     e.Title, Dated: e.Dated, Type: fileType(e.ContentType),
 		Size: l.Size(e.Size), SHA256: hex.EncodeToString(e.SHA256),
 		UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt, RemovedBy: e.RemovedBy, RemovedAt: e.RemovedAt,
 		ThumbSrc: fmt.Sprintf("/evidence/%d/thumb", e.ID), PreviewHref: fmt.Sprintf("/evidence/%d/preview", e.ID), Pages: e.Pages,
@@ -219,12 +219,11 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	var in resultInput
 	var up evidenceUpload
 	if isMultipart(r) {
-		user := userOf(r).ID
-		if !s.uploads.take(user) {
-			w.Header().Set("Retry-After", "30")
-			return &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
+		release, busy := s.takeUpload(w, r)
+		if busy != nil {
+			return busy
 		}
-		defer s.uploads.give(user)
+		defer release()
 		in, up, err = parseResultWithFile(r)
 	} else {
 		in, err = parseResult(r)

@@ -206,18 +206,33 @@ func (u *uploadSlots) give(user int64) {
 	}
 }
 
+// takeUpload reserves an upload slot for the signed-in user, or refuses
+// with 429 when they (or this copy) have none left; release gives it back.
+func (s *Server) takeUpload(w http.ResponseWriter, r *http.Request) (release func(), err error) {
+	user := userOf(r).ID
+	if !s.uploads.take(user) {
+		w.Header().Set("Retry-After", "30")
+		return nil, &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
+	}
+	return func() { s.uploads.give(user) }, nil
+}
+
+// fileType is a file's type as people name it: "PDF", "JPG", "DOCX".
+func fileType(contentType string) string {
+	return strings.ToUpper(strings.TrimPrefix(assess.FileExtension(contentType), "."))
+}
+
 // uploadEvidence adds a file to a criterion.
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 	sc, c, err := s.loadCriterion(r, assess.Edit)
 	if err != nil {
 		return err
 	}
-	user := userOf(r).ID
-	if !s.uploads.take(user) {
-		w.Header().Set("Retry-After", "30")
-		return &Error{Status: http.StatusTooManyRequests, Key: "evidence.err.busy"}
+	release, err := s.takeUpload(w, r)
+	if err != nil {
+		return err
 	}
-	defer s.uploads.give(user)
+	defer release()
 	up, err := parseEvidence(r)
 	if err != nil {
 		return err
@@ -280,7 +295,7 @@ func (s *Server) confirmRemoveEvidence(w http.ResponseWriter, r *http.Request) e
 	return renderHTML(w, r, http.StatusOK, web.Confirm(web.ConfirmPage{
 		Page:        s.frame(r, heading, sc.Year, nil, sc.Path, nil),
 		Heading:     heading,
-		Details:     []string{l.T("crit.heading", e.Number), l.T("evidence.meta", l.Date(e.Dated), strings.ToUpper(strings.TrimPrefix(assess.FileExtension(e.ContentType), ".")), l.Size(e.Size))},
+		Details:     []string{l.T("crit.heading", e.Number), l.T("evidence.meta", l.Date(e.Dated), fileType(e.ContentType), l.Size(e.Size))},
 		Consequence: l.T("evidence.confirm.remove.what"),
 		ActionURL:   fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
 		Button:      l.T("evidence.remove"),

@@ -160,9 +160,9 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 			return err
 		}
 		o.ApprovedBy = by
-		o.Next = "home.next." + v.Level
-		if v.Level != "ministry" {
-			o.Next = "home.next.city"
+		o.Next = "home.next.city"
+		if v.Level == "ministry" {
+			o.Next = "home.next.ministry"
 		}
 		if !standing.Full() {
 			o.Short, o.Standings = true, fmt.Sprintf("%d/%d", standing.Met, standing.Total)

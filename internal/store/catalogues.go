@@ -91,20 +91,13 @@ func (s *Store) Catalogue(ctx context.Context, year int) (Catalogue, error) {
 }
 
 // EnsureCatalogues gives each year without a catalogue a copy of
-// catalogue, in tx (for loaders of synthetic data).
+// catalogue, its year-end window opening on 1 November, in tx (for
+// loaders of synthetic data).
 func EnsureCatalogues(ctx context.Context, tx pgx.Tx, years []int, catalogue []assess.Criterion) error {
 	for _, year := range years {
-		tag, err := tx.Exec(ctx, `INSERT INTO catalogues (year, year_end_opens) VALUES ($1, make_date($1, 11, 1)) ON CONFLICT DO NOTHING`, year)
-		if err != nil {
+		c := Catalogue{Year: year, YearEndOpens: time.Date(year, time.November, 1, 0, 0, 0, 0, time.UTC), Criteria: catalogue}
+		if _, err := AddCatalogue(ctx, tx, c); err != nil {
 			return err
-		}
-		if tag.RowsAffected() == 0 {
-			continue
-		}
-		for _, k := range catalogue {
-			if _, err := tx.Exec(ctx, insertCriterionSQL, criterionArgs(year, k)...); err != nil {
-				return err
-			}
 		}
 	}
 	return nil
