@@ -90,19 +90,24 @@ type DecisionForm struct {
 	Criteria []ReturnCriterion
 }
 
-// CriteriaOpen says whether the per-criterion part of a return form is
-// shown open: when it comes back with anything chosen or typed in it, or
-// an error.
-func (f DecisionForm) CriteriaOpen() bool {
-	if f.Errors["criteria"] != "" {
-		return true
+// Criterion is criterion n's part of a return form, nil when the form
+// has none.
+func (f *DecisionForm) Criterion(n int) *ReturnCriterion {
+	if f == nil {
+		return nil
 	}
-	for _, c := range f.Criteria {
-		if c.Checked || c.Reason != "" || c.Error != "" {
-			return true
+	for i := range f.Criteria {
+		if f.Criteria[i].Number == n {
+			return &f.Criteria[i]
 		}
 	}
-	return false
+	return nil
+}
+
+// Open says whether a criterion's return control is shown open: when it
+// comes back with anything chosen or typed in it, or an error.
+func (c ReturnCriterion) Open() bool {
+	return c.Checked || c.Reason != "" || c.Error != ""
 }
 
 // FieldError is an error in a form on the page, linked from the summary
@@ -142,6 +147,11 @@ type CriterionRow struct {
 	Href      string
 	Evidence  []EvidenceLink
 	Comments  int
+	// Editable says whether this user may change the criterion now (while
+	// a return names some criteria, only those); ReturnReason is why a
+	// return named it, while the file is returned.
+	Editable     bool
+	ReturnReason string
 }
 
 // EvidenceLink is an evidence file as the ward page lists it.

@@ -49,40 +49,57 @@ func TestBrowserOfficerHomeAfterAPartialReturn(t *testing.T) {
 	}
 }
 
-// In the browser: a reviewer sends two criteria back, types one reason
-// and forgets the file's; the page comes back with both mistakes named at
-// the top, the criteria open and the reason typed still there.
+// In the browser, on a phone: a reviewer reads the criteria first and the
+// decision after them; sends criterion 13 back from its own row, chooses
+// "return" and forgets the file's reason; the page comes back with the
+// mistake named at the top and the row's reason still typed and open.
+// Then the return goes, and the ward page shows row 13 returned.
 func TestBrowserReturnKeepsTypedReasons(t *testing.T) {
 	srv, _ := newPortalDB(t)
 	ctx := newBrowser(t)
+	do(t, ctx, chromedp.EmulateViewport(390, 844))
 	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/wards/09552"))
 	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
-	do(t, ctx,
-		chromedp.WaitVisible(chromedp.CSS(`#review`)),
-		chromedp.Click(chromedp.CSS(`#review input[name=decision][value=return]`), chromedp.NodeVisible),
-		chromedp.Click(chromedp.CSS(`#r-criteria summary`), chromedp.NodeVisible),
-		chromedp.Click(chromedp.CSS(`#r-criteria input[name=criteria][value="13"]`), chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(`#r-criteria textarea[name="reason.13"]`), "Thiếu báo cáo quý IV.", chromedp.NodeVisible),
-		chromedp.Click(chromedp.CSS(`#r-criteria input[name=criteria][value="5"]`), chromedp.NodeVisible),
-		chromedp.Click(chromedp.CSS(`#review button[type=submit]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`#error-summary`)),
-	)
-	summary := text(t, ctx, "#error-summary")
-	for _, want := range []string{"Hãy nêu lý do trả lại hồ sơ.", "Hãy ghi lý do trả lại tiêu chí 5."} {
-		if !strings.Contains(summary, want) {
-			t.Errorf("the error summary %q does not say %q", summary, want)
-		}
-	}
-	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#r-criteria textarea[name="reason.13"]').value`))
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#review`)))
+	after, err := chromedp.Run(ctx, chromedp.Evaluate[bool](
+		`(document.querySelector("#c20").compareDocumentPosition(document.querySelector("#review-form")) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#r-criteria').open`))
+	if !after {
+		t.Error("the decision does not come after the criteria")
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#r-criterion-13 summary`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#r-reason-13`), "Thiếu báo cáo quý IV.", chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#review input[name=decision][value=return]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#review button[type=submit]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#error-summary`)),
+	)
+	if summary := text(t, ctx, "#error-summary"); !strings.Contains(summary, "Hãy nêu lý do trả lại hồ sơ.") {
+		t.Errorf("the error summary says %q", summary)
+	}
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#r-reason-13').value`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#r-criterion-13').open`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if kept != "Thiếu báo cáo quý IV." || !open {
-		t.Errorf("after the refusal: reason 13 %q, criteria open %v", kept, open)
+		t.Errorf("after the refusal: reason 13 %q, open %v", kept, open)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#r-reason`), "Bổ sung một tiêu chí.", chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#review button[type=submit]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#returned-criteria`)),
+	)
+	if row := text(t, ctx, "#c13"); !strings.Contains(row, "Bị trả lại: Thiếu báo cáo quý IV.") {
+		t.Errorf("row 13 after the return reads %q", row)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('tr.returned').length`)); err != nil || n != 1 {
+		t.Errorf("%d rows marked returned (%v), want 1", n, err)
 	}
 }
 

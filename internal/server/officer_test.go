@@ -328,7 +328,7 @@ func TestSubmission(t *testing.T) {
 		t.Fatalf("submit = %d", r.status)
 	}
 	r = get(t, c, base)
-	mustContain(t, "after submit", r.body, "Đã gửi duyệt hồ sơ.", "đã gửi duyệt", "Chi tiết")
+	mustContain(t, "after submit", r.body, "Đã gửi duyệt hồ sơ.", "đã gửi duyệt", ">Xem</a>")
 	if strings.Contains(r.body, "Cập nhật<") || strings.Contains(r.body, "Gửi duyệt…") {
 		t.Error("the submitted assessment still offers edits")
 	}

@@ -90,8 +90,11 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 				critErrs[n] = "review.err.reason.long"
 			}
 		}
-	} else {
-		criteria, checked = nil, nil
+	}
+	if in.Decision == "approve" && len(criteria) > 0 && field == "" {
+		// Reasons typed for criteria and then "approve": one of the two
+		// is a slip, and approving would drop the reasons without a word.
+		field, key = "decision", "review.err.approve.reasons"
 	}
 	errs := map[string]string{}
 	var summary []web.FieldError
@@ -132,7 +135,7 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request) error {
 	}
 	flash := "flash.returned"
 	if action == assess.Approve {
-		flash = "flash.approved"
+		flash, criteria = "flash.approved", nil
 	}
 	return s.decide(w, r, sc, store.StateChange{
 		Ward: sc.Unit.Code, Year: sc.Year, Action: action, Reason: in.Reason, Version: version, Criteria: criteria,

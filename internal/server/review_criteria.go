@@ -12,9 +12,9 @@ import (
 	"modelward/web"
 )
 
-// returnedInput reads the criteria a return names: the checked numbers
-// (field criteria) and each one's reason (field reason.N); bad says a
-// value named no criterion of the year.
+// returnedInput reads the criteria a return names: the numbers in field
+// criteria, and every criterion with a reason (field reason.N); bad says
+// a value named no criterion of the year.
 func returnedInput(r *http.Request, cat store.Catalogue) (named map[int]string, checked map[int]bool, bad bool) {
 	named, checked = map[int]string{}, map[int]bool{}
 	known := map[int]bool{}
@@ -29,6 +29,13 @@ func returnedInput(r *http.Request, cat store.Catalogue) (named map[int]string, 
 		}
 		checked[n] = true
 		named[n] = strings.TrimSpace(r.PostForm.Get(fmt.Sprintf("reason.%d", n)))
+	}
+	// The page's form names a criterion by its reason alone: a reason
+	// typed in a criterion's row sends it back.
+	for _, c := range cat.Criteria {
+		if reason := strings.TrimSpace(r.PostForm.Get(fmt.Sprintf("reason.%d", c.Number))); reason != "" {
+			named[c.Number] = reason
+		}
 	}
 	return named, checked, bad
 }

@@ -18,7 +18,13 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 	officer := signIn(t, srv, "phula")
 	ward := srv.URL + "/2023/wards/09552"
 	r := get(t, reviewer, ward)
-	mustContain(t, "return form", r.body, "Chỉ trả lại một số tiêu chí", `name="criteria" value="13"`, `name="reason.13"`)
+	// The criteria come first, each with its own return control; the
+	// decision after them.
+	mustContain(t, "return form", r.body, `<details class="return-one" id="r-criterion-13"><summary>Trả lại tiêu chí này</summary>`,
+		`form="review-form" name="reason.13"`)
+	if strings.Index(r.body, `id="review-form"`) < strings.Index(r.body, `id="c20"`) {
+		t.Error("the decision comes before the criteria it decides on")
+	}
 	m := versionField.FindStringSubmatch(r.body)
 	if m == nil {
 		t.Fatal("no review form")
@@ -45,9 +51,9 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		t.Fatalf("a return without its reason = %d, want 400", r.status)
 	}
 	mustContain(t, "return refused for its reason", r.body, `href="#r-reason">Hãy nêu lý do trả lại hồ sơ.</a>`,
-		`href="#r-criterion-5">Hãy ghi lý do trả lại tiêu chí 5.</a>`, `<details class="return-criteria" id="r-criteria" open`,
-		`name="reason.13" rows="2" maxlength="2000" aria-label="Lý do trả lại tiêu chí 13">Thiếu báo cáo quý IV.</textarea>`,
-		`name="criteria" value="13" checked`, `name="criteria" value="5" checked`)
+		`href="#r-criterion-5">Hãy ghi lý do trả lại tiêu chí 5.</a>`,
+		`<details class="return-one" id="r-criterion-13" open>`, `<details class="return-one has-error" id="r-criterion-5" open>`,
+		`name="reason.13" rows="2" maxlength="2000">Thiếu báo cáo quý IV.</textarea>`)
 	if dbState(t, dbURL) != before {
 		t.Fatal("the refused return changed the database")
 	}
@@ -65,12 +71,40 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		t.Fatal("a return of no criterion changed the database")
 	}
 
+	// Reasons typed and then "approve": refused, the reasons kept.
+	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}, "reason.13": {"Thiếu báo cáo quý IV."}})
+	if r.status != http.StatusBadRequest {
+		t.Fatalf("an approval with reasons for criteria = %d, want 400", r.status)
+	}
+	mustContain(t, "approval with reasons", r.body, `href="#r-decision">Đã ghi lý do trả lại cho tiêu chí nhưng lại chọn Duyệt`,
+		`name="reason.13" rows="2" maxlength="2000">Thiếu báo cáo quý IV.</textarea>`)
+	if dbState(t, dbURL) != before {
+		t.Fatal("the refused approval changed the database")
+	}
+
+	// The page's form names a criterion by its reason alone (no
+	// criteria field), as a browser sends it.
 	r = post(t, reviewer, ward+"/review", url.Values{"decision": {"return"}, "reason": {"Bổ sung hai tiêu chí."}, "version": {m[1]},
-		"criteria": {"13", "5"}, "reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}})
+		"reason.13": {"Thiếu báo cáo quý IV."}, "reason.5": {"Số liệu chưa khớp."}, "reason.7": {" "}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("return of two criteria = %d", r.status)
 	}
-	mustContain(t, "ward page, returned", get(t, officer, ward).body, "Các tiêu chí cần bổ sung (2)", "Thiếu báo cáo quý IV.", "Số liệu chưa khớp.")
+	page := get(t, officer, ward).body
+	mustContain(t, "ward page, returned", page, "Các tiêu chí cần bổ sung (2)", "Thiếu báo cáo quý IV.", "Số liệu chưa khớp.")
+	// The two returned rows stand out with their reasons and may be
+	// changed; the others are there to read. Reason 7 was blank: not named.
+	for n, want := range map[string][]string{
+		"13": {`<tr id="c13" class="returned">`, `Bị trả lại:</strong> Thiếu báo cáo quý IV.`, `>Cập nhật</a>`},
+		"5":  {`<tr id="c5" class="returned">`, `Bị trả lại:</strong> Số liệu chưa khớp.`, `>Cập nhật</a>`},
+		"7":  {`>Xem</a>`},
+		"1":  {`>Xem</a>`},
+	} {
+		row := rowOf(t, page, n)
+		mustContain(t, "row "+n, row, want...)
+		if returned := strings.Contains(row, "returned"); returned != (n == "13" || n == "5") {
+			t.Errorf("row %s marked returned: %v", n, returned)
+		}
+	}
 
 	// A returned criterion says when and why at the top; the file's own
 	// reason comes with it.
@@ -84,7 +118,7 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		`href="/2023/wards/09552/criteria/13" rel="next"`)
 
 	// Only those two are open to the ward.
-	page := get(t, officer, ward+"/criteria/1").body
+	page = get(t, officer, ward+"/criteria/1").body
 	mustContain(t, "an accepted criterion", page, `id="accepted"`)
 	if strings.Contains(page, `id="returned"`) {
 		t.Error("an accepted criterion says it was returned")
@@ -122,4 +156,15 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 		WHERE a.year = 2023 AND s.action = 'approve' AND jsonb_array_length(s.evidence) > 0`); n != 1 {
 		t.Errorf("%d approval snapshots with the evidence, want 1", n)
 	}
+}
+
+// rowOf is criterion n's row of a ward page.
+func rowOf(t *testing.T, page, n string) string {
+	t.Helper()
+	i := strings.Index(page, `<tr id="c`+n+`"`)
+	if i < 0 {
+		t.Fatalf("no row for criterion %s", n)
+	}
+	j := strings.Index(page[i:], "</tr>")
+	return page[i : i+j]
 }

@@ -165,6 +165,10 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 			Href:     sc.criterionHref(c.Number),
 			Evidence: evidenceOf[c.Number],
 			Comments: commentCount[c.Number],
+			Editable: p.Editable && criterionOpen(v, c.Number),
+		}
+		if a.State == assess.Returned {
+			row.ReturnReason = v.Returned[c.Number]
 		}
 		if c.Kind == assess.Measure {
 			row.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
