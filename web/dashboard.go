@@ -84,6 +84,30 @@ type ChildRow struct {
 	Recognized int
 }
 
+// Participating are the child units with wards in the programme this
+// year: the table lists them. IdleChildren are the others, named on one
+// collapsed line below it (most of the 63 provinces of 2023 had none).
+func (d DashboardPage) Participating() []ChildRow {
+	var out []ChildRow
+	for _, c := range d.Children {
+		if c.Wards > 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// IdleChildren are the child units without wards in the programme.
+func (d DashboardPage) IdleChildren() []Crumb {
+	var out []Crumb
+	for _, c := range d.Children {
+		if c.Wards == 0 {
+			out = append(out, Crumb{Name: c.Name, Href: c.Href})
+		}
+	}
+	return out
+}
+
 // WardRow is one ward in the dashboard's table.
 type WardRow struct {
 	Code     string

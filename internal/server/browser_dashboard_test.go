@@ -73,3 +73,23 @@ func TestBrowserHeatMapReads(t *testing.T) {
 		t.Errorf("a cell's text has contrast %.2f:1 against its fill", m.MinContrast)
 	}
 }
+
+// On a phone, the national dashboard of 2023 no longer scrolls through 61
+// provinces of zeros: the provinces' table holds those taking part, the
+// rest one closed line.
+func TestBrowserNationalPageOnAPhone(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/units/VN"))
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.idle-units summary`)))
+	// The provinces' section: a card for Hà Nội and the closed line (it
+	// was 63 cards, some 13,000 px).
+	height, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('.idle-units').closest('section').getBoundingClientRect().height`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if height > 600 {
+		t.Errorf("the provinces' section is %.0f px tall on a phone", height)
+	}
+}

@@ -1,0 +1,33 @@
+package server_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The national dashboard of 2023 lists the provinces whose wards take
+// part; the others of the 63 are named once, on a collapsed line under it.
+func TestNationalTablesListParticipants(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	c := signIn(t, srv, "bocongan")
+	r := get(t, c, srv.URL+"/2023/units/VN")
+	children := section(t, r.body, `<h2>Các tỉnh/thành phố</h2>`)
+	rows := regexp.MustCompile(`<th scope="row" data-label="Đơn vị">`).FindAllStringIndex(children, -1)
+	if len(rows) == 0 || len(rows) > 5 {
+		t.Fatalf("the provinces' table has %d rows, want the few that take part", len(rows))
+	}
+	mustContain(t, "provinces' table", children, "Thành phố Hà Nội",
+		`<details class="idle-units"><summary>Các đơn vị khác chưa có phường tham gia năm nay: `+itoa(63-len(rows))+`</summary>`)
+}
+
+// section is the part of a page from marker to the end of its section.
+func section(t *testing.T, page, marker string) string {
+	t.Helper()
+	i := strings.Index(page, marker)
+	if i < 0 {
+		t.Fatalf("no %s in the page", marker)
+	}
+	j := strings.Index(page[i:], "</section>")
+	return page[i : i+j]
+}
