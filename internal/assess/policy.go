@@ -77,6 +77,9 @@ type Actor struct {
 	Role     Role
 	UnitID   int64 // the identity of the user's unit
 	UnitCode string
+	// Addr is the client's address the act came from, for the audit log;
+	// empty for the command line.
+	Addr string
 }
 
 // Can reports whether the actor may do p to the unit whose path in the

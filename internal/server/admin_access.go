@@ -69,7 +69,7 @@ func (s *Server) adminAccessCSV(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.RecordRead(r.Context(), userOf(r).Actor(), s.clientAddr(r), "export", "users", "access_review"); err != nil {
+	if err := s.store.RecordRead(r.Context(), s.actor(r), "export", "users", "access_review"); err != nil {
 		return err
 	}
 	name := fmt.Sprintf("ra-soat-tai-khoan-%s.csv", s.now().In(web.HoChiMinh).Format("2006-01-02"))
@@ -115,7 +115,7 @@ func (s *Server) adminRecordAccessReview(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return err
 	}
-	if err := s.store.RecordAccessReview(r.Context(), userOf(r).Actor(), s.clientAddr(r), len(users)); err != nil {
+	if err := s.store.RecordAccessReview(r.Context(), s.actor(r), len(users)); err != nil {
 		return err
 	}
 	s.flash(r, "access.flash.recorded")

@@ -88,7 +88,9 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p.Actions = actions
+	for _, a := range actions {
+		p.Actions = append(p.Actions, auditAction(l, a))
+	}
 	status := http.StatusOK
 	if len(errs) > 0 {
 		return renderHTML(w, r, http.StatusBadRequest, web.Audit(p))
@@ -110,10 +112,19 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.CSVHref = "/admin/audit.csv?" + q.Encode()
 	for _, a := range rows {
-		p.Rows = append(p.Rows, web.AuditRow{At: a.At, Actor: a.Actor, Role: roleWord(l, a.Role), Action: a.Action,
-			Entity: a.Entity, Key: a.EntityKey, Address: a.ClientAddr, Before: a.Before, After: a.After})
+		p.Rows = append(p.Rows, web.AuditRow{At: a.At, Actor: a.Actor, Role: roleWord(l, a.Role), Action: auditAction(l, a.Action),
+			Entity: a.Entity, Key: a.EntityKey, Address: a.ClientAddr, Changes: auditChange(l, a.Before, a.After)})
 	}
 	return renderHTML(w, r, status, web.Audit(p))
+}
+
+// auditAction names an action in the reader's words; an action without
+// words (a tool's own) keeps its code.
+func auditAction(l web.Lang, code string) web.AuditAction {
+	if l.Has("audit.action." + code) {
+		return web.AuditAction{Code: code, Name: l.T("audit.action." + code)}
+	}
+	return web.AuditAction{Code: code, Name: code}
 }
 
 func roleWord(l web.Lang, role string) string {
@@ -129,7 +140,7 @@ func (s *Server) adminAuditCSV(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return &Error{Status: http.StatusBadRequest, Key: "audit.err.date"}
 	}
-	if err := s.store.RecordRead(r.Context(), userOf(r).Actor(), s.clientAddr(r), "export", "audit_log", r.URL.RawQuery); err != nil {
+	if err := s.store.RecordRead(r.Context(), s.actor(r), "export", "audit_log", r.URL.RawQuery); err != nil {
 		return err
 	}
 	name := fmt.Sprintf("nhat-ky-%s.csv", s.now().In(web.HoChiMinh).Format("2006-01-02"))

@@ -61,7 +61,7 @@ func (s *Server) adminCopyCatalogue(w http.ResponseWriter, r *http.Request) erro
 		opens = d
 	}
 	if len(form.Errors) == 0 {
-		err = s.store.CopyCatalogue(r.Context(), userOf(r).Actor(), from, to, opens)
+		err = s.store.CopyCatalogue(r.Context(), s.actor(r), from, to, opens)
 		switch {
 		case errors.Is(err, store.ErrExists):
 			form.Errors["to"] = "cat.err.exists"
@@ -163,7 +163,7 @@ func (s *Server) adminSetYearEnd(w http.ResponseWriter, r *http.Request) error {
 			p.YearEndOpens, p.YearEndError = typed, "cat.err.date"
 		})
 	}
-	if err := s.store.SetYearEndOpens(r.Context(), userOf(r).Actor(), info.Year, d, r.PostForm.Get("revision") == "1"); err != nil {
+	if err := s.store.SetYearEndOpens(r.Context(), s.actor(r), info.Year, d, r.PostForm.Get("revision") == "1"); err != nil {
 		return catalogueError(err)
 	}
 	s.flash(r, "cat.flash.saved")
@@ -289,7 +289,7 @@ func (s *Server) adminSaveCriterion(w http.ResponseWriter, r *http.Request) erro
 	if len(form.Errors) > 0 {
 		return s.renderCriterionEdit(w, r, info, http.StatusBadRequest, web.CriterionEditPage{IsNew: isNew, Form: form})
 	}
-	err = s.store.SaveCriterion(r.Context(), userOf(r).Actor(), info.Year, c, isNew, r.PostForm.Get("revision") == "1")
+	err = s.store.SaveCriterion(r.Context(), s.actor(r), info.Year, c, isNew, r.PostForm.Get("revision") == "1")
 	if errors.Is(err, store.ErrExists) {
 		form.Errors["number"] = "cat.err.numexists"
 		return s.renderCriterionEdit(w, r, info, http.StatusBadRequest, web.CriterionEditPage{IsNew: isNew, Form: form})
@@ -314,7 +314,7 @@ func (s *Server) adminRemoveCriterion(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return errNotFound
 	}
-	if err := s.store.RemoveCriterion(r.Context(), userOf(r).Actor(), info.Year, n, r.PostForm.Get("revision") == "1"); err != nil {
+	if err := s.store.RemoveCriterion(r.Context(), s.actor(r), info.Year, n, r.PostForm.Get("revision") == "1"); err != nil {
 		return catalogueError(err)
 	}
 	s.flash(r, "cat.flash.saved")

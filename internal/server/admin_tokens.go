@@ -66,7 +66,7 @@ func (s *Server) adminCreateToken(w http.ResponseWriter, r *http.Request) error 
 	}
 	token := "mw_" + rand.Text() + rand.Text()
 	now := s.now()
-	_, err := s.store.CreateToken(r.Context(), userOf(r).Actor(), form.Username, form.Name, token, now, now.AddDate(0, 0, days))
+	_, err := s.store.CreateToken(r.Context(), s.actor(r), form.Username, form.Name, token, now, now.AddDate(0, 0, days))
 	if errors.Is(err, store.ErrNotFound) {
 		form.Errors["username"] = "tokens.err.user"
 		return s.renderTokens(w, r, http.StatusBadRequest, web.TokensPage{Form: form})
@@ -85,7 +85,7 @@ func (s *Server) adminRevokeToken(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return errNotFound
 	}
-	if err := s.store.RevokeToken(r.Context(), userOf(r).Actor(), id); err != nil {
+	if err := s.store.RevokeToken(r.Context(), s.actor(r), id); err != nil {
 		return err
 	}
 	s.flash(r, "tokens.flash.revoked")

@@ -65,7 +65,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) error {
 			res.Problems = append(res.Problems, web.ImportLine{Line: p.Line, Text: l.T(p.Key, p.Arg)})
 		}
 	}
-	actor := userOf(r).Actor()
+	actor := s.actor(r)
 	switch res.What {
 	case "units":
 		plan, _ := units.PlanImport(tree, links, file, nil)
@@ -117,7 +117,7 @@ func (s *Server) adminDeactivateUnit(w http.ResponseWriter, r *http.Request) err
 	if !ok {
 		return s.renderUnits(w, r, http.StatusBadRequest, web.UnitsPage{Errors: map[string]string{"until": "units.err.until"}})
 	}
-	err := s.store.DeactivateUnit(r.Context(), userOf(r).Actor(), code, until)
+	err := s.store.DeactivateUnit(r.Context(), s.actor(r), code, until)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return s.renderUnits(w, r, http.StatusBadRequest, web.UnitsPage{Errors: map[string]string{"code": "units.err.code"}})

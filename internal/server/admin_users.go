@@ -138,7 +138,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.store.CreateUser(r.Context(), userOf(r).Actor(), store.NewUser{
+	_, err = s.store.CreateUser(r.Context(), s.actor(r), store.NewUser{
 		Username: in.Username, FullName: in.FullName, Role: in.Role, UnitCode: in.Unit, On: s.now(), PasswordHash: hash, Email: in.Email})
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -177,7 +177,7 @@ func (s *Server) adminSetActive(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return &Error{Status: http.StatusBadRequest, Key: "err.form"}
 	}
-	if err := s.store.SetActive(r.Context(), userOf(r).Actor(), username, active); err != nil {
+	if err := s.store.SetActive(r.Context(), s.actor(r), username, active); err != nil {
 		return err
 	}
 	flash := "admin.flash.disabled"
@@ -201,7 +201,7 @@ func (s *Server) adminResetPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(r.Context(), userOf(r).Actor(), username, hash, ""); err != nil {
+	if err := s.store.SetPassword(r.Context(), s.actor(r), username, hash, ""); err != nil {
 		return err
 	}
 	return s.renderAdminUsers(w, r, http.StatusOK, web.AdminUsersPage{
@@ -216,7 +216,7 @@ func (s *Server) adminEndSessions(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	username := urlParam(r, "username")
-	n, err := s.store.EndUserSessions(r.Context(), userOf(r).Actor(), username, 0)
+	n, err := s.store.EndUserSessions(r.Context(), s.actor(r), username, 0)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (s *Server) adminUnlock(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.UserByUsername(r.Context(), username); err != nil {
 		return err
 	}
-	if err := s.store.UnlockAccount(r.Context(), userOf(r).Actor(), username, s.now()); err != nil {
+	if err := s.store.UnlockAccount(r.Context(), s.actor(r), username, s.now()); err != nil {
 		return err
 	}
 	s.flash(r, "admin.flash.unlocked", username)
@@ -249,7 +249,7 @@ func (s *Server) adminResetFactor(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	username := urlParam(r, "username")
-	if err := s.store.ResetFactor(r.Context(), userOf(r).Actor(), username, ""); err != nil {
+	if err := s.store.ResetFactor(r.Context(), s.actor(r), username, ""); err != nil {
 		return err
 	}
 	s.flash(r, "admin.flash.factor", username)

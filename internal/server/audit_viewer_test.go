@@ -30,8 +30,9 @@ func TestAdminReadsTheAuditLog(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("viewer = %d", r.status)
 	}
-	mustContain(t, "filtered viewer", r.body, "<code>export</code>", "summary 2023/01.csv", "Bộ Công an")
-	if strings.Contains(r.body, "<code>sign_in</code>") {
+	mustContain(t, "filtered viewer", r.body, `title="export">Xuất dữ liệu</td>`, "summary 2023/01.csv", "Bộ Công an",
+		`<option value="export" selected>Xuất dữ liệu</option>`)
+	if strings.Contains(r.body, `title="sign_in"`) {
 		t.Error("the action filter lets other actions through")
 	}
 	if r := get(t, admin, srv.URL+"/admin/audit?from=31.12.2022"); r.status != 400 || !strings.Contains(r.body, `href="#a-from"`) {
@@ -81,4 +82,45 @@ func TestAuditViewerByUnit(t *testing.T) {
 	if r.status != 400 || !strings.Contains(r.body, `href="#a-unit"`) || !strings.Contains(r.body, "Mã đơn vị gồm 2 đến 5 chữ số") {
 		t.Errorf("a unit that is no code = %d", r.status)
 	}
+}
+
+// A reviewer's approval reads in the viewer as a person would say it: the
+// action's name, the state before and after in words, and the address it
+// came from, as every change does.
+func TestAuditViewerReadsAsWords(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	reviewer := signIn(t, srv, "hanoi")
+	ward := srv.URL + "/2023/wards/09552"
+	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
+	if m == nil {
+		t.Fatal("no review form")
+	}
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}}); r.status != 303 {
+		t.Fatalf("approve = %d", r.status)
+	}
+	officer := signIn(t, srv, "phula")
+	if r := post(t, officer, srv.URL+"/2022/wards/09552/criteria/2", url.Values{"status": {"met"}, "note": {"Đủ hồ sơ"}, "version": {"0"}}); r.status != 303 {
+		t.Fatalf("save = %d", r.status)
+	}
+	admin := signIn(t, srv, "admin")
+	approval := rowWith(t, get(t, admin, srv.URL+"/admin/audit?action=assessment_approve").body, "assessment 09552/2023")
+	mustContain(t, "the approval", approval, `title="assessment_approve">Phê duyệt hồ sơ</td>`,
+		`Trạng thái: <span class="before">đã gửi duyệt</span> → đã phê duyệt`, `data-label="Địa chỉ">127.0.0.1</td>`)
+	save := rowWith(t, get(t, admin, srv.URL+"/admin/audit?action=result_update").body, "result 09552/2022/2")
+	mustContain(t, "the save", save, "Cập nhật kết quả tiêu chí", `Kết quả: <span class="before">chưa đánh giá</span> → đạt`, `Ghi chú: <span class="before">—</span> → Đủ hồ sơ`, `127.0.0.1</td>`)
+	if strings.Contains(save, "{") || strings.Contains(approval, "{") {
+		t.Errorf("raw JSON in the viewer: %s\n%s", approval, save)
+	}
+}
+
+// rowWith is the first table row of page that holds s.
+func rowWith(t *testing.T, page, s string) string {
+	t.Helper()
+	i := strings.Index(page, s)
+	if i < 0 {
+		t.Fatalf("no %q in the page", s)
+	}
+	start := strings.LastIndex(page[:i], "<tr>")
+	end := strings.Index(page[i:], "</tr>")
+	return page[start : i+end]
 }

@@ -85,6 +85,14 @@ func withUser(ctx context.Context, u store.User) context.Context {
 	return context.WithValue(ctx, userKey{}, u)
 }
 
+// actor is the signed-in user as the one who acts, with the address the
+// request came from: every change's audit entry names it.
+func (s *Server) actor(r *http.Request) assess.Actor {
+	a := userOf(r).Actor()
+	a.Addr = s.clientAddr(r)
+	return a
+}
+
 // userOf returns the signed-in user, or a zero User.
 func userOf(r *http.Request) store.User {
 	u, _ := r.Context().Value(userKey{}).(store.User)

@@ -119,7 +119,7 @@ func (s *Server) extend(w http.ResponseWriter, r *http.Request) error {
 	if a := v.Assessment; a.Exists && !a.State.Editable() {
 		return &Error{Status: http.StatusConflict, Key: "extension.err.state"}
 	}
-	if err := s.store.GrantExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, sc.Unit.Code, until, in.Reason); err != nil {
+	if err := s.store.GrantExtension(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, sc.Unit.Code, until, in.Reason); err != nil {
 		return err
 	}
 	s.flash(r, "flash.extended", langOf(r).Date(until))
@@ -136,7 +136,7 @@ func (s *Server) revokeExtension(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := s.store.RevokeExtension(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, sc.Unit.Code); err != nil {
+	if err := s.store.RevokeExtension(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, sc.Unit.Code); err != nil {
 		return err
 	}
 	s.flash(r, "flash.extension.revoked")
@@ -211,7 +211,7 @@ func (s *Server) adminSetCalendar(w http.ResponseWriter, r *http.Request) error 
 			p.Calendar, p.CalendarErrors = typed, errs
 		})
 	}
-	err = s.store.SetCalendar(r.Context(), userOf(r).Actor(), info.Year, cal)
+	err = s.store.SetCalendar(r.Context(), s.actor(r), info.Year, cal)
 	if errors.Is(err, assess.ErrCalendarOrder) {
 		return &Error{Status: http.StatusBadRequest, Key: "calendar.err.order", Err: err}
 	}

@@ -264,9 +264,9 @@ func (s *Server) saveCriterion(w http.ResponseWriter, r *http.Request) error {
 	var saved store.Result
 	if withFile {
 		e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Unit.Code, c.Number, ch.On
-		saved, err = s.store.SaveResultWithEvidence(r.Context(), userOf(r).Actor(), ch, e)
+		saved, err = s.store.SaveResultWithEvidence(r.Context(), s.actor(r), ch, e)
 	} else {
-		saved, err = s.store.SaveResult(r.Context(), userOf(r).Actor(), ch)
+		saved, err = s.store.SaveResult(r.Context(), s.actor(r), ch)
 	}
 	var stale *store.StaleError
 	if errors.As(err, &stale) {

@@ -244,7 +244,7 @@ func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) error {
 		})
 	}
 	e.Year, e.Ward, e.Number, e.On = sc.Year, sc.Unit.Code, c.Number, s.now()
-	_, err = s.store.AddEvidence(r.Context(), userOf(r).Actor(), e)
+	_, err = s.store.AddEvidence(r.Context(), s.actor(r), e)
 	if errors.Is(err, store.ErrQuota) {
 		return s.rerenderCriterion(w, r, sc, c, http.StatusRequestEntityTooLarge, func(p *web.CriterionPage) {
 			p.Upload.Title, p.Upload.Dated = up.Title, up.Dated
@@ -313,7 +313,7 @@ func (s *Server) removeEvidence(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := e.ID
-	if err := s.store.RemoveEvidence(r.Context(), userOf(r).Actor(), sc.Unit.Code, sc.Year, id, s.now()); err != nil {
+	if err := s.store.RemoveEvidence(r.Context(), s.actor(r), sc.Unit.Code, sc.Year, id, s.now()); err != nil {
 		return err
 	}
 	s.flash(r, "flash.evidence.removed")
@@ -335,7 +335,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	// A download is a read of personal data: who, when, from where.
-	if err := s.store.RecordRead(ctx, userOf(r).Actor(), s.clientAddr(r), "evidence_download", "evidence",
+	if err := s.store.RecordRead(ctx, s.actor(r), "evidence_download", "evidence",
 		fmt.Sprintf("%s/%d/%d/%d", e.Ward, e.Year, e.Number, e.ID)); err != nil {
 		return err
 	}

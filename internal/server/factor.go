@@ -329,7 +329,7 @@ func (s *Server) meRemoveFactor(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.refuseOnMe(w, r, status, errs, "")
 	}
-	if err := s.store.ResetFactor(r.Context(), u.Actor(), u.Username, s.sessions.Token(r.Context())); err != nil {
+	if err := s.store.ResetFactor(r.Context(), s.actor(r), u.Username, s.sessions.Token(r.Context())); err != nil {
 		return err
 	}
 	s.flash(r, "me.flash.factor.off")

@@ -88,13 +88,13 @@ func (s *Server) endMySession(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
 	var err error
 	if urlParam(r, "id") == "others" {
-		err = s.store.EndOtherSessions(r.Context(), u.Actor(), u.ID, s.sessions.Token(r.Context()))
+		err = s.store.EndOtherSessions(r.Context(), s.actor(r), u.ID, s.sessions.Token(r.Context()))
 	} else {
 		id, perr := strconv.ParseInt(urlParam(r, "id"), 10, 64)
 		if perr != nil || id <= 0 {
 			return errNotFound
 		}
-		_, err = s.store.EndUserSessions(r.Context(), u.Actor(), u.Username, id)
+		_, err = s.store.EndUserSessions(r.Context(), s.actor(r), u.Username, id)
 	}
 	if err != nil {
 		return err
@@ -180,7 +180,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.SetPassword(ctx, u.Actor(), u.Username, hash, s.sessions.Token(ctx)); err != nil {
+	if err := s.store.SetPassword(ctx, s.actor(r), u.Username, hash, s.sessions.Token(ctx)); err != nil {
 		return err
 	}
 	s.flash(r, "me.flash.password")

@@ -47,7 +47,7 @@ func (s *Server) meEmail(w http.ResponseWriter, r *http.Request) error {
 		return refuse(status, errs)
 	}
 	if email == "" {
-		if err := s.store.SetEmail(r.Context(), u.Actor(), u.Username, ""); err != nil {
+		if err := s.store.SetEmail(r.Context(), s.actor(r), u.Username, ""); err != nil {
 			return err
 		}
 		s.flash(r, "me.flash.email.removed")
@@ -94,7 +94,7 @@ func (s *Server) meConfirmEmail(w http.ResponseWriter, r *http.Request) error {
 		token = s.sessions.PopString(r.Context(), emailToken)
 	}
 	sum := sha256.Sum256([]byte(token))
-	email, err := s.store.ConfirmEmail(r.Context(), userOf(r).Actor(), sum[:], s.now())
+	email, err := s.store.ConfirmEmail(r.Context(), s.actor(r), sum[:], s.now())
 	if errors.Is(err, store.ErrBadToken) {
 		return &Error{Status: http.StatusBadRequest, Key: "me.err.token", Err: err}
 	}

@@ -119,7 +119,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	}
 	status := http.StatusBadRequest
 	if len(form.Errors) == 0 {
-		err = s.store.Register(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, form.WardCode, form.Level)
+		err = s.store.Register(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, form.WardCode, form.Level)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			form.Errors["ward_code"] = "reg.err.unknown"
@@ -148,7 +148,7 @@ func (s *Server) unregister(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	code := urlParam(r, "ward")
-	err = s.store.Unregister(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, code)
+	err = s.store.Unregister(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, code)
 	switch {
 	case errors.Is(err, store.ErrState):
 		return s.renderRegistrations(w, r, sc, http.StatusConflict, web.RegistrationsPage{Flash: "reg.err.assessed", FlashArgs: []any{code}})
@@ -182,7 +182,7 @@ func (s *Server) setQuota(w http.ResponseWriter, r *http.Request) error {
 		}
 		quota = &n
 	}
-	if err := s.store.SetQuota(r.Context(), userOf(r).Actor(), sc.Year, sc.Unit.ID, quota); err != nil {
+	if err := s.store.SetQuota(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, quota); err != nil {
 		return err
 	}
 	s.flash(r, "reg.flash.quota")

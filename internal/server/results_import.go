@@ -412,7 +412,7 @@ func (s *Server) importResults(w http.ResponseWriter, r *http.Request) error {
 	case p.DryRun || len(plan.changes) == 0:
 		return s.renderImport(w, r, sc, http.StatusOK, p)
 	}
-	err = s.store.ImportResults(r.Context(), userOf(r).Actor(), plan.changes, p.SHA256, header.Filename)
+	err = s.store.ImportResults(r.Context(), s.actor(r), plan.changes, p.SHA256, header.Filename)
 	var ie *store.ImportError
 	if errors.As(err, &ie) {
 		ch := plan.changes[ie.Index]

@@ -166,7 +166,7 @@ func (s *Server) refuseOnWard(w http.ResponseWriter, r *http.Request, sc unitSco
 // the step is refused and the page shows what changed.
 func (s *Server) decide(w http.ResponseWriter, r *http.Request, sc unitScope, ch store.StateChange, flash string) error {
 	ch.On = s.now()
-	_, err := s.store.ChangeState(r.Context(), userOf(r).Actor(), ch)
+	_, err := s.store.ChangeState(r.Context(), s.actor(r), ch)
 	switch {
 	case errors.Is(err, store.ErrChanged):
 		v, verr := s.store.WardView(r.Context(), sc.Year, sc.Unit.Code)
@@ -319,7 +319,7 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
 		p.CommentBody, p.CommentError = body, "comment.err.body"
 		return renderHTML(w, r, http.StatusBadRequest, web.Criterion(p))
 	}
-	err = s.store.AddComment(r.Context(), userOf(r).Actor(), sc.Unit.Code, sc.Year, c.Number, body)
+	err = s.store.AddComment(r.Context(), s.actor(r), sc.Unit.Code, sc.Year, c.Number, body)
 	if errors.Is(err, store.ErrNotFound) {
 		return &Error{Status: http.StatusConflict, Key: "comment.err.none", Err: err}
 	}

@@ -52,7 +52,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	_, err = s.store.ChangeState(r.Context(), userOf(r).Actor(), store.StateChange{
+	_, err = s.store.ChangeState(r.Context(), s.actor(r), store.StateChange{
 		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Submit, On: s.now(),
 	})
 	if errors.Is(err, store.ErrNotFound) {

@@ -157,5 +157,5 @@ func (s *Server) dossier(w http.ResponseWriter, r *http.Request) error {
 // auditExport records who exported what, from where: exports carry
 // personal data (the personal-data law asks who accessed it).
 func (s *Server) auditExport(r *http.Request, what string) error {
-	return s.store.RecordRead(r.Context(), userOf(r).Actor(), s.clientAddr(r), "export", "summary", what)
+	return s.store.RecordRead(r.Context(), s.actor(r), "export", "summary", what)
 }

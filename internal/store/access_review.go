@@ -84,9 +84,9 @@ func (s *Store) LastAccessReview(ctx context.Context) (AccessReview, bool, error
 
 // RecordAccessReview records that actor reviewed the accounts, as the
 // six-monthly review asks: who, when, and how many accounts were listed.
-func (s *Store) RecordAccessReview(ctx context.Context, actor assess.Actor, address string, accounts int) error {
+func (s *Store) RecordAccessReview(ctx context.Context, actor assess.Actor, accounts int) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "access_review",
-			Entity: "users", EntityKey: "all", ClientAddr: address, After: fmt.Appendf(nil, `{"accounts": %d}`, accounts)})
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "access_review",
+			Entity: "users", EntityKey: "all", After: fmt.Appendf(nil, `{"accounts": %d}`, accounts)})
 	})
 }

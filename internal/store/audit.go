@@ -185,10 +185,10 @@ func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
 
 // RecordRead audits a read of personal data or an export: who, from
 // where, what.
-func (s *Store) RecordRead(ctx context.Context, actor assess.Actor, addr, action, entity, key string) error {
+func (s *Store) RecordRead(ctx context.Context, actor assess.Actor, action, entity, key string) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
-			Entity: entity, EntityKey: key, ClientAddr: addr})
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: action,
+			Entity: entity, EntityKey: key})
 	})
 }
 

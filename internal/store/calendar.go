@@ -73,7 +73,7 @@ func (s *Store) SetCalendar(ctx context.Context, actor assess.Actor, year int, c
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "catalogue_calendar",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "catalogue_calendar",
 			Entity: "catalogue", EntityKey: fmt.Sprint(year), Before: calendarRecord(before), After: calendarRecord(c)})
 	})
 }
@@ -122,7 +122,7 @@ func (s *Store) GrantExtension(ctx context.Context, actor assess.Actor, year int
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"until": until.Format(time.DateOnly), "reason": reason})
-		err := audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "extension_grant",
+		err := audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "extension_grant",
 			Entity: "assessment", EntityKey: assessmentKey(code, year), After: after})
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func (s *Store) RevokeExtension(ctx context.Context, actor assess.Actor, year in
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "extension_revoke",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "extension_revoke",
 			Entity: "assessment", EntityKey: assessmentKey(code, year), Before: fmt.Appendf(nil, `{"until": %q}`, until.Format(time.DateOnly))})
 	})
 }

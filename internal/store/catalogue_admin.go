@@ -87,7 +87,7 @@ func (s *Store) CopyCatalogue(ctx context.Context, actor assess.Actor, from, to 
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"from": from, "year_end_opens": yearEndOpens.Format(time.DateOnly)})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "catalogue_copy",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "catalogue_copy",
 			Entity: "catalogue", EntityKey: fmt.Sprint(to), After: after})
 	})
 }
@@ -115,7 +115,7 @@ func lockCatalogue(ctx context.Context, tx pgx.Tx, actor assess.Actor, year int,
 		return err
 	}
 	after, _ := json.Marshal(map[string]any{"revision": rev + 1, "change": what})
-	return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "catalogue_revision",
+	return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "catalogue_revision",
 		Entity: "catalogue", EntityKey: fmt.Sprint(year), Before: fmt.Appendf(nil, `{"revision": %d}`, rev), After: after})
 }
 
@@ -170,7 +170,7 @@ func (s *Store) SaveCriterion(ctx context.Context, actor assess.Actor, year int,
 		if isNew {
 			action = "criterion_add"
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: action,
 			Entity: "catalogue", EntityKey: fmt.Sprintf("%d/%d", year, c.Number), Before: before, After: criterionRecord(saved)})
 	})
 }
@@ -261,7 +261,7 @@ func (s *Store) RemoveCriterion(ctx context.Context, actor assess.Actor, year, n
 		if err := refreshYear(ctx, tx, year); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "criterion_remove",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "criterion_remove",
 			Entity: "catalogue", EntityKey: fmt.Sprintf("%d/%d", year, number), Before: criterionRecord(old)})
 	})
 }
@@ -279,7 +279,7 @@ func (s *Store) SetYearEndOpens(ctx context.Context, actor assess.Actor, year in
 		if _, err := tx.Exec(ctx, `UPDATE catalogues SET year_end_opens = $2 WHERE year = $1`, year, opens); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "catalogue_year_end",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "catalogue_year_end",
 			Entity: "catalogue", EntityKey: fmt.Sprint(year),
 			Before: fmt.Appendf(nil, `{"year_end_opens": %q}`, before.Format(time.DateOnly)),
 			After:  fmt.Appendf(nil, `{"year_end_opens": %q}`, opens.Format(time.DateOnly))})

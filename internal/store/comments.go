@@ -37,7 +37,7 @@ func (s *Store) AddComment(ctx context.Context, actor assess.Actor, ward string,
 			return fmt.Errorf("comment on %s %d/%d: %w", ward, year, number, err)
 		}
 		after, _ := json.Marshal(map[string]any{"id": cid, "body": body})
-		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "comment_add",
+		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "comment_add",
 			Entity: "comment", EntityKey: resultKey(ward, year, number), After: after})
 		if err != nil {
 			return err

@@ -133,7 +133,7 @@ func (s *Store) addEvidence(ctx context.Context, tx pgx.Tx, actor assess.Actor, 
 		return 0, fmt.Errorf("queue the preview of evidence %d: %w", id, err)
 	}
 	rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
-	return id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_add",
+	return id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "evidence_add",
 		Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
 }
 
@@ -211,7 +211,7 @@ func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward str
 		if _, err := tx.Exec(ctx, `UPDATE evidence SET removed_at = now(), removed_by = $2 WHERE id = $1`, id, actorID(actor)); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "evidence_remove",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "evidence_remove",
 			Entity: "evidence", EntityKey: resultKey(ward, year, e.Number), Before: evidenceRecord(e)})
 	})
 }

@@ -143,7 +143,7 @@ func (s *Store) ResetFactor(ctx context.Context, actor assess.Actor, username, k
 		if actor.ID == id {
 			action = "factor_remove"
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: action,
 			Entity: "user", EntityKey: username, Before: fmt.Appendf(nil, `{"factor": %t}`, had), After: fmt.Appendf(nil, `{"factor": false, "sessions_ended": %d}`, ended)})
 	})
 }

@@ -141,7 +141,7 @@ func (s *Store) SetEmail(ctx context.Context, actor assess.Actor, username, emai
 			WHERE username = $1`, username, email); err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_email",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "user_email",
 			Entity: "user", EntityKey: username, Before: fmt.Appendf(nil, `{"email": %q}`, before), After: fmt.Appendf(nil, `{"email": %q}`, email)})
 	})
 }
@@ -198,7 +198,7 @@ func (s *Store) ConfirmEmail(ctx context.Context, actor assess.Actor, tokenHash 
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_email",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "user_email",
 			Entity: "user", EntityKey: actor.Username, After: fmt.Appendf(nil, `{"email": %q, "confirmed": true}`, email)})
 	})
 	if err != nil {

@@ -137,7 +137,7 @@ func (s *Store) Register(ctx context.Context, actor assess.Actor, year int, prov
 			return fmt.Errorf("register %s %d: %w", code, year, err)
 		}
 		after, _ := json.Marshal(map[string]any{"ward": code, "ward_id": ward.ID, "year": year, "level": level})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "registration_add",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "registration_add",
 			Entity: "registration", EntityKey: assessmentKey(code, year), After: after})
 	})
 }
@@ -173,7 +173,7 @@ func (s *Store) Unregister(ctx context.Context, actor assess.Actor, year int, pr
 			return err
 		}
 		before, _ := json.Marshal(map[string]any{"ward": code, "ward_id": ward.ID, "year": year, "level": level})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "registration_remove",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "registration_remove",
 			Entity: "registration", EntityKey: assessmentKey(code, year), Before: before})
 	})
 }
@@ -200,7 +200,7 @@ func (s *Store) SetQuota(ctx context.Context, actor assess.Actor, year int, prov
 		}
 		b, _ := json.Marshal(map[string]any{"quota": before})
 		a, _ := json.Marshal(map[string]any{"quota": quota})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "quota_set",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "quota_set",
 			Entity: "quota", EntityKey: fmt.Sprintf("%d/%d", province, year), Before: b, After: a})
 	})
 }

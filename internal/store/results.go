@@ -191,7 +191,7 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 		}
 		after, _ = json.Marshal(rec)
 	}
-	return saved, id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "result_update",
+	return saved, id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "result_update",
 		Entity: "result", EntityKey: resultKey(c.Ward, c.Year, c.Number),
 		Before: resultRecord(before), After: after})
 }

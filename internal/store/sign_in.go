@@ -187,7 +187,7 @@ func (s *Store) UnlockAccount(ctx context.Context, actor assess.Actor, username 
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_unlock",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "user_unlock",
 			Entity: "user", EntityKey: username, After: fmt.Appendf(nil, `{"cleared": %d}`, tag.RowsAffected())})
 	})
 }

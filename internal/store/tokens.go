@@ -42,7 +42,7 @@ func (s *Store) CreateToken(ctx context.Context, actor assess.Actor, username, n
 			return err
 		}
 		after, _ := json.Marshal(map[string]any{"id": id, "name": name, "user": username, "expires": expires.UTC().Format(time.RFC3339)})
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "token_create",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "token_create",
 			Entity: "api_token", EntityKey: fmt.Sprint(id), After: after})
 	})
 	return id, err
@@ -58,7 +58,7 @@ func (s *Store) RevokeToken(ctx context.Context, actor assess.Actor, id int64) e
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("token %d: %w", id, ErrNotFound)
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "token_revoke",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "token_revoke",
 			Entity: "api_token", EntityKey: fmt.Sprint(id)})
 	})
 }

@@ -199,10 +199,10 @@ func copyAudit(ctx context.Context, tx pgx.Tx, actor assess.Actor, n int, entry 
 	if n == 0 {
 		return nil
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, []string{"actor_id", "actor", "action", "entity", "entity_key", "before", "after"},
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"audit_log"}, []string{"actor_id", "actor", "client_addr", "action", "entity", "entity_key", "before", "after"},
 		pgx.CopyFromSlice(n, func(i int) ([]any, error) {
 			e := entry(i)
-			return []any{actorID(actor), actorName(actor), e.Action, e.Entity, e.EntityKey, jsonOrNil(e.Before), jsonOrNil(e.After)}, nil
+			return []any{actorID(actor), actorName(actor), actor.Addr, e.Action, e.Entity, e.EntityKey, jsonOrNil(e.Before), jsonOrNil(e.After)}, nil
 		}))
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -263,7 +263,7 @@ func (s *Store) DeactivateUnit(ctx context.Context, actor assess.Actor, code str
 		if _, err := tx.Exec(ctx, `DELETE FROM unit_parents WHERE child_id = $1 AND isempty(span)`, before.ID); err != nil {
 			return fmt.Errorf("parent links: %w", err)
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "unit_deactivate",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "unit_deactivate",
 			Entity: "unit", EntityKey: strconv.FormatInt(before.ID, 10), Before: unitRecord(before), After: unitRecord(after)})
 	})
 }

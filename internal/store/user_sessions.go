@@ -116,7 +116,7 @@ func (s *Store) EndUserSessions(ctx context.Context, actor assess.Actor, usernam
 		if id != 0 && n == 0 {
 			return fmt.Errorf("session %d of %s: %w", id, username, ErrNotFound)
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "sessions_end",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "sessions_end",
 			Entity: "user", EntityKey: username, After: fmt.Appendf(nil, `{"ended": %d, "session": %d}`, n, id)})
 	})
 	return n, err
@@ -130,7 +130,7 @@ func (s *Store) EndOtherSessions(ctx context.Context, actor assess.Actor, user i
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "sessions_end",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "sessions_end",
 			Entity: "user", EntityKey: actorName(actor), After: fmt.Appendf(nil, `{"ended": %d, "kept": "current"}`, n)})
 	})
 }

@@ -159,7 +159,7 @@ func (s *Store) CreateUser(ctx context.Context, actor assess.Actor, u NewUser) (
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_create",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "user_create",
 			Entity: "user", EntityKey: u.Username, After: userRecord(u, true)})
 	})
 	return id, err
@@ -188,7 +188,7 @@ func (s *Store) SetPassword(ctx context.Context, actor assess.Actor, username, h
 		if err != nil {
 			return err
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "user_password",
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "user_password",
 			Entity: "user", EntityKey: username, After: fmt.Appendf(nil, `{"sessions_ended": %d}`, ended)})
 	})
 }
@@ -225,7 +225,7 @@ func (s *Store) SetActive(ctx context.Context, actor assess.Actor, username stri
 		if active {
 			action = "user_enable"
 		}
-		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: action,
+		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: action,
 			Entity: "user", EntityKey: username,
 			Before: fmt.Appendf(nil, `{"active": %t}`, before), After: fmt.Appendf(nil, `{"active": %t}`, active)})
 	})

@@ -129,7 +129,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			afterRec["snapshot"] = snapshot
 		}
 		after, _ := json.Marshal(afterRec)
-		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), Action: "assessment_" + string(c.Action),
+		err = audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "assessment_" + string(c.Action),
 			Entity: "assessment", EntityKey: assessmentKey(c.Ward, c.Year), Before: before, After: after})
 		if err != nil {
 			return err
