@@ -22,6 +22,14 @@ type RegistrationsPage struct {
 	Candidates []CandidateRow
 	Form       RegistrationForm
 	QuotaForm  QuotaForm
+	// Due is the year's registration deadline (nil: none); Closed says it
+	// has passed; MayRegister whether this user may still register
+	// (after the deadline, the Ministry only, each marked late); Refused
+	// that a registration was just refused for lateness.
+	Due         *time.Time
+	Closed      bool
+	MayRegister bool
+	Refused     bool
 }
 
 // Over is how many Ministry-level registrations exceed the quota, 0 when
@@ -47,6 +55,8 @@ type RegistrationRow struct {
 	Level        string
 	RegisteredBy string
 	RegisteredAt time.Time
+	// Late says it was made after the registration deadline.
+	Late bool
 	// RemoveAction is where to post its removal; empty once the ward has
 	// an assessment (it can no longer be removed).
 	RemoveAction string

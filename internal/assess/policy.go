@@ -85,6 +85,13 @@ type Actor struct {
 // Can reports whether the actor may do p to the unit whose path in the
 // tree, root first, is path (the units' identities: a code names other
 // units at other times). A user's scope is their unit and its subtree.
+// MayRegisterLate says whether the actor may still register wards once
+// the year's registration deadline has passed: the Ministry, which gives
+// the quotas, and admins; a province's reviewers may not.
+func (a Actor) MayRegisterLate() bool {
+	return a.Role == Ministry || a.Role == Admin
+}
+
 // This is the one access policy; every route asks it.
 func (a Actor) Can(p Permission, path []int64) bool {
 	if len(path) == 0 || a.ID == 0 {

@@ -127,7 +127,9 @@ func loadAssessment(ctx context.Context, tx pgx.Tx, a Assessment) (loaded, error
 	if err != nil {
 		return n, fmt.Errorf("demo ward %s in %d: %w", a.WardCode, a.Year, err)
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO registrations (year, ward_id, level) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+	// Dated in January of the year: the demo's wards registered in time.
+	tag, err := tx.Exec(ctx, `INSERT INTO registrations (year, ward_id, level, registered_at)
+		VALUES ($1, $2, $3, make_date($1, 1, 15)) ON CONFLICT DO NOTHING`,
 		a.Year, ward, a.Level)
 	if err != nil {
 		return n, fmt.Errorf("registration %s %d: %w", a.WardCode, a.Year, err)

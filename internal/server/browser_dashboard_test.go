@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -91,5 +92,20 @@ func TestBrowserNationalPageOnAPhone(t *testing.T) {
 	}
 	if height > 600 {
 		t.Errorf("the provinces' section is %.0f px tall on a phone", height)
+	}
+}
+
+// On a phone, after 2026's registration deadline, Hà Nội's reviewer is
+// told it has closed and who may still register, and offered no form.
+func TestBrowserRegistrationClosedForTheProvince(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2026/units/01/registrations"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	if s := text(t, ctx, "#closed"); !strings.Contains(s, "Đã hết hạn đăng ký năm nay (31/03/2026).") || !strings.Contains(s, "đề nghị Bộ Công an") {
+		t.Errorf("the province reads %q", s)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=ward_code]').length`)); err != nil || n != 0 {
+		t.Errorf("%d registration fields offered to the province (%v)", n, err)
 	}
 }

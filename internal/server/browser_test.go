@@ -485,15 +485,15 @@ func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
 	}
 }
 
-// Hà Nội's reviewer follows the dashboard to the city's registrations,
+// The Ministry follows Hà Nội's dashboard to the city's registrations,
 // finds a ward by its name typed without accents, registers it at city
-// level and sees it on the list; on a phone, without scripts of the page's
-// own.
+// level and sees it on the list, marked late (2026's registration closed
+// on 31/03); on a phone, without scripts of the page's own.
 func TestBrowserRegistersAWard(t *testing.T) {
 	srv, _ := newPortalDemo(t)
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
-	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
 	do(t, ctx,
 		chromedp.Navigate(srv.URL+"/2026/units/01"),
 		chromedp.Click(chromedp.CSS(`#quota a[href="/2026/units/01/registrations"]`), chromedp.NodeVisible),
@@ -507,7 +507,8 @@ func TestBrowserRegistersAWard(t *testing.T) {
 	if f := text(t, ctx, ".flash"); f != "Đã đăng ký phường 00091." {
 		t.Errorf("flash %q", f)
 	}
-	if row := text(t, ctx, "#w00091"); !strings.Contains(row, "Phường Phú Thượng") || !strings.Contains(row, "cấp thành phố") {
+	if row := text(t, ctx, "#w00091"); !strings.Contains(row, "Phường Phú Thượng") || !strings.Contains(row, "cấp thành phố") ||
+		!strings.Contains(row, "đăng ký muộn") {
 		t.Errorf("row %q", row)
 	}
 	if q := text(t, ctx, "#quota"); q != "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố" {

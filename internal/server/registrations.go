@@ -61,6 +61,13 @@ func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc 
 		return registrationsHref(y, province.Code)
 	})
 	p.Province, p.ProvinceType = province.Name, province.Type
+	cal, err := s.store.Calendar(ctx, sc.Year)
+	if err != nil {
+		return err
+	}
+	p.Due = cal.RegistrationDue
+	p.Closed = assess.Passed(cal.RegistrationDue, s.now())
+	p.MayRegister = !p.Closed || s.actor(r).MayRegisterLate()
 	p.Href = registrationsHref(sc.Year, province.Code)
 	p.CanSetQuota = authorize(r, assess.SetQuota, sc.Path) == nil
 	if p.QuotaForm.Quota == "" && p.Quota != nil && p.QuotaForm.Errors == nil {
@@ -76,7 +83,7 @@ func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc 
 		}
 		row := web.RegistrationRow{Code: g.WardCode, Name: g.WardName, District: g.District,
 			Href: fmt.Sprintf("/%d/wards/%s", sc.Year, g.WardCode), Level: g.Level,
-			RegisteredBy: g.RegisteredBy, RegisteredAt: g.RegisteredAt}
+			RegisteredBy: g.RegisteredBy, RegisteredAt: g.RegisteredAt, Late: assess.Passed(cal.RegistrationDue, g.RegisteredAt)}
 		if !g.HasAssessment {
 			row.RemoveAction = p.Href + "/" + g.WardCode + "/remove"
 		}
@@ -117,6 +124,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if form.Level != store.LevelMinistry && form.Level != store.LevelCity {
 		form.Errors["level"] = "reg.err.level"
 	}
+	// After the deadline a province registers no more; the Ministry may,
+	// and its registrations show as late.
+	cal, err := s.store.Calendar(r.Context(), sc.Year)
+	if err != nil {
+		return err
+	}
+	if assess.Passed(cal.RegistrationDue, s.now()) && !s.actor(r).MayRegisterLate() {
+		return s.renderRegistrations(w, r, sc, http.StatusConflict, web.RegistrationsPage{Refused: true})
+	}
 	status := http.StatusBadRequest
 	if len(form.Errors) == 0 {
 		err = s.store.Register(r.Context(), s.actor(r), sc.Year, sc.Unit.ID, form.WardCode, form.Level)
@@ -136,9 +152,37 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if len(form.Errors) > 0 {
 		return s.renderRegistrations(w, r, sc, status, web.RegistrationsPage{Form: form})
 	}
-	s.flash(r, "reg.flash.added", form.WardCode)
+	over, err := s.quotaOverrun(r, sc)
+	if err != nil {
+		return err
+	}
+	if over > 0 && form.Level == store.LevelMinistry {
+		s.flash(r, "reg.flash.added.over", form.WardCode, strconv.Itoa(over))
+	} else {
+		s.flash(r, "reg.flash.added", form.WardCode)
+	}
 	http.Redirect(w, r, registrationsHref(sc.Year, sc.Unit.Code)+"#w"+form.WardCode, http.StatusSeeOther)
 	return nil
+}
+
+// quotaOverrun is how many Ministry-level registrations of the province
+// exceed the Ministry's quota, 0 when none do or there is no quota.
+func (s *Server) quotaOverrun(r *http.Request, sc unitScope) (int, error) {
+	quota, err := s.store.QuotaOf(r.Context(), sc.Year, sc.Unit)
+	if err != nil || quota == nil {
+		return 0, err
+	}
+	list, err := s.store.Registrations(r.Context(), sc.Year, sc.Unit.ID)
+	if err != nil {
+		return 0, err
+	}
+	ministry := 0
+	for _, g := range list {
+		if g.Level == store.LevelMinistry {
+			ministry++
+		}
+	}
+	return max(0, ministry-*quota), nil
 }
 
 // unregister takes a ward without an assessment off the list.

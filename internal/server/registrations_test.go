@@ -26,11 +26,14 @@ func TestRegistrations(t *testing.T) {
 	// 2023: the seed article's figures, over the quota by two.
 	mustContain(t, "Hà Nội 2023", get(t, hanoi, srv.URL+"/2023/units/01/registrations").body,
 		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", "vượt chỉ tiêu 2 phường")
-	// The dashboard says the same and links the list.
+	// The dashboard says the same, warns of the overrun and links the list.
 	mustContain(t, "dashboard", get(t, hanoi, srv.URL+"/2023/units/01").body,
-		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", `href="/2023/units/01/registrations"`)
+		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", `href="/2023/units/01/registrations"`,
+		`id="over">Số phường đăng ký cấp Bộ vượt chỉ tiêu 2 phường.`)
 
-	// Refusals: each with its status and message, nothing written.
+	// Refusals: each with its status and message, nothing written (by
+	// the Ministry: 2026's registration has closed for the province).
+	ministry := signIn(t, srv, "bocongan")
 	danang := addReviewer(t, srv, dbURL, "danang", "48")
 	before := dbState(t, dbURL)
 	for _, tt := range []struct {
@@ -45,7 +48,7 @@ func TestRegistrations(t *testing.T) {
 		{url.Values{"ward_code": {"26740"}, "level": {"city"}}, 403, "không thuộc tỉnh/thành phố của trang này"},
 		{url.Values{"ward_code": {"09552"}, "level": {"city"}}, 409, "đã được đăng ký năm nay"},
 	} {
-		r := post(t, hanoi, page, tt.form)
+		r := post(t, ministry, page, tt.form)
 		if r.status != tt.status {
 			t.Errorf("%v = %d, want %d", tt.form, r.status, tt.status)
 		}
@@ -67,15 +70,37 @@ func TestRegistrations(t *testing.T) {
 		t.Error("a refused registration changed the database")
 	}
 
-	// Found by name without accents, registered at city level, shown on
-	// the list and the dashboard, open to its officers; then removed.
-	r = get(t, hanoi, page+"?q=phu+thuong")
-	mustContain(t, "search", r.body, "Phường Phú Thượng", `<input type="hidden" name="ward_code" value="00091">`)
-	r = post(t, hanoi, page, url.Values{"ward_code": {"00091"}, "level": {"city"}})
+	// 2026's registration closed on 31/03: the province is told so, offered
+	// no form, and refused; the Ministry may still register.
+	r = get(t, hanoi, page)
+	mustContain(t, "closed, for the province", r.body, "Đã hết hạn đăng ký năm nay (31/03/2026).", "đề nghị Bộ Công an")
+	if strings.Contains(r.body, `name="ward_code"`) {
+		t.Error("the province is offered to register after the deadline")
+	}
+	before = dbState(t, dbURL)
+	if r := post(t, hanoi, page, url.Values{"ward_code": {"00091"}, "level": {"city"}}); r.status != 409 ||
+		!strings.Contains(r.body, `<div class="error-summary" id="closed" role="alert"`) {
+		t.Errorf("a late registration by the province = %d", r.status)
+	}
+	if dbState(t, dbURL) != before {
+		t.Error("a refused late registration changed the database")
+	}
+
+	// Found by name without accents, registered by the Ministry at city
+	// level, marked late, shown on the list and the dashboard; then removed.
+	r = get(t, ministry, page+"?q=phu+thuong")
+	mustContain(t, "search", r.body, "Phường Phú Thượng", `<input type="hidden" name="ward_code" value="00091">`,
+		"Bộ Công an vẫn đăng ký bổ sung được")
+	r = post(t, ministry, page, url.Values{"ward_code": {"00091"}, "level": {"city"}})
 	if r.status != 303 || r.header.Get("Location") != "/2026/units/01/registrations#w00091" {
 		t.Fatalf("register = %d %s", r.status, r.header.Get("Location"))
 	}
-	mustContain(t, "after", get(t, hanoi, page).body, "Đã đăng ký phường 00091.", "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố")
+	r = get(t, ministry, page)
+	mustContain(t, "after", r.body, "Đã đăng ký phường 00091.", "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố")
+	mustContain(t, "the late row", rowWithID(t, r.body, "w00091"), "đăng ký muộn")
+	if strings.Contains(rowWithID(t, r.body, "w09552"), "đăng ký muộn") {
+		t.Error("a registration made in time is marked late")
+	}
 	if countAudit(t, dbURL, "registration_add", "00091/2026") != 1 {
 		t.Error("the registration is not audited")
 	}
@@ -90,8 +115,18 @@ func TestRegistrations(t *testing.T) {
 		t.Error("the removal is not audited")
 	}
 
+	// A Ministry-level registration beyond the quota goes through, saying so.
+	r = post(t, ministry, page, url.Values{"ward_code": {"00091"}, "level": {"ministry"}})
+	if r.status != 303 {
+		t.Fatalf("register over the quota = %d", r.status)
+	}
+	mustContain(t, "over the quota", get(t, ministry, page).body,
+		"Đã đăng ký phường 00091. Lưu ý: số phường đăng ký cấp Bộ nay vượt chỉ tiêu 1 phường.", `id="over"`)
+	if r := post(t, ministry, page+"/00091/remove", nil); r.status != 303 {
+		t.Fatalf("remove = %d", r.status)
+	}
+
 	// The Ministry sets the quota, for any province.
-	ministry := signIn(t, srv, "bocongan")
 	if r := post(t, ministry, page+"/quota", url.Values{"quota": {"mười"}}); r.status != 400 || !strings.Contains(r.body, "Chỉ tiêu phải là số nguyên") {
 		t.Errorf("a bad quota = %d", r.status)
 	}
@@ -148,4 +183,14 @@ func TestHomeOpensTheCurrentYear(t *testing.T) {
 	if home := homeLink(t, signIn(t, srv, "cuphula"), srv.URL); home != "/2024/wards/09552" {
 		t.Errorf("Phú La's officer's home: %s, want /2024/wards/09552", home)
 	}
+}
+
+// rowWithID is the table row of page with the id.
+func rowWithID(t *testing.T, page, id string) string {
+	t.Helper()
+	i := strings.Index(page, `<tr id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no row %s", id)
+	}
+	return page[i : i+strings.Index(page[i:], "</tr>")]
 }
