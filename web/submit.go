@@ -12,6 +12,9 @@ type SubmitPage struct {
 	// this year.
 	NotJudged []CriterionRow
 	NotMet    []CriterionRow
+	// Answers are every criterion as it will be sent, to check before
+	// sending; a row's Href is set while the officer may still change it.
+	Answers []CriterionRow
 }
 
 // HistoryPage is the timeline of a ward's year.

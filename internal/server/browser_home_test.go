@@ -174,7 +174,8 @@ func TestBrowserEvidenceRemovalAsksFirst(t *testing.T) {
 }
 
 // On a phone: an officer judges a criterion not met and goes to submit:
-// the page says which criterion is not met and what it means.
+// the page says which criterion is not met and what it means, lists every
+// criterion to check with a link to change it, and the link leads there.
 func TestBrowserSubmitSaysWhatIsNotMet(t *testing.T) {
 	srv, _ := newPortalDB(t)
 	ctx := newBrowser(t)
@@ -191,5 +192,19 @@ func TestBrowserSubmitSaysWhatIsNotMet(t *testing.T) {
 	if s := text(t, ctx, "#not-met"); !strings.Contains(s, "1 tiêu chí được đánh giá chưa đạt:") ||
 		!strings.Contains(s, "chưa đủ điều kiện được công nhận năm 2022") {
 		t.Errorf("the submit page says %q", s)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#answers .summary-row').length`))
+	if err != nil || n != 22 {
+		t.Errorf("%d criteria to check (%v), want 22", n, err)
+	}
+	if a := text(t, ctx, "#a2"); !strings.Contains(a, "chưa đạt") || !strings.Contains(a, "Sửa") {
+		t.Errorf("criterion 2 to check reads %q", a)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#a2 .summary-action a`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#f-status`)),
+	)
+	if loc := location(t, ctx); !strings.HasSuffix(loc, "/2022/wards/09552/criteria/2") {
+		t.Errorf("the change link led to %s", loc)
 	}
 }

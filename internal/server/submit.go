@@ -11,14 +11,17 @@ import (
 
 // submitForm asks the officer to confirm, listing what is not judged yet.
 func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
-	sc, err := s.loadWard(r, assess.Edit)
+	sc, v, err := s.loadWardView(r)
 	if err != nil {
 		return err
 	}
-	a, err := s.store.Assessment(r.Context(), sc.Year, sc.Unit.Code)
-	if err != nil {
+	if sc.Unit.Kind != "ward" {
+		return errNotFound
+	}
+	if err := authorize(r, assess.Edit, sc.Path); err != nil {
 		return err
 	}
+	a := v.Assessment
 	if !a.Exists || !a.State.Editable() {
 		return &Error{Status: http.StatusConflict, Key: "err.state"}
 	}
@@ -30,8 +33,20 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		ActionURL: sc.href() + "/submit",
 		Standing:  l.Standing(assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored())),
 	}
+	evidence := map[int][]web.EvidenceLink{}
+	for _, e := range v.Evidence {
+		if e.RemovedAt == nil {
+			evidence[e.Number] = append(evidence[e.Number], web.EvidenceLink{Title: e.Title})
+		}
+	}
 	for _, c := range sc.Catalogue.Criteria {
-		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: c.Shown(a.Results[c.Number].Status)}
+		res := a.Results[c.Number]
+		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: c.Shown(res.Status),
+			Note: res.Note, Evidence: evidence[c.Number], Href: sc.criterionHref(c.Number), Editable: criterionOpen(v, c.Number)}
+		if c.Kind == assess.Measure && res.Value != "" {
+			row.Value = l.WithUnit(res.Value, c.Unit)
+		}
+		p.Answers = append(p.Answers, row)
 		switch {
 		case !row.Status.Judged():
 			p.NotJudged = append(p.NotJudged, row)
