@@ -31,6 +31,9 @@ type HomePage struct {
 	// ReviewDue the review's, beside a reviewer's queue.
 	Deadline  *Deadline
 	ReviewDue *Deadline
+	// Watched is the next date the units below the user keep (a
+	// province's wards, the Ministry's provinces), after the user's own.
+	Watched *Deadline
 }
 
 // WaitingRow is one assessment waiting on the user.
@@ -41,6 +44,9 @@ type WaitingRow struct {
 	Href     string
 	Since    time.Time
 	Days     int
+	// Overdue says the step the row waits for is past its date (the
+	// review's, the decision's).
+	Overdue  bool
 	Reason   string
 	Standing string
 	Level    string

@@ -122,19 +122,32 @@ func (c Calendar) Next(now time.Time, keys ...string) (Deadline, bool) {
 	return Deadline{}, false
 }
 
-// DeadlinesOf are the dates a role acts by: a ward's officers by the
-// self-assessment's, a reviewer by the review's, the Ministry by the
-// inspection and the decision; everyone sees registration close.
+// DeadlinesOf are the dates a role itself acts by: a ward's officers by
+// the self-assessment's, a province's reviewers by registration's and the
+// review's, the Ministry by the inspection and the decision.
 func DeadlinesOf(r Role) []string {
 	switch r {
 	case WardOfficer:
 		return []string{"self_assessment_due"}
 	case Reviewer:
-		return []string{"registration_due", "self_assessment_due", "review_due"}
+		return []string{"registration_due", "review_due"}
 	case Ministry:
-		return []string{"registration_due", "review_due", "inspection_from", "inspection_to", "decision_due"}
+		return []string{"inspection_from", "inspection_to", "decision_due"}
 	}
 	return CalendarKeys
+}
+
+// WatchedBy are the dates a role watches the units below it keep: a
+// province its wards' self-assessment, the Ministry the provinces'
+// registration and review.
+func WatchedBy(r Role) []string {
+	switch r {
+	case Reviewer:
+		return []string{"self_assessment_due"}
+	case Ministry:
+		return []string{"registration_due", "review_due"}
+	}
+	return nil
 }
 
 // OpenToWard says whether a ward may still change its self-assessment at

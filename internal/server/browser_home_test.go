@@ -208,3 +208,25 @@ func TestBrowserSubmitSaysWhatIsNotMet(t *testing.T) {
 		t.Errorf("the change link led to %s", loc)
 	}
 }
+
+// On a phone, Hà Nội's reviewer sees its own date (the review's) before
+// its wards', and a file waiting past its year's review date marked
+// overdue.
+func TestBrowserReviewerHomeDates(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	execSQL(t, dbURL, `UPDATE catalogues SET review_due = '2024-01-31' WHERE year = 2023`)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#queue`)))
+	first, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('.deadline').id`))
+	if err != nil || first != "deadline-review_due" {
+		t.Errorf("the first date on the home is %q (%v)", first, err)
+	}
+	if s := text(t, ctx, "#watched"); !strings.Contains(s, "Mốc của các đơn vị cấp dưới") {
+		t.Errorf("the wards' date reads %q", s)
+	}
+	if row := text(t, ctx, `#queue tr:has(a[href="/2023/wards/09552#review"])`); !strings.Contains(row, "quá hạn") {
+		t.Errorf("the 2023 file's row reads %q", row)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -46,13 +47,17 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	if next, ok := cal.Next(now, assess.DeadlinesOf(u.Role)...); ok {
 		p.Deadline = s.deadlineOf(year, next)
 	}
+	if next, ok := cal.Next(now, assess.WatchedBy(u.Role)...); ok {
+		p.Watched = s.deadlineOf(year, next)
+	}
 	if d := cal.ReviewDue; d != nil && u.Role == assess.Reviewer {
 		p.ReviewDue = s.deadlineOf(year, assess.Deadline{Key: "review_due", On: *d})
 	}
+	calendars := map[int]assess.Calendar{year: cal}
 	row := func(wt store.Waiting) web.WaitingRow {
 		return web.WaitingRow{Year: wt.Year, Name: wt.Name, District: wt.District,
 			Href:  fmt.Sprintf("/%d/wards/%s", wt.Year, wt.Code),
-			Since: wt.Since, Days: int(now.Sub(wt.Since).Hours() / 24), Reason: wt.ReturnReason,
+			Since: wt.Since, Days: max(0, int(now.Sub(wt.Since).Hours()/24)), Reason: wt.ReturnReason,
 			Standing: l.T("standing.short", wt.Standing.Met, wt.Standing.Total), Level: wt.Level}
 	}
 	ministry := u.UnitKind == "ministry"
@@ -81,6 +86,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		for _, wt := range queue {
 			r := row(wt)
 			r.Href += "#review"
+			if r.Overdue, err = s.overdue(ctx, calendars, wt.Year, func(c assess.Calendar) *time.Time { return c.ReviewDue }); err != nil {
+				return err
+			}
 			p.Queue = append(p.Queue, r)
 		}
 	}
@@ -94,12 +102,30 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			if (wt.Level == "ministry") == ministry && wt.Standing.Full() {
 				r := row(wt)
 				r.Href += "#recognize"
+				if r.Overdue, err = s.overdue(ctx, calendars, wt.Year, func(c assess.Calendar) *time.Time { return c.DecisionDue }); err != nil {
+					return err
+				}
 				p.Decisions = append(p.Decisions, r)
 			}
 		}
 	}
 	p.Nothing = len(p.Returned) == 0 && p.Open == nil && len(p.Queue) == 0 && len(p.Decisions) == 0 && len(p.TakenOver) == 0
 	return renderHTML(w, r, http.StatusOK, web.Home(p))
+}
+
+// overdue says whether the date of year's calendar that due picks has
+// passed; calendars keeps the years already read.
+func (s *Server) overdue(ctx context.Context, calendars map[int]assess.Calendar, year int, due func(assess.Calendar) *time.Time) (bool, error) {
+	c, ok := calendars[year]
+	if !ok {
+		var err error
+		c, err = s.store.Calendar(ctx, year)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return false, err
+		}
+		calendars[year] = c
+	}
+	return assess.Passed(due(c), s.now()), nil
 }
 
 // openYear adds an officer's work in the home year: the criteria not yet

@@ -49,10 +49,29 @@ func TestHomeSaysWhatIsDue(t *testing.T) {
 	if strings.Contains(home, `id="decisions"`) {
 		t.Error("Hà Nội has no city-level ward awaiting a decision, yet its home lists some")
 	}
+	// Its own date first (the review's), its wards' after it; a file
+	// waiting past its year's review date is marked overdue.
+	mustContain(t, "reviewer's dates", home, `id="deadline-review_due"`, `<div class="watched" id="watched">`, `id="deadline-self_assessment_due"`)
+	if strings.Contains(home, "quá hạn") {
+		t.Error("a file is marked overdue while no review date has passed")
+	}
+	execSQL(t, dbURL, `UPDATE catalogues SET review_due = '2024-01-31' WHERE year = 2023`)
+	home = get(t, reviewer, srv.URL+"/").body
+	if row := rowWith(t, home, `/2023/wards/09552#review`); !strings.Contains(row, `<span class="tag overdue">quá hạn</span>`) {
+		t.Errorf("the 2023 file waiting since then is not marked overdue: %s", row)
+	}
+	if row := rowWith(t, home, `/2026/wards/00190#review`); strings.Contains(row, "quá hạn") {
+		t.Error("a 2026 file is marked overdue")
+	}
 
 	// The Ministry: approved wards fully met, awaiting its decision.
 	home = get(t, signIn(t, srv, "bocongan"), srv.URL+"/").body
 	mustContain(t, "Ministry's home", home, `id="decisions"`, `href="/2026/wards/00004#recognize"`, `href="/2024/wards/09552#recognize"`)
+	// The Ministry's own date (the decision's) comes first, the provinces'
+	// review among the dates it watches.
+	if own, watched := strings.Index(home, `id="deadline-decision_due"`), strings.Index(home, `id="deadline-review_due"`); own < 0 || watched < own {
+		t.Errorf("the Ministry's home: its own date at %d, the provinces' at %d", own, watched)
+	}
 	if strings.Contains(home, "/2022/wards/00019#recognize") {
 		t.Error("a ward not fully met is listed as awaiting a decision")
 	}
