@@ -53,9 +53,12 @@ type ExtensionView struct {
 type ExtensionForm struct {
 	ActionURL string
 	RevokeURL string // empty when there is none to revoke
-	Until     string
-	Reason    string
-	Errors    map[string]string
+	// Earliest and Latest are the days an extension may run to: after the
+	// deadline and not in the past, up to the year's latest.
+	Earliest, Latest time.Time
+	Until            string
+	Reason           string
+	Errors           map[string]string
 }
 
 // CalendarPage is a year's calendar for everyone signed in.
@@ -76,4 +79,33 @@ type CalendarRow struct {
 	Passed bool
 	// Yours says the date is one the user acts by.
 	Yours bool
+}
+
+// Example is a day inside the extension's range: two weeks on from the
+// earliest, or the latest if sooner.
+func (f ExtensionForm) Example() time.Time {
+	if e := f.Earliest.AddDate(0, 0, 14); e.Before(f.Latest) {
+		return e
+	}
+	return f.Latest
+}
+
+// isoDate is a day as a date field's value and bounds take it.
+func isoDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// yearEndExample is an example of a year-end date: 1 November, the usual.
+func yearEndExample(year int) time.Time {
+	return time.Date(year, time.November, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// dayInYear is a day of year no later than today: today in the current
+// year, the year's last day in a past one, its first in a future one.
+func dayInYear(year int, today time.Time) time.Time {
+	switch {
+	case today.Year() == year:
+		return today
+	case today.Year() > year:
+		return time.Date(year, time.December, 31, 0, 0, 0, 0, time.UTC)
+	}
+	return time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"net/url"
+	"time"
 )
 
 // Static holds the stylesheet and other assets, served under /static/.
@@ -35,6 +36,9 @@ type Page struct {
 	// the form came from: the history entry becomes that address, so that
 	// Back does not send the form again (static/app.js).
 	PageURL string
+	// Today is the day in Vietnam by the server's clock: date fields take
+	// their examples and bounds from it.
+	Today time.Time
 }
 
 // UserBar names the signed-in user in the top bar.

@@ -47,7 +47,11 @@ func (s *Server) wardDeadline(r *http.Request, sc unitScope, v store.WardView) *
 	a := v.Assessment
 	d.Closed = !s.openToWard(v) && (!a.Exists || a.State.Editable())
 	if authorize(r, assess.Extend, sc.Path) == nil && (!a.Exists || a.State.Editable()) {
-		d.Form = &web.ExtensionForm{ActionURL: sc.href() + "/extension"}
+		earliest := due.AddDate(0, 0, 1)
+		if today := assess.Day(s.now()); today.After(earliest) {
+			earliest = today
+		}
+		d.Form = &web.ExtensionForm{ActionURL: sc.href() + "/extension", Earliest: earliest, Latest: v.Calendar.LatestExtension(sc.Year)}
 		if v.Extension != nil {
 			d.Form.RevokeURL = sc.href() + "/extension/revoke"
 		}

@@ -99,6 +99,7 @@ func (s *Server) frame(r *http.Request, title string, year int, years []int, pat
 		Years:    years,
 		YearHref: yearHref,
 		Demo:     s.demo,
+		Today:    assess.Day(s.now()),
 	}
 	if year != 0 {
 		p.PrintTitle = title + " · " + l.T("print.year", year)
