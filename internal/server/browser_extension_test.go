@@ -34,6 +34,7 @@ func TestBrowserDeadlineAndExtension(t *testing.T) {
 		t.Errorf("the deadline line says %q", d)
 	}
 	do(t, ctx,
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		chromedp.Navigate(ward),
@@ -51,6 +52,7 @@ func TestBrowserDeadlineAndExtension(t *testing.T) {
 		t.Errorf("the extension reads %q", e)
 	}
 	do(t, ctx,
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		chromedp.Navigate(ward+"/criteria/3"),

@@ -26,6 +26,7 @@ func TestBrowserFactorSetUpAndSignIn(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`form.confirm button`)),
 		chromedp.Click(chromedp.CSS(`form.confirm button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 	)
@@ -50,7 +51,7 @@ func TestBrowserFactorSetUpAndSignIn(t *testing.T) {
 	}
 	do(t, ctx,
 		chromedp.Click(chromedp.CSS(`#continue`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`form.signout button`)),
+		chromedp.WaitReady(chromedp.CSS(`form.signout button`)),
 	)
 	if h := text(t, ctx, "h1"); h != "Bộ Công an" {
 		t.Errorf("after the set-up bocongan lands on %q", h)
@@ -61,6 +62,7 @@ func TestBrowserFactorSetUpAndSignIn(t *testing.T) {
 
 	// The phone is not at hand: a recovery code, from the sign-in page.
 	do(t, ctx,
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		chromedp.SendKeys(chromedp.CSS(`#username`), "bocongan"),

@@ -76,6 +76,20 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // sent.
 const stepTimeout = 30 * time.Second
 
+// openMenu opens the top bar's menu where it is folded (on a phone), as a
+// person taps "Menu" before signing out or changing the language.
+func openMenu() chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[bool](`(() => {
+			const box = document.querySelector('#menu-toggle'), label = document.querySelector('.menu-label');
+			if (!box || box.checked || getComputedStyle(label).display === 'none') return false;
+			label.click();
+			return true;
+		})()`)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
 // signInBrowser fills in and sends the sign-in form the browser is on.
 func signInBrowser(t *testing.T, ctx context.Context, username, password string) {
 	t.Helper()
@@ -86,7 +100,7 @@ func signInBrowser(t *testing.T, ctx context.Context, username, password string)
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`), chromedp.NodeVisible),
 		// The next page has loaded: signed in, the second step, or the form
 		// is back with its error.
-		chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary, #code`)),
+		chromedp.WaitVisible(chromedp.CSS(`#notices-link, .error-summary, #code`)),
 	)
 	second, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('form[action="/login/code"]') && !document.querySelector('.error-summary')`))
 	if err != nil {
@@ -100,7 +114,7 @@ func signInBrowser(t *testing.T, ctx context.Context, username, password string)
 		do(t, ctx,
 			chromedp.SendKeys(chromedp.CSS(`#code`), factorCode(t, u.Scheme+"://"+u.Host, username)),
 			chromedp.Click(chromedp.CSS(`form[action="/login/code"] button[type=submit]`), chromedp.NodeVisible),
-			chromedp.WaitVisible(chromedp.CSS(`form.signout, .error-summary`)),
+			chromedp.WaitVisible(chromedp.CSS(`#notices-link, .error-summary`)),
 		)
 	}
 }
@@ -129,7 +143,7 @@ func TestBrowserSignInLandsHome(t *testing.T) {
 			t.Fatalf("signed out, / leads to %s", loc)
 		}
 		signInBrowser(t, ctx, tt.username, seed.DemoPassword)
-		do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form.signout button`)))
+		do(t, ctx, chromedp.WaitReady(chromedp.CSS(`form.signout button`)))
 		if loc := location(t, ctx); loc != srv.URL+tt.home {
 			t.Errorf("%s lands on %s, want %s", tt.username, loc, tt.home)
 		}
@@ -137,6 +151,7 @@ func TestBrowserSignInLandsHome(t *testing.T) {
 			t.Errorf("%s home says %q, want %q", tt.username, h1, tt.h1)
 		}
 		do(t, ctx,
+			openMenu(),
 			chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 			chromedp.WaitVisible(chromedp.CSS(`#username`)),
 		)
@@ -195,6 +210,7 @@ func TestBrowserDashboardToWard(t *testing.T) {
 	}
 
 	do(t, ctx,
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`a.lang`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] .standing`)),
 	)
@@ -297,6 +313,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 func signOutBrowser(t *testing.T, ctx context.Context) {
 	t.Helper()
 	do(t, ctx,
+		openMenu(),
 		chromedp.Click(chromedp.CSS(`form.signout button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`#username`)),
 	)
@@ -375,7 +392,7 @@ func TestBrowserRecognition(t *testing.T) {
 	}
 	do(t, ctx, chromedp.Navigate(srv.URL+"/login"))
 	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
-	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`form.signout`)))
+	do(t, ctx, chromedp.WaitReady(chromedp.CSS(`form.signout`)))
 
 	// A date before the year comes back on the ward page, the error beside
 	// the field and summarised at the top, the decision number kept.
@@ -456,7 +473,7 @@ func TestBrowserSuccessorReadsPredecessor(t *testing.T) {
 	)
 	// Phú La's last year under code 09552 is 2024: the link goes there.
 	do(t, ctx,
-		chromedp.Click(chromedp.CSS(`a[href="/2024/wards/09552"]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`main .lineage a[href="/2024/wards/09552"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
 	)
 	if h1 := text(t, ctx, "h1"); h1 != "Phường Phú La" {
