@@ -123,10 +123,10 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.MultiCell(0, 4, "    SHA-256: "+hex.EncodeToString(e.SHA256), "", "L", false)
 	}
 
-	heading("III. Quá trình duyệt và các quyết định")
+	heading("III. Quá trình thẩm định và các quyết định")
 	pdf.SetFont("DejaVu", "", 8)
 	if len(d.Decisions) == 0 {
-		pdf.MultiCell(0, 5, "Chưa có bước duyệt nào.", "", "L", false)
+		pdf.MultiCell(0, 5, "Chưa có bước thẩm định nào.", "", "L", false)
 	}
 	for _, ch := range d.Decisions {
 		action := strings.TrimPrefix(ch.Action, "assessment_")
@@ -141,7 +141,7 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.MultiCell(0, 4.5, text, "", "L", false)
 	}
 	if len(d.Comments) > 0 {
-		heading("IV. Trao đổi trong quá trình duyệt")
+		heading("IV. Trao đổi trong quá trình thẩm định")
 		pdf.SetFont("DejaVu", "", 8)
 		for _, c := range d.Comments {
 			pdf.MultiCell(0, 4.5, fmt.Sprintf("TC%02d · %s · %s: %s", c.Number, words.VI.DateTime(c.At), c.Author, c.Body), "", "L", false)

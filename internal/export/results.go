@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -43,10 +45,25 @@ const (
 	ColUnit
 )
 
-// StatusWords are the statuses as the template writes them, and the
-// import reads them (the codes are read too).
-var StatusWords = map[assess.Status]string{assess.NotStarted: "Chưa bắt đầu", assess.InProgress: "Đang thực hiện",
-	assess.Met: "Đạt", assess.NotMet: "Không đạt"}
+// StatusWords are the statuses as the template writes them: the pages'
+// words, capitalised ("Chưa đạt", "Chờ đánh giá cuối năm"). The import
+// reads them, the codes, and OldStatusWords.
+var StatusWords = func() map[assess.Status]string {
+	out := map[assess.Status]string{}
+	for _, st := range []assess.Status{assess.NotStarted, assess.InProgress, assess.Met, assess.NotMet, assess.PendingYearEnd} {
+		out[st] = capitalised(words.VI.Status(st))
+	}
+	return out
+}()
+
+// OldStatusWords are the words templates written before used, still read.
+var OldStatusWords = map[string]assess.Status{"chưa bắt đầu": assess.NotStarted, "không đạt": assess.NotMet}
+
+// capitalised is s with its first letter in upper case.
+func capitalised(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 // Results is the template's content: the year and the code of the unit it
 // is made for, and its wards' results.
@@ -70,13 +87,9 @@ func (s Results) rows() [][]string {
 	for _, w := range s.Wards {
 		for _, c := range s.Criteria {
 			res := w.Results[c.Number]
-			status := res.Status
-			if status == "" {
-				status = assess.NotStarted
-			}
-			kind, threshold := "Định tính", ""
+			status := c.Shown(res.Status) // a year-end criterion not judged yet is pending, as on the pages
+			kind, threshold := capitalised(l.T("kind."+string(c.Kind))), ""
 			if c.Kind == assess.Measure {
-				kind = "Định lượng"
 				threshold = words.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
 			}
 			out = append(out, []string{w.Code, w.Name, strconv.Itoa(c.Number), c.TitleVI, kind, threshold,

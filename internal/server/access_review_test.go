@@ -32,8 +32,8 @@ func TestAccessReview(t *testing.T) {
 		t.Fatalf("access review = %d", r.status)
 	}
 	mustContain(t, "access review", r.body, "Rà soát quyền truy cập", "Chưa ghi nhận lần rà soát nào.",
-		"4 tài khoản đang hoạt động, 0 đã khóa; 1 chưa bật xác thực hai bước bắt buộc; 1 còn dùng mật khẩu do quản trị đặt.",
-		"Bắt buộc, chưa thiết lập", "Do quản trị đặt, chưa đổi", "tự khóa ngày", `href="/admin/access.csv"`)
+		"4 tài khoản đang hoạt động, 0 ngừng sử dụng; 1 chưa bật xác thực hai lớp bắt buộc; 1 còn dùng mật khẩu do quản trị đặt.",
+		"Bắt buộc, chưa thiết lập", "Do quản trị đặt, chưa đổi", "tự ngừng sử dụng ngày", `href="/admin/access.csv"`)
 
 	r = get(t, admin, srv.URL+"/admin/access.csv")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.body, "\uFEFF") {

@@ -186,7 +186,7 @@ func TestSignInAnswers(t *testing.T) {
 
 	// An unknown user, a wrong password and a disabled user get one answer.
 	execSQL(t, dbURL, `INSERT INTO users (username, full_name, role, unit_id, password_hash, active)
-		SELECT 'khoa', 'Tài khoản đã khóa', role, unit_id, password_hash, false FROM users WHERE username = 'phula'`)
+		SELECT 'khoa', 'Tài khoản ngừng sử dụng', role, unit_id, password_hash, false FROM users WHERE username = 'phula'`)
 	unknown := login("nobody", seed.DemoPassword)
 	wrong := login("phula", "not the password")
 	disabled := login("khoa", seed.DemoPassword)
@@ -499,7 +499,7 @@ func TestDisablingAUserEndsTheirSessions(t *testing.T) {
 		t.Fatalf("disable = %d", r.status)
 	}
 	r = get(t, admin, srv.URL+r.header.Get("Location"))
-	mustContain(t, "after disabling", r.body, "Đã khóa tài khoản phula")
+	mustContain(t, "after disabling", r.body, "Đã ngừng sử dụng tài khoản phula")
 	if countAudit(t, dbURL, "user_disable", "phula") != 1 {
 		t.Error("disabling not audited")
 	}

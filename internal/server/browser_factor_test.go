@@ -32,7 +32,7 @@ func TestBrowserFactorSetUpAndSignIn(t *testing.T) {
 	)
 
 	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
-	if h := text(t, ctx, "h1"); h != "Thiết lập xác thực hai bước" {
+	if h := text(t, ctx, "h1"); h != "Thiết lập xác thực hai lớp" {
 		t.Fatalf("after the password bocongan sees %q, want the set-up", h)
 	}
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`svg.qr`)))

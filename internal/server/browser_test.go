@@ -448,7 +448,7 @@ func TestBrowserMinistryDownloadsExports(t *testing.T) {
 	if len(got) != 3 {
 		t.Fatalf("%d export links: %v", len(got), got)
 	}
-	for i, want := range []string{"CSV 200 text/csv; charset=utf-8", "XLSX 200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PDF 200 application/pdf"} {
+	for i, want := range []string{"XLSX 200 application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PDF 200 application/pdf", "CSV 200 text/csv; charset=utf-8"} {
 		if !strings.HasPrefix(got[i], want+" ") || strings.HasSuffix(got[i], " 0") {
 			t.Errorf("download %d: %q, want %q and some bytes", i, got[i], want)
 		}
@@ -604,7 +604,7 @@ func TestBrowserAdminConfirmsBeforeDisabling(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a[href="/admin/users/phula/disable"]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`form.confirm button.danger`)),
 	)
-	if h := text(t, ctx, "h1"); h != "Khóa tài khoản phula?" {
+	if h := text(t, ctx, "h1"); h != "Ngừng sử dụng tài khoản phula?" {
 		t.Errorf("confirmation asks %q", h)
 	}
 	do(t, ctx,

@@ -31,7 +31,7 @@ func TestDestructiveAdminActsAskFirst(t *testing.T) {
 	before := dbState(t, dbURL)
 	tokensBefore := queryInt(t, dbURL, `SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL`)
 	for _, tt := range []struct{ page, action, says string }{
-		{"/admin/users/phula/disable", "/admin/users/phula/active", "Khóa tài khoản phula?"},
+		{"/admin/users/phula/disable", "/admin/users/phula/active", "Ngừng sử dụng tài khoản phula?"},
 		{"/admin/users/phula/password", "/admin/users/phula/password", "Đặt lại mật khẩu của phula?"},
 		{revoke, revoke, "Thu hồi mã truy cập API «Hệ thống báo cáo»?"},
 		{"/admin/catalogues/2022/criteria/22/remove", "/admin/catalogues/2022/criteria/22/remove", "Xóa tiêu chí 22 khỏi bộ tiêu chí năm 2022?"},

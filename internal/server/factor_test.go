@@ -40,7 +40,7 @@ func TestSecondFactorSignIn(t *testing.T) {
 		t.Fatalf("right password = %d, want 200 with the code form", r.status)
 	}
 	mustContain(t, "code form", r.body, `action="/login/code"`, `name="code"`, `autocomplete="one-time-code"`,
-		`name="next" value="/2026/units/VN"`, "Xác thực hai bước", "Mật khẩu đúng.")
+		`name="next" value="/2026/units/VN"`, "Xác thực hai lớp", "Mật khẩu đúng.")
 	if signedIn(t, c, srv.URL) {
 		t.Fatal("the password alone signed in")
 	}
@@ -146,12 +146,12 @@ func TestFactorResetAndSetUp(t *testing.T) {
 	srv, dbURL := newPortalDemo(t)
 	lost := signIn(t, srv, "bocongan")
 	admin := signIn(t, srv, "admin")
-	mustContain(t, "users list", get(t, admin, srv.URL+"/admin/users").body, `href="/admin/users/bocongan/factor"`, "Đặt lại xác thực hai bước")
+	mustContain(t, "users list", get(t, admin, srv.URL+"/admin/users").body, `href="/admin/users/bocongan/factor"`, "Đặt lại xác thực hai lớp")
 	if r := post(t, signIn(t, srv, "hanoi"), srv.URL+"/admin/users/bocongan/factor", nil); r.status != http.StatusForbidden {
 		t.Errorf("a reviewer resets a factor = %d, want 403", r.status)
 	}
 	r := get(t, admin, srv.URL+"/admin/users/bocongan/factor")
-	mustContain(t, "confirm reset", r.body, "Đặt lại xác thực hai bước của bocongan?", "mất điện thoại", `action="/admin/users/bocongan/factor"`)
+	mustContain(t, "confirm reset", r.body, "Đặt lại xác thực hai lớp của bocongan?", "mất điện thoại", `action="/admin/users/bocongan/factor"`)
 	if r := post(t, admin, srv.URL+"/admin/users/bocongan/factor", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("reset = %d", r.status)
 	}
@@ -170,7 +170,7 @@ func TestFactorResetAndSetUp(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("password of a user who must set up a factor = %d", r.status)
 	}
-	mustContain(t, "set-up", r.body, "Thiết lập xác thực hai bước", "bắt buộc dùng xác thực hai bước", `<svg`, `class="qr"`,
+	mustContain(t, "set-up", r.body, "Thiết lập xác thực hai lớp", "bắt buộc dùng xác thực hai lớp", `<svg`, `class="qr"`,
 		`action="/login/enrol"`, `name="code"`, "Tài khoản: bocongan")
 	secret := secretShown(t, r.body)
 	if signedIn(t, c, srv.URL) {
@@ -188,7 +188,7 @@ func TestFactorResetAndSetUp(t *testing.T) {
 	if len(codes) != 10 {
 		t.Fatalf("%d recovery codes shown, want 10", len(codes))
 	}
-	mustContain(t, "recovery codes", r.body, "Đã bật xác thực hai bước.", "chỉ hiện lần này", `href="/"`)
+	mustContain(t, "recovery codes", r.body, "Đã bật xác thực hai lớp.", "chỉ hiện lần này", `href="/"`)
 	if !signedIn(t, c, srv.URL) || countAudit(t, dbURL, "factor_enrol", "bocongan") != 1 {
 		t.Fatal("the set-up did not sign in, or is not audited")
 	}

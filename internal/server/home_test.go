@@ -93,7 +93,7 @@ func TestTopBarNamesTheUserOnce(t *testing.T) {
 		SELECT 'nguyenvana', 'Nguyễn Văn A', 'ward_officer', unit_id, password_hash FROM users WHERE username = 'phula'`)
 	for user, want := range map[string]string{
 		"nguyenvana": `<a class="who" href="/me">Nguyễn Văn A · cán bộ Công an phường Kiến Hưng</a>`,
-		"hanoi":      `<a class="who" href="/me">Công an Thành phố Hà Nội · cán bộ duyệt hồ sơ</a>`,
+		"hanoi":      `<a class="who" href="/me">Công an Thành phố Hà Nội · cán bộ thẩm định hồ sơ</a>`,
 	} {
 		body := get(t, signIn(t, srv, user), srv.URL+"/me").body
 		mustContain(t, user+"'s top bar", body, want)

@@ -126,6 +126,9 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc unitScope, 
 	for st, w := range export.StatusWords {
 		words[strings.ToLower(w)], words[string(st)] = st, st
 	}
+	for w, st := range export.OldStatusWords {
+		words[w] = st
+	}
 	fieldColumn := map[string]int{"status": export.ColStatus, "value": export.ColValue, "note": export.ColNote, "version": export.ColVersion}
 	type key struct {
 		ward   string
@@ -175,6 +178,16 @@ func (s *Server) planImport(ctx context.Context, r *http.Request, sc unitScope, 
 			cur.Status = assess.NotStarted
 		}
 		status, ok := words[strings.ToLower(cell(row, export.ColStatus))]
+		if ok && status == assess.PendingYearEnd {
+			// The template writes a year-end criterion not judged yet as
+			// pending: read back, it changes nothing. Anywhere else it is
+			// not a status one may set.
+			if c.YearEnd && !cur.Status.Judged() {
+				status = cur.Status
+			} else {
+				ok = false
+			}
+		}
 		in := resultInput{Status: string(status), Value: cell(row, export.ColValue), Note: cell(row, export.ColNote), Version: cell(row, export.ColVersion)}
 		// A row as the template wrote it changes nothing, whatever the
 		// state of the ward's file.

@@ -78,6 +78,14 @@ func TestSpreadsheetRoundTrip(t *testing.T) {
 	if len(rows) != 23 {
 		t.Fatalf("csv template has %d rows", len(rows))
 	}
+	// The pages' words: a year-end criterion not judged yet is pending,
+	// an unjudged one "chưa đánh giá", a measure a "chỉ số".
+	if rows[1][6] != "Chờ đánh giá cuối năm" || rows[2][6] != "Chưa đánh giá" || rows[13][4] != "Chỉ số" || rows[1][4] != "Định tính" {
+		t.Errorf("the template's words: criterion 1 %q %q, 2 %q, 13 %q", rows[1][4], rows[1][6], rows[2][6], rows[13][4])
+	}
+	if xrows[1][6] != rows[1][6] || xrows[13][4] != rows[13][4] {
+		t.Errorf("the XLSX and the CSV say it differently: %q %q", xrows[1][6], xrows[13][4])
+	}
 	rows[1][6] = "Đạt"           // criterion 1
 	rows[13][7] = "91,5"         // criterion 13, a measure: met from its value
 	rows[14][8] = "Đã đối chiếu" // criterion 14: a note only

@@ -76,7 +76,7 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 	if r.status != http.StatusBadRequest {
 		t.Fatalf("an approval with reasons for criteria = %d, want 400", r.status)
 	}
-	mustContain(t, "approval with reasons", r.body, `href="#r-decision">Đã ghi lý do trả lại cho tiêu chí nhưng lại chọn Duyệt`,
+	mustContain(t, "approval with reasons", r.body, `href="#r-decision">Đã ghi lý do trả lại cho tiêu chí nhưng lại chọn Phê duyệt`,
 		`name="reason.13" rows="2" maxlength="2000">Thiếu báo cáo quý IV.</textarea>`)
 	if dbState(t, dbURL) != before {
 		t.Fatal("the refused approval changed the database")
@@ -151,7 +151,7 @@ func TestReturnOfSomeCriteria(t *testing.T) {
 	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}}); r.status != http.StatusSeeOther {
 		t.Fatalf("approve = %d", r.status)
 	}
-	mustContain(t, "after approval", get(t, reviewer, ward).body, "Không có thay đổi nào kể từ khi duyệt")
+	mustContain(t, "after approval", get(t, reviewer, ward).body, "Không có thay đổi nào kể từ khi phê duyệt")
 	if n := queryInt(t, dbURL, `SELECT count(*) FROM review_snapshots s JOIN assessments a ON a.id = s.assessment_id
 		WHERE a.year = 2023 AND s.action = 'approve' AND jsonb_array_length(s.evidence) > 0`); n != 1 {
 		t.Errorf("%d approval snapshots with the evidence, want 1", n)

@@ -66,13 +66,13 @@ func TestReviewCycle(t *testing.T) {
 
 	// The queue: submitted wards, oldest first, with days waiting.
 	r := get(t, reviewer, srv.URL+"/2023/units/01")
-	mustContain(t, "queue", r.body, "Hồ sơ chờ duyệt", "20/11/2023", `href="/2023/wards/09552#review"`, "<dt>chờ duyệt</dt><dd>3</dd>")
-	if strings.Contains(get(t, signIn(t, srv, "bocongan"), srv.URL+"/2023/units/01").body, "Hồ sơ chờ duyệt") {
+	mustContain(t, "queue", r.body, "Hồ sơ chờ thẩm định", "20/11/2023", `href="/2023/wards/09552#review"`, "<dt>chờ thẩm định</dt><dd>3</dd>")
+	if strings.Contains(get(t, signIn(t, srv, "bocongan"), srv.URL+"/2023/units/01").body, "Hồ sơ chờ thẩm định") {
 		t.Error("the Ministry, which does not review, sees a review queue")
 	}
 
 	r = get(t, reviewer, ward)
-	mustContain(t, "review form", r.body, "Duyệt hồ sơ", `name="decision" value="approve"`, `name="decision" value="return"`)
+	mustContain(t, "review form", r.body, "Thẩm định hồ sơ", `name="decision" value="approve"`, `name="decision" value="return"`)
 	m := versionField.FindStringSubmatch(r.body)
 	if m == nil {
 		t.Fatal("no version in the review form")
