@@ -107,7 +107,7 @@ func TestDevServesUntilStopped(t *testing.T) {
 	}
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || !strings.Contains(string(body), "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm") {
+	if res.StatusCode != 200 || !strings.Contains(string(body), "đạt 19/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)") {
 		t.Errorf("ward page: %d", res.StatusCode)
 	}
 	cancel()

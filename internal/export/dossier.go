@@ -92,7 +92,7 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.SetFont("DejaVu", "", 8)
 		parts := []string{"Trạng thái: " + words.StatusMark(c.Shown(res.Status)) + " " + words.VI.Status(c.Shown(res.Status))}
 		if c.Kind == assess.Measure {
-			parts = append(parts, "Ngưỡng: "+words.ComparatorSign(c.Comparator)+" "+words.VI.WithUnit(c.Threshold, c.Unit))
+			parts = append(parts, "Ngưỡng: "+words.VI.Threshold(c.Comparator, c.Threshold, c.Unit))
 			if res.Value != "" {
 				parts = append(parts, "Giá trị: "+words.VI.WithUnit(res.Value, c.Unit))
 			}

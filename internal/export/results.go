@@ -90,7 +90,7 @@ func (s Results) rows() [][]string {
 			status := c.Shown(res.Status) // a year-end criterion not judged yet is pending, as on the pages
 			kind, threshold := capitalised(l.T("kind."+string(c.Kind))), ""
 			if c.Kind == assess.Measure {
-				threshold = words.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+				threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 			}
 			out = append(out, []string{w.Code, w.Name, strconv.Itoa(c.Number), c.TitleVI, kind, threshold,
 				StatusWords[status], l.Decimal(res.Value), res.Note, strconv.Itoa(res.Version), strconv.Itoa(s.Year), s.Unit})

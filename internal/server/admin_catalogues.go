@@ -129,7 +129,7 @@ func (s *Server) renderCatalogue(w http.ResponseWriter, r *http.Request, info st
 	for _, c := range cat.Criteria {
 		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Kind: c.Kind, YearEnd: c.YearEnd}
 		if c.Kind == assess.Measure {
-			row.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+			row.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 		}
 		p.Criteria = append(p.Criteria, row)
 	}

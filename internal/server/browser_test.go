@@ -198,7 +198,7 @@ func TestBrowserDashboardToWard(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#wards ~ table tbody tr:first-child th a`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.standing`)),
 	)
-	if standing := text(t, ctx, ".standing"); standing != "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
+	if standing := text(t, ctx, ".standing"); standing != "đạt 19/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)" {
 		t.Errorf("%s: standing %q", text(t, ctx, "h1"), standing)
 	}
 	pending, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.st-pending_year_end').length`))
@@ -214,7 +214,7 @@ func TestBrowserDashboardToWard(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`a.lang`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] .standing`)),
 	)
-	if english := text(t, ctx, ".standing"); english != "19/22 met, 3 pending year end" {
+	if english := text(t, ctx, ".standing"); english != "19/22 met (3 pending year end)" {
 		t.Errorf("English standing %q", english)
 	}
 }
@@ -233,7 +233,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(srv.URL+"/2022/wards/09552"))
 	signInBrowser(t, ctx, "phula", seed.DemoPassword)
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.standing`)))
-	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
+	if st := text(t, ctx, ".standing"); st != "đạt 0/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)" {
 		t.Errorf("standing before: %q", st)
 	}
 
@@ -260,7 +260,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	if st := text(t, ctx, "#c13 .status"); !strings.Contains(st, "đạt") {
 		t.Errorf("criterion 13 status %q", st)
 	}
-	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm" {
+	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)" {
 		t.Errorf("standing after: %q", st)
 	}
 
@@ -528,7 +528,7 @@ func TestBrowserRegistersAWard(t *testing.T) {
 		!strings.Contains(row, "đăng ký muộn") {
 		t.Errorf("row %q", row)
 	}
-	if q := text(t, ctx, "#quota"); q != "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố" {
+	if q := text(t, ctx, "#quota"); q != "Chỉ tiêu Bộ giao: 10 · Đã đăng ký: 10 cấp Bộ, 3 cấp thành phố" {
 		t.Errorf("quota line %q", q)
 	}
 }

@@ -68,7 +68,7 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 		p.YearEndOpens = &sc.Catalogue.YearEndOpens
 	}
 	if c.Kind == assess.Measure {
-		p.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+		p.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 		p.Unit = l.Unit(c.Unit)
 		p.ScaleHint = l.T("scale." + string(c.Scale))
 	}
@@ -194,7 +194,7 @@ func (in resultInput) validate(c assess.Criterion, yearEndOpen bool) (store.Resu
 		errs["value"] = "crit.err.measure"
 	case errors.Is(err, assess.ErrValueShare):
 		errs["value"] = "val.err.share"
-	case errors.Is(err, assess.ErrValueCount):
+	case errors.Is(err, assess.ErrValueCount) || err != nil && c.Scale == assess.Count:
 		errs["value"] = "val.err.count"
 	case errors.Is(err, assess.ErrValueTooLong):
 		errs["value"] = "val.err.long"

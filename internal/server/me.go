@@ -99,7 +99,11 @@ func (s *Server) endMySession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "me.flash.ended")
+	if urlParam(r, "id") == "others" {
+		s.flash(r, "me.flash.ended.others")
+	} else {
+		s.flash(r, "me.flash.ended")
+	}
 	http.Redirect(w, r, "/me#sessions", http.StatusSeeOther)
 	return nil
 }

@@ -59,7 +59,7 @@ func TestOfficerRecordsResults(t *testing.T) {
 	}
 	r = get(t, c, base)
 	mustContain(t, "ward after save", r.body, "Đã lưu tiêu chí 13: đạt.", "91,5 %", "Số liệu quý III",
-		"đạt 1/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm", "Việc cần làm", "18 tiêu chí chưa đánh giá")
+		"đạt 1/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)", "Việc cần làm", "18 tiêu chí chưa đánh giá")
 	// The flash is shown once.
 	if r := get(t, c, base); strings.Contains(r.body, "Đã lưu tiêu chí 13") {
 		t.Error("the flash message is shown twice")
@@ -98,7 +98,7 @@ func TestBadResultsAreRefused(t *testing.T) {
 		{13, url.Values{"value": {"abc"}, "version": {"0"}}, "Giá trị phải là một số"},
 		{13, url.Values{"value": {"100,5"}, "version": {"0"}}, "Giá trị phải là số từ 0 đến 100."},
 		{13, url.Values{"value": {"-1"}, "version": {"0"}}, "Giá trị phải là số từ 0 đến 100."},
-		{4, url.Values{"value": {"2,5"}, "version": {"0"}}, "Giá trị phải là số nguyên không âm."},
+		{4, url.Values{"value": {"2,5"}, "version": {"0"}}, "Giá trị phải là số nguyên không âm, ví dụ 52."},
 		{13, url.Values{"status": {"met"}, "version": {"0"}}, "Hãy nhập giá trị để đánh giá"},
 		{2, url.Values{"status": {"done"}, "version": {"0"}}, "Hãy chọn một trạng thái trong danh sách."},
 		{2, url.Values{"status": {"met"}, "note": {strings.Repeat("ư", 4001)}, "version": {"0"}}, "Ghi chú tối đa 4.000 ký tự"},

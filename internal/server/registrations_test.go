@@ -18,17 +18,17 @@ func TestRegistrations(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("registrations = %d", r.status)
 	}
-	mustContain(t, "Hà Nội 2026", r.body, "Bộ giao 10 · đăng ký 10 cấp Bộ + 2 cấp thành phố",
+	mustContain(t, "Hà Nội 2026", r.body, "Chỉ tiêu Bộ giao: 10 · Đã đăng ký: 10 cấp Bộ, 2 cấp thành phố",
 		`href="/2026/wards/09552">Phường Kiến Hưng</a>`, "Đã có hồ sơ, không bỏ được")
 	if strings.Contains(r.body, `name="quota"`) {
 		t.Error("a reviewer is offered to set the Ministry's quota")
 	}
 	// 2023: the seed article's figures, over the quota by two.
 	mustContain(t, "Hà Nội 2023", get(t, hanoi, srv.URL+"/2023/units/01/registrations").body,
-		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", "vượt chỉ tiêu 2 phường")
+		"Chỉ tiêu Bộ giao: 13 · Đã đăng ký: 15 cấp Bộ, 11 cấp thành phố", "vượt chỉ tiêu 2 phường")
 	// The dashboard says the same, warns of the overrun and links the list.
 	mustContain(t, "dashboard", get(t, hanoi, srv.URL+"/2023/units/01").body,
-		"Bộ giao 13 · đăng ký 15 cấp Bộ + 11 cấp thành phố", `href="/2023/units/01/registrations"`,
+		"Chỉ tiêu Bộ giao: 13 · Đã đăng ký: 15 cấp Bộ, 11 cấp thành phố", `href="/2023/units/01/registrations"`,
 		`id="over">Số phường đăng ký cấp Bộ vượt chỉ tiêu 2 phường.`)
 
 	// Refusals: each with its status and message, nothing written (by
@@ -96,7 +96,7 @@ func TestRegistrations(t *testing.T) {
 		t.Fatalf("register = %d %s", r.status, r.header.Get("Location"))
 	}
 	r = get(t, ministry, page)
-	mustContain(t, "after", r.body, "Đã đăng ký phường 00091.", "Bộ giao 10 · đăng ký 10 cấp Bộ + 3 cấp thành phố")
+	mustContain(t, "after", r.body, "Đã đăng ký phường 00091.", "Chỉ tiêu Bộ giao: 10 · Đã đăng ký: 10 cấp Bộ, 3 cấp thành phố")
 	mustContain(t, "the late row", rowWithID(t, r.body, "w00091"), "đăng ký muộn")
 	if strings.Contains(rowWithID(t, r.body, "w09552"), "đăng ký muộn") {
 		t.Error("a registration made in time is marked late")
@@ -133,7 +133,7 @@ func TestRegistrations(t *testing.T) {
 	if r := post(t, ministry, page+"/quota", url.Values{"quota": {"12"}}); r.status != 303 {
 		t.Fatalf("quota = %d", r.status)
 	}
-	mustContain(t, "new quota", get(t, ministry, page).body, "Bộ giao 12 · đăng ký 10 cấp Bộ")
+	mustContain(t, "new quota", get(t, ministry, page).body, "Chỉ tiêu Bộ giao: 12 · Đã đăng ký: 10 cấp Bộ")
 	if r := post(t, ministry, srv.URL+"/2026/units/79/registrations", url.Values{"ward_code": {"26740"}, "level": {"city"}}); r.status != 409 {
 		t.Errorf("Sài Gòn registered twice = %d", r.status)
 	}
@@ -158,8 +158,8 @@ func TestUnregisteredYear(t *testing.T) {
 	if dbState(t, dbURL) != before {
 		t.Error("a refused save changed the database")
 	}
-	mustContain(t, "Kiến Hưng 2026", get(t, officer, srv.URL+"/2026/wards/09552").body, "Đăng ký cấp Bộ.", "đạt 12/20 tiêu chí")
-	mustContain(t, "Dương Nội 2026", get(t, signIn(t, srv, "hanoi"), srv.URL+"/2026/wards/09886").body, "Đăng ký cấp thành phố.")
+	mustContain(t, "Kiến Hưng 2026", get(t, officer, srv.URL+"/2026/wards/09552").body, "Cấp đăng ký: cấp Bộ.", "đạt 12/20 tiêu chí")
+	mustContain(t, "Dương Nội 2026", get(t, signIn(t, srv, "hanoi"), srv.URL+"/2026/wards/09886").body, "Cấp đăng ký: cấp thành phố.")
 	// Communes and special zones are named by their official type.
 	ministry := signIn(t, srv, "bocongan")
 	mustContain(t, "Xã Ba Chẽ", get(t, ministry, srv.URL+"/2026/wards/06978").body, "<h1>Xã Ba Chẽ</h1>")

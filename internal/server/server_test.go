@@ -376,7 +376,7 @@ func TestWardPage(t *testing.T) {
 		t.Fatalf("ward page = %d", r.status)
 	}
 	mustContain(t, "Phú La 2023", r.body,
-		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm",
+		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)",
 		"Nhóm A. Xây dựng Đảng và chính quyền", "Nhóm G. Phong trào quần chúng và phục vụ nhân dân",
 		"Tỷ lệ khám phá án phạm pháp hình sự", "≥ 90 %", "91 %", "100 %", "-8 %",
 		"chờ đánh giá cuối năm", "đã gửi duyệt", "Gửi duyệt ngày 20/11/2023",
@@ -403,7 +403,7 @@ func TestWardPage(t *testing.T) {
 		"Quyết định công nhận số 1523, ngày 14/04/2023")
 
 	r = get(t, c, srv.URL+"/2022/wards/09552")
-	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm")
+	mustContain(t, "Phú La 2022", r.body, "Phường chưa bắt đầu hồ sơ đánh giá năm 2022.", "đạt 0/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)")
 }
 
 // signInLang signs in and chooses a language.
@@ -424,7 +424,7 @@ func TestEnglishBySwitch(t *testing.T) {
 		t.Fatalf("switch = %d to %q", r.status, r.header.Get("Location"))
 	}
 	r = get(t, c, srv.URL+r.header.Get("Location"))
-	mustContain(t, "English ward page", r.body, `<html lang="en">`, "19/22 met, 3 pending year end",
+	mustContain(t, "English ward page", r.body, `<html lang="en">`, "19/22 met (3 pending year end)",
 		"Share of criminal cases solved", "pending year end", "Group E. Crime and social order", "-8 %",
 		"Demo figures are illustrative.")
 	// The choice is kept for the next page.

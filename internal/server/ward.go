@@ -171,7 +171,7 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 			row.ReturnReason = v.Returned[c.Number]
 		}
 		if c.Kind == assess.Measure {
-			row.Threshold = web.ComparatorSign(c.Comparator) + " " + l.WithUnit(c.Threshold, c.Unit)
+			row.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 			if res.Value != "" {
 				row.Value = l.WithUnit(res.Value, c.Unit)
 			}

@@ -13,6 +13,22 @@ func ComparatorSign(c assess.Comparator) string {
 	return string(c)
 }
 
+// Threshold writes a measure's threshold as a person reads it: "≥ 90 %";
+// a bound of none as what it asks, "Không để xảy ra (0 vụ)", "Không có
+// (0 người)"; below 0 % as "Giảm so với năm trước (< 0 %)".
+func (l Lang) Threshold(c assess.Comparator, threshold, unit string) string {
+	zero := threshold == "0" || threshold == "0.0" || threshold == "0.00"
+	switch {
+	case zero && c == assess.LessEqual && unit == "vụ":
+		return l.T("threshold.none.event", "0 "+l.Unit(unit))
+	case zero && c == assess.LessEqual:
+		return l.T("threshold.none", l.WithUnit("0", unit))
+	case zero && c == assess.Less && unit == "%":
+		return l.T("threshold.down", "< "+l.WithUnit("0", unit))
+	}
+	return ComparatorSign(c) + " " + l.WithUnit(threshold, unit)
+}
+
 // WithUnit writes a number with its measurement unit in l.
 func (l Lang) WithUnit(decimal, unit string) string {
 	if unit == "" {

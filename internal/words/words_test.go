@@ -38,8 +38,8 @@ func TestWordsForEveryStatusAndState(t *testing.T) {
 func TestFormats(t *testing.T) {
 	st := assess.Standing{Met: 19, Total: 22, PendingYearEnd: 3}
 	for _, tt := range []struct{ got, want string }{
-		{VI.Standing(st), "đạt 19/22 tiêu chí, 3 tiêu chí chờ đánh giá cuối năm"},
-		{EN.Standing(st), "19/22 met, 3 pending year end"},
+		{VI.Standing(st), "đạt 19/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)"},
+		{EN.Standing(st), "19/22 met (3 pending year end)"},
 		{EN.Standing(assess.Standing{Met: 22, Total: 22}), "22/22 met"},
 		{VI.Decimal("91.5"), "91,5"},
 		{EN.Decimal("91.5"), "91.5"},
@@ -53,6 +53,28 @@ func TestFormats(t *testing.T) {
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+// A threshold reads as what it asks: none of an event, none at all, a
+// fall on last year; any other as its sign and value.
+func TestThresholdInWords(t *testing.T) {
+	for _, tc := range []struct {
+		l              Lang
+		c              assess.Comparator
+		threshold, uni string
+		want           string
+	}{
+		{VI, assess.LessEqual, "0", "vụ", "Không để xảy ra (0 vụ)"},
+		{VI, assess.LessEqual, "0", "người", "Không có (0 người)"},
+		{VI, assess.Less, "0", "%", "Giảm so với năm trước (< 0 %)"},
+		{VI, assess.GreaterEqual, "90.5", "%", "≥ 90,5 %"},
+		{EN, assess.GreaterEqual, "50", "camera", "≥ 50 cameras"},
+		{EN, assess.LessEqual, "0", "vụ", "None to occur (0 cases)"},
+	} {
+		if got := tc.l.Threshold(tc.c, tc.threshold, tc.uni); got != tc.want {
+			t.Errorf("%s %s %s %s = %q, want %q", tc.l, tc.c, tc.threshold, tc.uni, got, tc.want)
 		}
 	}
 }
