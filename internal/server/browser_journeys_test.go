@@ -127,3 +127,120 @@ func TestBrowserPublicPages(t *testing.T) {
 		t.Errorf("the year's link led to %s", loc)
 	}
 }
+
+// The admin puts the Ministry's inspection into 2026's calendar; a date
+// out of order comes back named; then everyone's calendar page shows it.
+func TestBrowserCalendar(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/catalogues/2026"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#cal-inspection_from`), "2027-03-15", chromedp.NodeReady),
+		chromedp.SetValue(chromedp.CSS(`#cal-inspection_to`), "2027-02-01", chromedp.NodeReady),
+		chromedp.Submit(chromedp.CSS(`#cal-inspection_to`)),
+		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+	)
+	if s := text(t, ctx, ".error-summary"); !strings.Contains(s, "Mốc này phải sau các mốc trước nó.") {
+		t.Errorf("dates out of order: %q", s)
+	}
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#cal-inspection_from`), "2027-02-01", chromedp.NodeReady),
+		chromedp.SetValue(chromedp.CSS(`#cal-inspection_to`), "2027-03-15", chromedp.NodeReady),
+		chromedp.Submit(chromedp.CSS(`#cal-inspection_to`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2026/calendar"), chromedp.WaitVisible(chromedp.CSS(`#cal-inspection_from`)))
+	if row := text(t, ctx, "#cal-inspection_from"); !strings.Contains(row, "01/02/2027") {
+		t.Errorf("the calendar's inspection row reads %q", row)
+	}
+}
+
+// The admin reopens an approved file with a reason; the page says so and
+// the history keeps the reason.
+func TestBrowserReopen(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ward := srv.URL + "/2024/wards/09552"
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(ward))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#o-reason`), "Sửa số liệu tiêu chí 3 theo kết luận thanh tra.", chromedp.NodeVisible),
+		chromedp.Submit(chromedp.CSS(`#o-reason`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if f := text(t, ctx, ".flash"); !strings.Contains(f, "Đã mở lại hồ sơ.") {
+		t.Errorf("after reopening: %q", f)
+	}
+	do(t, ctx, chromedp.Navigate(ward+"/history"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	if h := text(t, ctx, "main"); !strings.Contains(h, "Sửa số liệu tiêu chí 3 theo kết luận thanh tra.") {
+		t.Error("the history does not keep the reopening's reason")
+	}
+}
+
+// The admin adds an officer for Phú La; the new user is listed, and a
+// second user of the same name is refused with the form kept.
+func TestBrowserAdminCreatesAUser(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/users"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	add := func() {
+		do(t, ctx,
+			chromedp.SetValue(chromedp.CSS(`#n-username`), "tranthib", chromedp.NodeReady),
+			chromedp.SetValue(chromedp.CSS(`#n-full_name`), "Trần Thị B", chromedp.NodeReady),
+			chromedp.SetValue(chromedp.CSS(`#n-role`), "ward_officer", chromedp.NodeReady),
+			chromedp.SetValue(chromedp.CSS(`#n-unit`), "09552", chromedp.NodeReady),
+			chromedp.Submit(chromedp.CSS(`#n-unit`)),
+		)
+	}
+	add()
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	if f := text(t, ctx, ".flash"); !strings.Contains(f, "Đã thêm người dùng tranthib.") {
+		t.Errorf("after adding: %q", f)
+	}
+	if body := text(t, ctx, "main"); !strings.Contains(body, "Trần Thị B") {
+		t.Error("the new user is not listed")
+	}
+	add()
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`.error-summary`)))
+	kept, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#n-full_name').value`))
+	if err != nil || kept != "Trần Thị B" {
+		t.Errorf("the refused form kept %q (%v)", kept, err)
+	}
+}
+
+// The admin issues an API token for the Ministry's account, sees it once,
+// and revokes it.
+func TestBrowserAPITokens(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/tokens"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS(`#t-name`), "Báo cáo tổng hợp", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#t-user`), "bocongan"),
+		chromedp.Submit(chromedp.CSS(`#t-user`)),
+		chromedp.WaitVisible(chromedp.CSS(`#token`)),
+	)
+	if tok := text(t, ctx, "#token"); len(tok) < 20 {
+		t.Errorf("the token shown is %q", tok)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/tokens"), chromedp.WaitVisible(chromedp.CSS(`h1`)))
+	has, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('#token')`))
+	if err != nil || has {
+		t.Errorf("the token is shown again (%v)", err)
+	}
+	if body := text(t, ctx, "main"); !strings.Contains(body, "Báo cáo tổng hợp") {
+		t.Error("the token is not listed")
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`a.button[href$="/revoke"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`form.confirm button`)),
+		chromedp.Click(chromedp.CSS(`form.confirm button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if f := text(t, ctx, ".flash"); !strings.Contains(f, "Đã thu hồi mã truy cập.") {
+		t.Errorf("after revoking: %q", f)
+	}
+}
