@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -242,5 +244,75 @@ func TestBrowserAPITokens(t *testing.T) {
 	)
 	if f := text(t, ctx, ".flash"); !strings.Contains(f, "Đã thu hồi mã truy cập.") {
 		t.Errorf("after revoking: %q", f)
+	}
+}
+
+// The admin brings a later official list of units: a dry run names each
+// line's change and writes nothing; applying it adds the new ward.
+func TestBrowserUnitImport(t *testing.T) {
+	srv, dbURL := newPortalDB(t)
+	execSQL(t, dbURL, `INSERT INTO units (code, kind, type, name, parent_code, valid_from) VALUES ('HOA', 'ward', 'phuong', 'Phường Hòa Bình', '01', '2025-07-01')`)
+	file := filepath.Join(t.TempDir(), "don-vi.csv")
+	if err := os.WriteFile(file, []byte(laterList), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/units"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`#i-file`), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/units/import"] button[value=dry]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#result`)),
+	)
+	if r := text(t, ctx, "#result"); !strings.Contains(r, "Kết quả chạy thử (chưa ghi gì)") || !strings.Contains(r, "Phường Sài Gòn Mới") {
+		t.Errorf("the dry run reads %q", r)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM units WHERE code = '99001'`); n != 0 {
+		t.Fatal("the dry run wrote")
+	}
+	// The dry run's result goes from the page, so that the next one seen
+	// is the application's.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('#result').remove() === undefined`)); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`#i-file`), []string{file}),
+		chromedp.Click(chromedp.CSS(`form[action="/admin/units/import"] button[value=apply]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#result`)),
+	)
+	if r := text(t, ctx, "#result"); !strings.Contains(r, "Đã áp dụng") {
+		t.Errorf("after applying: %q", r)
+	}
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM units WHERE code = '99001'`); n != 1 {
+		t.Errorf("after applying, %d units 99001", n)
+	}
+}
+
+// The admin makes 2027's catalogue from 2026's, then rewrites a
+// criterion's title there; the catalogue lists it as written.
+func TestBrowserCatalogueEditing(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/catalogues"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.SetValue(chromedp.CSS(`#cp-from`), "2026", chromedp.NodeReady),
+		chromedp.SetValue(chromedp.CSS(`#cp-to`), "2027", chromedp.NodeReady),
+		chromedp.Submit(chromedp.CSS(`#cp-to`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if f := text(t, ctx, ".flash"); !strings.Contains(f, "Đã tạo bộ tiêu chí năm 2027.") {
+		t.Fatalf("after copying: %q", f)
+	}
+	do(t, ctx,
+		chromedp.Navigate(srv.URL+"/admin/catalogues/2027"),
+		chromedp.Click(chromedp.CSS(`a[href$="/criteria/1"]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#k-title_vi`)),
+		chromedp.SetValue(chromedp.CSS(`#k-title_vi`), "Chi bộ công an phường được xếp loại hoàn thành xuất sắc nhiệm vụ"),
+		chromedp.Submit(chromedp.CSS(`#k-title_vi`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if body := text(t, ctx, "main"); !strings.Contains(body, "hoàn thành xuất sắc nhiệm vụ") {
+		t.Error("the catalogue does not list the title as rewritten")
 	}
 }
