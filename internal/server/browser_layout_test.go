@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"mime/multipart"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -89,17 +92,36 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 		t.Fatalf("token = %d", r.status)
 	}
 	token := queryInt(t, dbURL, `SELECT max(id) FROM api_tokens`)
+	evidence := queryInt(t, dbURL, `SELECT max(id) FROM evidence`)
 
 	pages := map[string][]string{
-		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1"},
+		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1", "/public", "/public/2023"},
 		"phula": {"/", "/2022/wards/09552", "/2022/wards/09552/criteria/13", "/2022/wards/09552/criteria/2",
-			"/2022/wards/09552/history", "/2022/wards/09552/submit", "/me", "/2022/wards/99999"},
+			"/2022/wards/09552/history", "/2022/wards/09552/submit", "/me", "/2022/wards/99999", "/notifications", "/me/factor",
+			"/2022/units/09552/results", fmt.Sprintf("/2022/wards/09552/evidence/%d/remove", evidence), "/2022/calendar",
+			"/me/email/confirm?token=not-one"},
 		"hanoi": {"/", "/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
 			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01"},
 		"bocongan": {"/", "/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations"},
 		"admin": {"/admin/audit", "/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
 			"/admin/catalogues/2023/criteria/13", "/admin/catalogues/2023/criteria/new", "/admin/users/phula/disable",
-			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove"},
+			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove",
+			"/admin/access", "/admin/users/bocongan/factor"},
+	}
+	// Every page the route list serves is among them: a new page route
+	// without a sample here fails.
+	for _, route := range pageRoutes(t) {
+		re := regexp.MustCompile("^" + regexp.MustCompile(`\\\{[a-z]+\\\}`).ReplaceAllString(regexp.QuoteMeta(route), `[^/]+`) + "$")
+		found := false
+		for _, paths := range pages {
+			for _, p := range paths {
+				path, _, _ := strings.Cut(p, "?")
+				found = found || re.MatchString(path)
+			}
+		}
+		if !found {
+			t.Errorf("the page route %s has no page in this test", route)
+		}
 	}
 	for user, paths := range pages {
 		ctx := newBrowser(t)
@@ -156,4 +178,29 @@ func TestBrowserWardTableCellsKeepTheirContent(t *testing.T) {
 			t.Errorf("at %d px: %s", width, cells)
 		}
 	}
+}
+
+// pageRoutes are the GET routes of routes.go that answer with a page:
+// not files, feeds, probes, redirects or the API.
+func pageRoutes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	notPages := map[string]bool{"/healthz": true, "/readyz": true, "/favicon.ico": true, "/lang": true, "/metrics": true,
+		"/public/feed.xml": true, "/notifications/{id}": true, "/evidence/{id}": true, "/evidence/{id}/thumb": true,
+		"/evidence/{id}/preview": true, "/units": true, "/{year}/units/{code}/summary": true}
+	var out []string
+	for _, m := range regexp.MustCompile(`r\.Get\("([^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+		route := m[1]
+		if notPages[route] || regexp.MustCompile(`\.(csv|xlsx|pdf|xml|json)$`).MatchString(route) {
+			continue
+		}
+		out = append(out, route)
+	}
+	if len(out) < 30 {
+		t.Fatalf("found %d page routes in routes.go", len(out))
+	}
+	return out
 }
