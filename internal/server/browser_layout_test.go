@@ -73,7 +73,7 @@ const chartTextJS = `(() => {
 // nothing reaches past the screen's width, so nothing scrolls sideways.
 func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
-	// A file in the history puts a SHA-256 on the criterion and history pages.
+	// A file with a long title on the criterion and history pages.
 	officer := signIn(t, srv, "phula")
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)

@@ -74,7 +74,7 @@ func (s *Server) criterionView(r *http.Request, sc unitScope, c assess.Criterion
 	}
 	for _, e := range v.Evidence {
 		if e.Number == c.Number {
-			p.Evidence = append(p.Evidence, evidenceRow(l, sc, e))
+			p.Evidence = append(p.Evidence, evidenceRow(l, sc, e, userOf(r).Role == assess.Admin))
 		}
 	}
 	for _, cm := range v.Comments {
@@ -141,16 +141,22 @@ func resultView(l web.Lang, c assess.Criterion, res store.Result) web.ResultView
 	return v
 }
 
-func evidenceRow(l web.Lang, sc unitScope, e store.Evidence) web.EvidenceRow {
-	return web.EvidenceRow{
+// evidenceRow is a file as the criterion page lists it; its SHA-256 only
+// for admins (officers read "PDF, 17 KB"; the dossier carries the hash).
+func evidenceRow(l web.Lang, sc unitScope, e store.Evidence, withHash bool) web.EvidenceRow {
+	row := web.EvidenceRow{
 		ID: e.ID, Href: fmt.Sprintf("/evidence/%d", e.ID),
 		RemoveURL: fmt.Sprintf("%s/evidence/%d/remove", sc.href(), e.ID),
 		Title:     e.Title, Dated: e.Dated, Type: fileType(e.ContentType),
-		Size: l.Size(e.Size), SHA256: hex.EncodeToString(e.SHA256),
+		Size:       l.Size(e.Size),
 		UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt, RemovedBy: e.RemovedBy, RemovedAt: e.RemovedAt,
 		ThumbSrc: fmt.Sprintf("/evidence/%d/thumb", e.ID), PreviewHref: fmt.Sprintf("/evidence/%d/preview", e.ID), Pages: e.Pages,
 		DocTitle: e.DocTitle, Sheets: e.Sheets,
 	}
+	if withHash {
+		row.SHA256 = hex.EncodeToString(e.SHA256)
+	}
+	return row
 }
 
 // resultInput is the result form as typed.

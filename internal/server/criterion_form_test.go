@@ -117,3 +117,20 @@ func TestSubmitPageSaysWhatIsNotMet(t *testing.T) {
 	mustContain(t, "submit page", page, `id="not-met"`, "1 tiêu chí được đánh giá chưa đạt:", "2. Cấp ủy và chính quyền phường",
 		"Với kết quả này, phường chưa đủ điều kiện được công nhận năm 2022.")
 }
+
+// An officer's criterion page names a file by its type and size; the
+// SHA-256 is shown to admins only (and kept in the dossier).
+func TestFileHashForAdminsOnly(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	officer := signIn(t, srv, "phula")
+	crit := srv.URL + "/2022/wards/09552/criteria/13"
+	if r := upload(t, officer, crit+"/evidence", "bc.pdf", samplePDF, "Báo cáo quý III", "2022-09-30"); r.status != 303 {
+		t.Fatalf("upload = %d", r.status)
+	}
+	page := get(t, officer, crit).body
+	mustContain(t, "officer's page", page, "Báo cáo quý III", "PDF")
+	if strings.Contains(page, "SHA-256") {
+		t.Error("the officer is shown the file's SHA-256")
+	}
+	mustContain(t, "admin's page", get(t, signIn(t, srv, "admin"), crit).body, `SHA-256: <code class="sha">`)
+}

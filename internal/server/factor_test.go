@@ -170,7 +170,7 @@ func TestFactorResetAndSetUp(t *testing.T) {
 	if r.status != http.StatusOK {
 		t.Fatalf("password of a user who must set up a factor = %d", r.status)
 	}
-	mustContain(t, "set-up", r.body, "Thiết lập xác thực hai lớp", "bắt buộc dùng xác thực hai lớp", `<svg`, `class="qr"`,
+	mustContain(t, "set-up", r.body, "Thiết lập xác thực hai lớp", "bắt buộc dùng xác thực hai lớp", `<svg`, `class="qr"`, `id="factor-app-link" href="otpauth://totp/`,
 		`action="/login/enrol"`, `name="code"`, "Tài khoản: bocongan")
 	secret := secretShown(t, r.body)
 	if signedIn(t, c, srv.URL) {

@@ -51,10 +51,10 @@ func historyRows(l web.Lang, cat store.Catalogue, changes []store.Change) []web.
 			row.After = describeResult(l, units[n], ch.After)
 		case ch.Action == "evidence_add":
 			row.What = l.T("history.evidence_add", n)
-			row.After = describeEvidence(ch.After)
+			row.After = describeEvidence(l, ch.After)
 		case ch.Action == "evidence_remove":
 			row.What = l.T("history.evidence_remove", n)
-			row.Before = describeEvidence(ch.Before)
+			row.Before = describeEvidence(l, ch.Before)
 		case strings.HasPrefix(ch.Action, "assessment_"):
 			row.What = l.T("history.assessment", l.T("action."+strings.TrimPrefix(ch.Action, "assessment_")))
 			row.Before = l.State(assess.State(str(ch.Before, "state")))
@@ -94,9 +94,15 @@ func describeResult(l web.Lang, c assess.Criterion, rec map[string]any) string {
 	return strings.Join(parts, " · ")
 }
 
-func describeEvidence(rec map[string]any) string {
+// describeEvidence names a file as a person does, "Báo cáo (PDF, 17 KB)";
+// its SHA-256 stays in the audit log and the dossier.
+func describeEvidence(l web.Lang, rec map[string]any) string {
 	if rec == nil {
 		return ""
 	}
-	return str(rec, "title") + " (" + str(rec, "type") + ", SHA-256 " + str(rec, "sha256") + ")"
+	what := fileType(str(rec, "type"))
+	if size, ok := rec["size"].(float64); ok {
+		what += ", " + l.Size(int64(size))
+	}
+	return str(rec, "title") + " (" + what + ")"
 }

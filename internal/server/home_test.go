@@ -94,6 +94,9 @@ func TestTopBarNamesTheUserOnce(t *testing.T) {
 	for user, want := range map[string]string{
 		"nguyenvana": `<a class="who" href="/me">Nguyễn Văn A · cán bộ Công an phường Kiến Hưng</a>`,
 		"hanoi":      `<a class="who" href="/me">Công an Thành phố Hà Nội · cán bộ thẩm định hồ sơ</a>`,
+		// A name that says the role already is not followed by it again.
+		"bocongan": `<a class="who" href="/me">Cục V05 – Bộ Công an</a>`,
+		"admin":    `<a class="who" href="/me">Quản trị hệ thống</a>`,
 	} {
 		body := get(t, signIn(t, srv, user), srv.URL+"/me").body
 		mustContain(t, user+"'s top bar", body, want)

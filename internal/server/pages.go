@@ -218,7 +218,11 @@ func whoLine(l web.Lang, u store.User) string {
 		return u.FullName
 	}
 	if named || u.Role == assess.Admin || u.UnitKind == "ministry" {
-		return u.FullName + " · " + l.T("role."+string(u.Role))
+		role := l.T("role." + string(u.Role))
+		if strings.Contains(assess.Fold(u.FullName), assess.Fold(role)) {
+			return u.FullName // "Cục V05 – Bộ Công an", not "… · Bộ Công an" again
+		}
+		return u.FullName + " · " + role
 	}
 	unit := u.UnitName
 	if u.UnitKind == "ward" && l == web.VI {
