@@ -52,7 +52,7 @@ func TestNoticesGoToThoseConcerned(t *testing.T) {
 		t.Error("the return told the wrong people")
 	}
 	home := get(t, officer, srv.URL+"/me").body
-	mustContain(t, "top bar", home, `href="/notifications"`, `<span class="badge" aria-label="1 thông báo chưa đọc">1</span>`)
+	mustContain(t, "top bar", home, `href="/notifications"`, `<span class="badge" aria-hidden="true">1</span> <span class="visually-hidden">1 thông báo chưa đọc</span>`)
 	r := get(t, officer, srv.URL+"/notifications")
 	mustContain(t, "notices", r.body, "Mới", "bị trả lại để bổ sung", reason, "Đánh dấu tất cả đã đọc")
 	link := noticeLink.FindStringSubmatch(r.body)
