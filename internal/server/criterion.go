@@ -156,6 +156,11 @@ func evidenceRow(l web.Lang, sc unitScope, e store.Evidence, withHash bool) web.
 	if withHash {
 		row.SHA256 = hex.EncodeToString(e.SHA256)
 	}
+	if e.RemovedAt == nil {
+		// The thumbnail opens the ward page's viewer, with the files before
+		// and after and a way back, not a bare picture.
+		row.PreviewHref = fmt.Sprintf("%s?view=%d#viewer", sc.href(), e.ID)
+	}
 	return row
 }
 

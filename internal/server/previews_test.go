@@ -62,7 +62,8 @@ func TestEvidencePreviews(t *testing.T) {
 	page := get(t, c, crit).body
 	mustContain(t, "PDF page count", page, "2 trang")
 	srcs := thumbSrc.FindAllStringSubmatch(page, -1)
-	if len(srcs) != 2 || !strings.Contains(page, `href="/evidence/`+srcs[0][2]+`/preview"`) {
+	// A thumbnail opens the ward page's viewer, with a way back.
+	if len(srcs) != 2 || !strings.Contains(page, `class="thumb" href="/2022/wards/09552?view=`+srcs[0][2]+`#viewer"`) {
 		t.Fatalf("thumbnails on the criterion page: %v", srcs)
 	}
 	for _, s := range srcs {
