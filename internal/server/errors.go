@@ -84,6 +84,12 @@ func (s *Server) page(h handlerFunc) http.HandlerFunc {
 // classifyAndLog classifies err and logs it: failures in full, refusals
 // at debug level. Users see only the message key's words.
 func (s *Server) classifyAndLog(r *http.Request, err error) (int, string) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (a phone scrolled past a thumbnail, a tab
+		// closed): nothing failed, and nobody reads the answer.
+		s.log.InfoContext(r.Context(), "client went away", "method", r.Method, "path", r.URL.Path)
+		return statusClientClosed, "err.internal"
+	}
 	status, key := classify(err)
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
@@ -92,6 +98,10 @@ func (s *Server) classifyAndLog(r *http.Request, err error) (int, string) {
 	}
 	return status, key
 }
+
+// statusClientClosed is the status logged for a request its client gave
+// up on (nginx's 499): not a server error.
+const statusClientClosed = 499
 
 func classify(err error) (int, string) {
 	var e *Error

@@ -1,8 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -29,5 +34,24 @@ func TestClosedConnectionIsUnavailable(t *testing.T) {
 	}
 	if status, key := classify(err); status != http.StatusServiceUnavailable || key != "err.unavailable" {
 		t.Errorf("%v: %d %s, want 503 err.unavailable", err, status, key)
+	}
+}
+
+// A request its client gave up on is no server error: logged as 499 at
+// info, never as a 500.
+func TestClientGoneIsNotAFailure(t *testing.T) {
+	var logged bytes.Buffer
+	s := &Server{log: slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequestWithContext(ctx, http.MethodGet, "/evidence/1/thumb", nil)
+	status, _ := s.classifyAndLog(r, fmt.Errorf("thumbnail: %w", context.Canceled))
+	if status != statusClientClosed || strings.Contains(logged.String(), "level=ERROR") {
+		t.Errorf("a cancelled request: %d, logged %q", status, logged.String())
+	}
+	// The same error while the client still waits is a failure.
+	r = httptest.NewRequest(http.MethodGet, "/evidence/1/thumb", nil)
+	if status, _ := s.classifyAndLog(r, fmt.Errorf("thumbnail: %w", context.Canceled)); status != http.StatusInternalServerError {
+		t.Errorf("a cancellation of the portal's own = %d, want 500", status)
 	}
 }
