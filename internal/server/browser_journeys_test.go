@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -314,5 +315,33 @@ func TestBrowserCatalogueEditing(t *testing.T) {
 	)
 	if body := text(t, ctx, "main"); !strings.Contains(body, "hoàn thành xuất sắc nhiệm vụ") {
 		t.Error("the catalogue does not list the title as rewritten")
+	}
+}
+
+// On a phone, the admin reads an approval in the audit log as words: the
+// action's name, the state before and after, and the address it came from.
+func TestBrowserAuditViewerReads(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	reviewer := signIn(t, srv, "hanoi")
+	ward := srv.URL + "/2023/wards/09552"
+	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
+	if m == nil {
+		t.Fatal("no review form")
+	}
+	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}}); r.status != 303 {
+		t.Fatalf("approve = %d", r.status)
+	}
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/audit?action=assessment_approve"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`table.audit`)))
+	row := text(t, ctx, "table.audit tbody tr")
+	for _, want := range []string{"Phê duyệt hồ sơ", "Trạng thái: đã gửi duyệt → đã phê duyệt", "127.0.0.1"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the approval's row %q does not say %q", row, want)
+		}
+	}
+	if strings.Contains(row, "{") {
+		t.Errorf("raw JSON in the row: %q", row)
 	}
 }
