@@ -129,6 +129,14 @@ func TestBrowserPublicPages(t *testing.T) {
 	if loc := location(t, ctx); !strings.HasPrefix(loc, srv.URL+"/public/2") {
 		t.Errorf("the year's link led to %s", loc)
 	}
+	// Who publishes it, and the way in for staff.
+	if s := text(t, ctx, "#issuer"); !strings.HasPrefix(s, "BỘ CÔNG AN") {
+		t.Errorf("the publisher reads %q", s)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#signin-link`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`#username`)),
+	)
 }
 
 // The admin puts the Ministry's inspection into 2026's calendar; a date

@@ -24,7 +24,8 @@ func TestPublicListOfModelWards(t *testing.T) {
 	if r.status != http.StatusOK || r.header.Get("Cache-Control") != "public, max-age=300" {
 		t.Fatalf("/public = %d, Cache-Control %q", r.status, r.header.Get("Cache-Control"))
 	}
-	mustContain(t, "public list", r.body, "Các phường điển hình, kiểu mẫu năm "+itoa(year), itoa(want)+" phường được công nhận", `href="/public/feed.xml"`)
+	mustContain(t, "public list", r.body, "Các phường điển hình, kiểu mẫu năm "+itoa(year), itoa(want)+" phường được công nhận", `href="/public/feed.xml"`,
+		`id="issuer">BỘ CÔNG AN`, `<a class="signin" href="/login" id="signin-link">Cán bộ đăng nhập</a>`)
 	if strings.Contains(r.body, "form class=\"signout\"") || strings.Contains(r.body, "modelward_session") {
 		t.Error("the public page carries a session")
 	}
