@@ -108,6 +108,22 @@ func (d DashboardPage) IdleChildren() []Crumb {
 	return out
 }
 
+// HasDistricts says whether any ward listed lies in a district: since the
+// reform of 2025 none does, and the district column would stay empty.
+func (d DashboardPage) HasDistricts() bool {
+	for _, w := range d.WardRows {
+		if w.District != "" {
+			return true
+		}
+	}
+	for _, q := range d.Queue {
+		if q.District != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // WardRow is one ward in the dashboard's table.
 type WardRow struct {
 	Code     string

@@ -86,3 +86,13 @@ type ReturnedItem struct {
 	Crumb
 	Reason string
 }
+
+// anyDistrict says whether any row lies in a district (none since 2025).
+func anyDistrict(rows []WaitingRow) bool {
+	for _, w := range rows {
+		if w.District != "" {
+			return true
+		}
+	}
+	return false
+}

@@ -31,3 +31,15 @@ func section(t *testing.T, page, marker string) string {
 	j := strings.Index(page[i:], "</section>")
 	return page[i : i+j]
 }
+
+// Since the reform of 2025 wards lie in no district: Hà Nội's 2026
+// dashboard has no district column or chart; 2023's has both.
+func TestNoDistrictColumnAfterTheReform(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	c := signIn(t, srv, "hanoi")
+	after := get(t, c, srv.URL+"/2026/units/01").body
+	if strings.Contains(after, `<th scope="col">Quận/huyện</th>`) || strings.Contains(after, `id="district-title"`) {
+		t.Error("2026's dashboard keeps a district column or chart")
+	}
+	mustContain(t, "2023", get(t, c, srv.URL+"/2023/units/01").body, `<th scope="col">Quận/huyện</th>`, `id="district-title"`)
+}
