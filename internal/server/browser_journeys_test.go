@@ -353,3 +353,26 @@ func TestBrowserAuditViewerReads(t *testing.T) {
 		t.Errorf("raw JSON in the row: %q", row)
 	}
 }
+
+// On the admin's list of users, at desktop and phone widths, no username
+// is broken across lines.
+func TestBrowserUsernamesStayWhole(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/admin/users"))
+	signInBrowser(t, ctx, "admin", seed.DemoPassword)
+	for _, width := range []int64{360, 1024, 1366} {
+		do(t, ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate(srv.URL+"/admin/users"), chromedp.WaitVisible(chromedp.CSS(`th.username`)))
+		broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('th.username')].filter(th => {
+			const r = document.createRange(); r.selectNodeContents(th.firstChild);
+			const tops = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+			return tops.size > 1;
+		}).map(th => th.textContent.trim())`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(broken) > 0 {
+			t.Errorf("at %d px these usernames break: %v", width, broken)
+		}
+	}
+}
