@@ -43,3 +43,25 @@ func TestNoDistrictColumnAfterTheReform(t *testing.T) {
 	}
 	mustContain(t, "2023", get(t, c, srv.URL+"/2023/units/01").body, `<th scope="col">Quận/huyện</th>`, `id="district-title"`)
 }
+
+// The most-failed criteria's chart cuts long titles to fit, and keeps each
+// whole in its label's title (read on hover and by screen readers).
+func TestNotMetChartKeepsWholeTitles(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	body := get(t, signIn(t, srv, "hanoi"), srv.URL+"/2023/units/01").body
+	labels := regexp.MustCompile(`<text class="bar-label"[^>]*><title>([^<]*)</title>([^<]*)</text>`).FindAllStringSubmatch(body, -1)
+	if len(labels) == 0 {
+		t.Fatal("no labelled bar in the chart")
+	}
+	cut := false
+	for _, l := range labels {
+		shown := strings.TrimSuffix(l[2], "…")
+		if !strings.HasPrefix(l[1], shown) {
+			t.Errorf("label %q does not begin its title %q", l[2], l[1])
+		}
+		cut = cut || strings.HasSuffix(l[2], "…")
+	}
+	if !cut {
+		t.Error("no title was cut: the case this guards is not on the page")
+	}
+}
