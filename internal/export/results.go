@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -51,19 +49,13 @@ const (
 var StatusWords = func() map[assess.Status]string {
 	out := map[assess.Status]string{}
 	for _, st := range []assess.Status{assess.NotStarted, assess.InProgress, assess.Met, assess.NotMet, assess.PendingYearEnd} {
-		out[st] = capitalised(words.VI.Status(st))
+		out[st] = words.Capitalised(words.VI.Status(st))
 	}
 	return out
 }()
 
 // OldStatusWords are the words templates written before used, still read.
 var OldStatusWords = map[string]assess.Status{"chưa bắt đầu": assess.NotStarted, "không đạt": assess.NotMet}
-
-// capitalised is s with its first letter in upper case.
-func capitalised(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	return string(unicode.ToUpper(r)) + s[n:]
-}
 
 // Results is the template's content: the year and the code of the unit it
 // is made for, and its wards' results.
@@ -88,7 +80,7 @@ func (s Results) rows() [][]string {
 		for _, c := range s.Criteria {
 			res := w.Results[c.Number]
 			status := c.Shown(res.Status) // a year-end criterion not judged yet is pending, as on the pages
-			kind, threshold := capitalised(l.T("kind."+string(c.Kind))), ""
+			kind, threshold := words.Capitalised(l.T("kind."+string(c.Kind))), ""
 			if c.Kind == assess.Measure {
 				threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 			}

@@ -197,7 +197,7 @@ func TestBrowserSubmitSaysWhatIsNotMet(t *testing.T) {
 	if err != nil || n != 22 {
 		t.Errorf("%d criteria to check (%v), want 22", n, err)
 	}
-	if a := text(t, ctx, "#a2"); !strings.Contains(a, "chưa đạt") || !strings.Contains(a, "Sửa") {
+	if a := text(t, ctx, "#a2"); !strings.Contains(a, "Chưa đạt") || !strings.Contains(a, "Sửa") {
 		t.Errorf("criterion 2 to check reads %q", a)
 	}
 	do(t, ctx,

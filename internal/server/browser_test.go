@@ -255,7 +255,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	if loc := location(t, ctx); !strings.HasSuffix(loc, "#c13") {
 		t.Errorf("after saving, the page opens at %s, not at the criterion", loc)
 	}
-	if st := text(t, ctx, "#c13 .status"); !strings.Contains(st, "đạt") {
+	if st := text(t, ctx, "#c13 .status"); !strings.Contains(st, "Đạt") {
 		t.Errorf("criterion 13 status %q", st)
 	}
 	if st := text(t, ctx, ".standing"); st != "đạt 1/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)" {
@@ -289,7 +289,7 @@ func TestBrowserOfficerJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
-	if st := text(t, ctx, ".subtitle .state"); st != "đã gửi duyệt" {
+	if st := text(t, ctx, ".subtitle .state"); st != "Đã gửi duyệt" {
 		t.Errorf("state after submit %q", st)
 	}
 	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main form').length`))
@@ -353,7 +353,7 @@ func TestBrowserReviewCycle(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
-	if st := text(t, ctx, ".subtitle .state"); st != "đã gửi duyệt" {
+	if st := text(t, ctx, ".subtitle .state"); st != "Đã gửi duyệt" {
 		t.Errorf("after resubmitting: %q", st)
 	}
 	signOutBrowser(t, ctx)
@@ -366,7 +366,7 @@ func TestBrowserReviewCycle(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#review button`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
 	)
-	if st := text(t, ctx, ".subtitle .state"); st != "đã phê duyệt" {
+	if st := text(t, ctx, ".subtitle .state"); st != "Đã phê duyệt" {
 		t.Errorf("after approval: %q", st)
 	}
 }
@@ -413,7 +413,7 @@ func TestBrowserRecognition(t *testing.T) {
 	if d := text(t, ctx, ".decision"); d != "Quyết định công nhận số 2878/QĐ-BCA, ngày 22/04/2023" {
 		t.Errorf("decision shown %q", d)
 	}
-	if st := text(t, ctx, ".subtitle .state"); st != "đã công nhận" {
+	if st := text(t, ctx, ".subtitle .state"); st != "Đã công nhận" {
 		t.Errorf("state %q", st)
 	}
 

@@ -193,10 +193,10 @@ func TestRecognition(t *testing.T) {
 		t.Fatalf("recognise = %d", r.status)
 	}
 	r = get(t, ministry, srv.URL+"/2022/wards/00019")
-	mustContain(t, "recognised ward", r.body, "Đã ghi quyết định công nhận.", "đã công nhận", "Quyết định công nhận số 2878, ngày 22/04/2023")
+	mustContain(t, "recognised ward", r.body, "Đã ghi quyết định công nhận.", ">Đã công nhận</span>", "Quyết định công nhận số 2878, ngày 22/04/2023")
 	r = get(t, ministry, srv.URL+"/2022/units/VN")
 	mustContain(t, "national 2022", r.body, "<strong>2</strong> phường đạt đủ 22/22 tiêu chí")
-	if n := strings.Count(r.body, `<span class="state sa-recognized">đã công nhận</span>`); n != 2 {
+	if n := strings.Count(r.body, `<span class="state sa-recognized">Đã công nhận</span>`); n != 2 {
 		t.Errorf("%d wards marked recognised on the national dashboard, want 2", n)
 	}
 
@@ -459,7 +459,7 @@ func TestCityLevelRecognition(t *testing.T) {
 	if r := post(t, hanoi, page+"/recognize", url.Values{"decision_no": {"45/QĐ-CAHN"}, "decision_date": {"2026-11-30"}}); r.status != 303 {
 		t.Fatalf("recognise = %d", r.status)
 	}
-	mustContain(t, "recognised", get(t, hanoi, page).body, "đã công nhận", "Quyết định công nhận số 45/QĐ-CAHN, ngày 30/11/2026")
+	mustContain(t, "recognised", get(t, hanoi, page).body, ">Đã công nhận</span>", "Quyết định công nhận số 45/QĐ-CAHN, ngày 30/11/2026")
 	if !strings.Contains(get(t, hanoi, srv.URL+"/2026/units/01/summary.csv").body, ",city,45/QĐ-CAHN,2026-11-30\n") {
 		t.Error("the summary does not end Dương Nội's row with its level and decision")
 	}

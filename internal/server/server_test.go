@@ -379,7 +379,7 @@ func TestWardPage(t *testing.T) {
 		"<h1>Phường Phú La</h1>", "đạt 19/22 tiêu chí (3 tiêu chí chờ đánh giá cuối năm)",
 		"Nhóm A. Xây dựng Đảng và chính quyền", "Nhóm G. Phong trào quần chúng và phục vụ nhân dân",
 		"Tỷ lệ khám phá án phạm pháp hình sự", "≥ 90 %", "91 %", "100 %", "-8 %",
-		"chờ đánh giá cuối năm", "đã gửi duyệt", "Gửi duyệt ngày 20/11/2023",
+		"Chờ đánh giá cuối năm", `· Trạng thái: <span class="state sa-submitted">Đã gửi duyệt</span>`, "Gửi duyệt ngày 20/11/2023",
 		`href="/2023/units/268"`, `href="/2022/wards/09552"`, "Kết quả:")
 	// One table, fixed columns across the groups; the year-end window of a
 	// year long past is not announced.
@@ -399,7 +399,7 @@ func TestWardPage(t *testing.T) {
 	}
 
 	r = get(t, c, srv.URL+"/2022/wards/26776")
-	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", "đã công nhận",
+	mustContain(t, "Tân Chánh Hiệp 2022", r.body, "đạt 22/22 tiêu chí", ">Đã công nhận</span>",
 		"Quyết định công nhận số 1523, ngày 14/04/2023")
 
 	r = get(t, c, srv.URL+"/2022/wards/09552")

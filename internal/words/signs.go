@@ -1,6 +1,11 @@
 package words
 
-import "modelward/internal/assess"
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"modelward/internal/assess"
+)
 
 // ComparatorSign is the printed sign of a comparator.
 func ComparatorSign(c assess.Comparator) string {
@@ -63,4 +68,11 @@ func StatusMark(s assess.Status) string {
 		return "…"
 	}
 	return "–"
+}
+
+// Capitalised is s with its first letter in upper case: a status chip,
+// a spreadsheet's cell ("Đang soạn", "Chưa đạt").
+func Capitalised(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
