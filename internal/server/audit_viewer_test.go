@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -89,15 +90,7 @@ func TestAuditViewerByUnit(t *testing.T) {
 // came from, as every change does.
 func TestAuditViewerReadsAsWords(t *testing.T) {
 	srv, _ := newPortalDB(t)
-	reviewer := signIn(t, srv, "hanoi")
-	ward := srv.URL + "/2023/wards/09552"
-	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
-	if m == nil {
-		t.Fatal("no review form")
-	}
-	if r := post(t, reviewer, ward+"/review", url.Values{"decision": {"approve"}, "version": {m[1]}}); r.status != 303 {
-		t.Fatalf("approve = %d", r.status)
-	}
+	review(t, signIn(t, srv, "hanoi"), srv.URL+"/2023/wards/09552", url.Values{"decision": {"approve"}})
 	officer := signIn(t, srv, "phula")
 	if r := post(t, officer, srv.URL+"/2022/wards/09552/criteria/2", url.Values{"status": {"met"}, "note": {"Đủ hồ sơ"}, "version": {"0"}}); r.status != 303 {
 		t.Fatalf("save = %d", r.status)
@@ -123,4 +116,18 @@ func rowWith(t *testing.T, page, s string) string {
 	start := strings.LastIndex(page[:i], "<tr>")
 	end := strings.Index(page[i:], "</tr>")
 	return page[start : i+end]
+}
+
+// review sends a reviewer's decision on the ward's file as its page stands
+// (the form's version read from it), and fails the test unless it is taken.
+func review(t *testing.T, reviewer *http.Client, ward string, form url.Values) {
+	t.Helper()
+	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
+	if m == nil {
+		t.Fatal("no review form")
+	}
+	form.Set("version", m[1])
+	if r := post(t, reviewer, ward+"/review", form); r.status != http.StatusSeeOther {
+		t.Fatalf("%s = %d", form.Get("decision"), r.status)
+	}
 }

@@ -14,15 +14,8 @@ import (
 // to the ward page, and the count is gone.
 func TestBrowserNoticeLeadsToTheWard(t *testing.T) {
 	srv, _ := newPortalDB(t)
-	reviewer := signIn(t, srv, "hanoi")
 	ward := srv.URL + "/2023/wards/09552"
-	m := versionField.FindStringSubmatch(get(t, reviewer, ward).body)
-	if m == nil {
-		t.Fatal("no review form")
-	}
-	if r := post(t, reviewer, ward+"/review", map[string][]string{"decision": {"return"}, "reason": {"Bổ sung minh chứng tiêu chí 13."}, "version": {m[1]}}); r.status != 303 {
-		t.Fatalf("return = %d", r.status)
-	}
+	review(t, signIn(t, srv, "hanoi"), ward, map[string][]string{"decision": {"return"}, "reason": {"Bổ sung minh chứng tiêu chí 13."}})
 
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/"))
