@@ -72,6 +72,9 @@ type WardPage struct {
 	ImportHref string
 	// Viewer is the evidence file opened in the page (?view=ID), nil when none.
 	Viewer *EvidenceViewer
+	// Claimed and Appraised are the standing of the ward's claim and of the
+	// province's appraisal, once the province has appraised a criterion.
+	Claimed, Appraised *assess.Standing
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the
@@ -152,6 +155,20 @@ type CriterionRow struct {
 	// return named it, while the file is returned.
 	Editable     bool
 	ReturnReason string
+	// Appraisal is the province's appraisal of the criterion, nil when
+	// none; AppraiseURL is where a reviewer sends one, while the file is
+	// submitted (empty otherwise).
+	Appraisal   *RowAppraisal
+	AppraiseURL string
+}
+
+// RowAppraisal is a criterion's appraisal as its row shows it.
+type RowAppraisal struct {
+	Agreed bool
+	Status assess.Status
+	Value  string // with its unit
+	Reason string
+	By     string
 }
 
 // EvidenceLink is an evidence file as the ward page lists it.

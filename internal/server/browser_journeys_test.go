@@ -368,3 +368,26 @@ func TestBrowserUsernamesStayWhole(t *testing.T) {
 		}
 	}
 }
+
+// On a phone, Hà Nội's reviewer appraises criterion 2 of Phú La's file as
+// not met, with its reason, from the criterion's row; the page then shows
+// the claim's and the appraisal's standings side by side.
+func TestBrowserAppraisal(t *testing.T) {
+	srv, _ := newPortalDB(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2023/wards/09552"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#appraise-2 summary`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`#appraise-2 input[value=not_met]`), chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#ap-reason-2`), "Chưa có nghị quyết quý I.", chromedp.NodeVisible),
+		chromedp.Submit(chromedp.CSS(`#ap-reason-2`)),
+		chromedp.WaitVisible(chromedp.CSS(`#tiers`)),
+	)
+	if s := text(t, ctx, "#tiers"); !strings.Contains(s, "Tự đánh giá 19/22") || !strings.Contains(s, "Thẩm định 18/22") {
+		t.Errorf("the tiers read %q", s)
+	}
+	if s := text(t, ctx, "#appraisal-2"); !strings.Contains(s, "Chưa đạt") || !strings.Contains(s, "Chưa có nghị quyết quý I.") {
+		t.Errorf("criterion 2's appraisal reads %q", s)
+	}
+}

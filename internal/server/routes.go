@@ -106,6 +106,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/{year}/wards/{code}/history", s.page(s.wardHistory))
 			r.Get("/{year}/wards/{code}/dossier.pdf", s.page(s.dossier))
 			r.Post("/{year}/wards/{code}/criteria/{n}/comments", s.page(s.comment))
+			r.Post("/{year}/wards/{code}/criteria/{n}/appraisal", s.page(s.appraise))
 			r.Post("/{year}/wards/{code}/review", s.page(s.review))
 			r.Post("/{year}/wards/{code}/recognize", s.page(s.recognize))
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))

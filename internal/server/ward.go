@@ -170,6 +170,15 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		if a.State == assess.Returned {
 			row.ReturnReason = v.Returned[c.Number]
 		}
+		if ap, ok := a.Appraisals[c.Number]; ok {
+			row.Appraisal = &web.RowAppraisal{Agreed: ap.Agreed, Status: c.Shown(ap.Status), Reason: ap.Reason, By: ap.By}
+			if ap.Value != "" {
+				row.Appraisal.Value = l.WithUnit(ap.Value, c.Unit)
+			}
+		}
+		if p.Review != nil {
+			row.AppraiseURL = sc.criterionHref(c.Number) + "/appraisal"
+		}
 		if c.Kind == assess.Measure {
 			row.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
 			if res.Value != "" {
@@ -178,6 +187,15 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		}
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
+	}
+	if len(a.Appraisals) > 0 {
+		appraisals := make(map[int]assess.Appraisal, len(a.Appraisals))
+		for n, ap := range a.Appraisals {
+			appraisals[n] = ap.Appraisal
+		}
+		claimed := assess.ComputeStanding(cat.Criteria, a.Stored())
+		appraised := assess.ComputeStanding(cat.Criteria, assess.Appraised(a.Stored(), appraisals))
+		p.Claimed, p.Appraised = &claimed, &appraised
 	}
 	from, to := v.Predecessors, v.Successors
 	// A predecessor's history is in the years before, up to the last year

@@ -28,6 +28,9 @@ type Assessment struct {
 	Version    int
 	UpdatedAt  time.Time
 	Results    map[int]Result
+	// Appraisals are the province's appraisal of each criterion it has
+	// appraised (WardView reads them; nil elsewhere).
+	Appraisals map[int]Appraisal
 }
 
 // Result is the recorded judgement of one criterion.

@@ -180,6 +180,10 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 	if err != nil {
 		return Result{}, 0, fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
 	}
+	// A new claim: the province's appraisal of the old one no longer holds.
+	if _, err := tx.Exec(ctx, `DELETE FROM appraisals WHERE assessment_id = $1 AND number = $2`, id, c.Number); err != nil {
+		return Result{}, 0, fmt.Errorf("save result %d: %w", c.Number, err)
+	}
 	if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
 		return Result{}, 0, err
 	}
