@@ -160,6 +160,25 @@ type CriterionRow struct {
 	// submitted (empty otherwise).
 	Appraisal   *RowAppraisal
 	AppraiseURL string
+	// AppraiseForm is the appraisal as typed, when it came back refused.
+	AppraiseForm *AppraiseForm
+}
+
+// AppraiseForm is a refused appraisal as typed, with its error (a key).
+type AppraiseForm struct {
+	Status, Value, Reason, Error string
+}
+
+// appraiseChecked says whether the appraisal form's choice is status: as
+// typed when it came back, else the appraisal made, else "agree".
+func (c CriterionRow) appraiseChecked(status string) bool {
+	switch {
+	case c.AppraiseForm != nil:
+		return c.AppraiseForm.Status == status
+	case c.Appraisal != nil && !c.Appraisal.Agreed:
+		return string(c.Appraisal.Status) == status
+	}
+	return status == "agree"
 }
 
 // RowAppraisal is a criterion's appraisal as its row shows it.
@@ -236,4 +255,16 @@ type ChangeRow struct {
 	NoteChanged bool
 	Added       []string
 	Removed     []string
+}
+
+// appraiseTyped is a field of a refused appraisal as typed, empty when
+// the form did not come back.
+func appraiseTyped(c CriterionRow, field string) string {
+	if f := c.AppraiseForm; f != nil {
+		if field == "value" {
+			return f.Value
+		}
+		return f.Reason
+	}
+	return ""
 }

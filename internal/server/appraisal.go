@@ -9,6 +9,7 @@ import (
 
 	"modelward/internal/assess"
 	"modelward/internal/store"
+	"modelward/web"
 )
 
 // appraisalInput is the appraisal form as sent: status is "agree", "met"
@@ -51,15 +52,17 @@ func (s *Server) appraise(w http.ResponseWriter, r *http.Request) error {
 	}
 	claim := a.Results[c.Number]
 	appraisal, err := c.Appraise(in.Status, in.Value, in.Reason, claim.Status, claim.Value, s.yearEndOpen(sc.Catalogue))
-	switch {
-	case errors.Is(err, assess.ErrAppraisalChoice):
-		return &Error{Status: http.StatusBadRequest, Key: "appraisal.err.choice", Err: err}
-	case errors.Is(err, assess.ErrAppraisalReason):
-		return &Error{Status: http.StatusBadRequest, Key: "appraisal.err.reason", Err: err}
-	case errors.Is(err, assess.ErrMeasureNeeds):
-		return &Error{Status: http.StatusBadRequest, Key: "crit.err.measure", Err: err}
-	case err != nil:
-		return &Error{Status: http.StatusBadRequest, Key: "val.err.number", Err: err}
+	if err != nil {
+		key := "val.err.number"
+		switch {
+		case errors.Is(err, assess.ErrAppraisalChoice):
+			key = "appraisal.err.choice"
+		case errors.Is(err, assess.ErrAppraisalReason):
+			key = "appraisal.err.reason"
+		case errors.Is(err, assess.ErrMeasureNeeds):
+			key = "crit.err.measure"
+		}
+		return s.refuseAppraisal(w, r, sc, c.Number, in, key)
 	}
 	err = s.store.SaveAppraisal(r.Context(), s.actor(r), store.AppraisalChange{
 		Ward: sc.Unit.Code, Year: sc.Year, Number: c.Number, Appraisal: appraisal, Version: version})
@@ -69,4 +72,27 @@ func (s *Server) appraise(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "flash.appraised", strconv.Itoa(c.Number))
 	http.Redirect(w, r, fmt.Sprintf("%s#c%d", sc.href(), c.Number), http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
 	return nil
+}
+
+// refuseAppraisal answers a refused appraisal with the ward page, the
+// criterion's appraisal open as typed, its error named at the top.
+func (s *Server) refuseAppraisal(w http.ResponseWriter, r *http.Request, sc unitScope, number int, in appraisalInput, key string) error {
+	v, err := s.store.WardView(r.Context(), sc.Year, sc.Unit.Code)
+	if err != nil {
+		return err
+	}
+	p, err := s.wardPage(r, sc, v)
+	if err != nil {
+		return err
+	}
+	for gi := range p.Groups {
+		for ci := range p.Groups[gi].Criteria {
+			if row := &p.Groups[gi].Criteria[ci]; row.Number == number && row.AppraiseURL != "" {
+				row.AppraiseForm = &web.AppraiseForm{Status: in.Status, Value: in.Value, Reason: in.Reason, Error: key}
+				p.Errors = []web.FieldError{{ID: fmt.Sprintf("appraise-%d", number), Key: key}}
+				return renderHTML(w, r, http.StatusBadRequest, web.Ward(p))
+			}
+		}
+	}
+	return &Error{Status: http.StatusBadRequest, Key: key}
 }

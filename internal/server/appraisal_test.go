@@ -31,7 +31,7 @@ func TestAppraisal(t *testing.T) {
 		msg    string
 	}{
 		{reviewer, url.Values{"status": {"not_met"}, "reason": {" "}, "version": {version}}, 400, "Hãy nêu lý do khi kết quả thẩm định khác với phường tự đánh giá."},
-		{reviewer, url.Values{"status": {"maybe"}, "version": {version}}, 400, "Hãy chọn đồng ý, đạt hoặc chưa đạt."},
+		{reviewer, url.Values{"status": {"maybe"}, "reason": {"Gõ dở vẫn còn."}, "version": {version}}, 400, "Hãy chọn đồng ý, đạt hoặc chưa đạt."},
 		{reviewer, url.Values{"status": {"agree"}, "version": {"0"}}, 409, ""},
 		{signIn(t, srv, "phula"), url.Values{"status": {"agree"}, "version": {version}}, 403, ""},
 	} {
@@ -43,6 +43,13 @@ func TestAppraisal(t *testing.T) {
 	if dbState(t, dbURL) != before {
 		t.Fatal("a refused appraisal changed the database")
 	}
+	// A refusal comes back on the ward page: the criterion's appraisal
+	// open, as typed, its error named at the top.
+	r := post(t, reviewer, ward+"/criteria/2/appraisal", url.Values{"status": {"not_met"}, "reason": {""}, "version": {version}})
+	mustContain(t, "refused appraisal", r.body, `<details class="appraise-one has-error" id="appraise-2" open>`,
+		`href="#appraise-2">Hãy nêu lý do khi kết quả thẩm định khác với phường tự đánh giá.</a>`, `name="status" value="not_met" checked`)
+	r = post(t, reviewer, ward+"/criteria/2/appraisal", url.Values{"status": {"maybe"}, "reason": {"Gõ dở vẫn còn."}, "version": {version}})
+	mustContain(t, "refused appraisal's reason", r.body, `>Gõ dở vẫn còn.</textarea>`)
 
 	if r := post(t, reviewer, ward+"/criteria/1/appraisal", url.Values{"status": {"agree"}, "version": {version}}); r.status != http.StatusSeeOther {
 		t.Fatalf("agree = %d", r.status)
