@@ -35,10 +35,16 @@ type RegistrationsPage struct {
 // Over is how many Ministry-level registrations exceed the quota, 0 when
 // none do.
 func (p RegistrationsPage) Over() int {
-	if p.Quota == nil || p.Ministry <= *p.Quota {
+	return QuotaOver(p.Quota, p.Ministry)
+}
+
+// QuotaOver is how many of ministry Ministry-level registrations exceed
+// the quota, 0 when none do or there is no quota.
+func QuotaOver(quota *int, ministry int) int {
+	if quota == nil || ministry <= *quota {
 		return 0
 	}
-	return p.Ministry - *p.Quota
+	return ministry - *quota
 }
 
 // LevelWord is how the page names a level.

@@ -81,18 +81,17 @@ func (s *Server) refuseAppraisal(w http.ResponseWriter, r *http.Request, sc unit
 	if err != nil {
 		return err
 	}
-	p, err := s.wardPage(r, sc, v)
-	if err != nil {
-		return err
+	if v.Assessment.State != assess.Submitted {
+		return &Error{Status: http.StatusBadRequest, Key: key} // no appraisal form on the page to come back to
 	}
-	for gi := range p.Groups {
-		for ci := range p.Groups[gi].Criteria {
-			if row := &p.Groups[gi].Criteria[ci]; row.Number == number && row.AppraiseURL != "" {
-				row.AppraiseForm = &web.AppraiseForm{Status: in.Status, Value: in.Value, Reason: in.Reason, Error: key}
-				p.Errors = []web.FieldError{{ID: fmt.Sprintf("appraise-%d", number), Key: key}}
-				return renderHTML(w, r, http.StatusBadRequest, web.Ward(p))
+	return s.renderWard(w, r, sc, v, http.StatusBadRequest, func(p *web.WardPage) {
+		for gi := range p.Groups {
+			for ci := range p.Groups[gi].Criteria {
+				if row := &p.Groups[gi].Criteria[ci]; row.Number == number {
+					row.AppraiseForm = &web.AppraiseForm{Status: in.Status, Value: in.Value, Reason: in.Reason, Error: key}
+				}
 			}
 		}
-	}
-	return &Error{Status: http.StatusBadRequest, Key: key}
+		p.Errors = []web.FieldError{{ID: fmt.Sprintf("appraise-%d", number), Key: key}}
+	})
 }

@@ -20,7 +20,7 @@ func auditChange(l web.Lang, before, after string) []web.AuditChange {
 	from, okFrom := auditObject(before)
 	to, okTo := auditObject(after)
 	if (before != "" && !okFrom) || (after != "" && !okTo) {
-		return []web.AuditChange{{Field: l.T("audit.change"), From: truncateRunes(before, 200), To: truncateRunes(after, 200), Had: before != ""}}
+		return []web.AuditChange{{Field: l.T("audit.change"), From: before, To: after, Had: before != ""}}
 	}
 	keys := map[string]bool{}
 	for k := range from {
@@ -79,16 +79,15 @@ func auditField(l web.Lang, k string) string {
 }
 
 // auditValue writes one value: a state, status, level or role in words, a
-// list or object as its parts, anything else as it is, cut at 200
-// characters.
+// list or object as its parts, anything else as it is (the page cuts it).
 func auditValue(l web.Lang, k string, raw json.RawMessage) string {
 	var v any
 	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	if err := d.Decode(&v); err != nil {
-		return truncateRunes(string(raw), 200)
+		return string(raw)
 	}
-	return truncateRunes(auditText(l, k, v), 200)
+	return auditText(l, k, v)
 }
 
 func auditText(l web.Lang, k string, v any) string {
@@ -139,13 +138,4 @@ func auditText(l web.Lang, k string, v any) string {
 		return strings.Join(parts, "; ")
 	}
 	return fmt.Sprint(v)
-}
-
-// truncateRunes cuts s to n characters, marking the cut.
-func truncateRunes(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -67,7 +67,7 @@ func (s *Server) renderRegistrations(w http.ResponseWriter, r *http.Request, sc 
 	}
 	p.Due = cal.RegistrationDue
 	p.Closed = assess.Passed(cal.RegistrationDue, s.now())
-	p.MayRegister = !p.Closed || s.actor(r).MayRegisterLate()
+	p.MayRegister = !p.Closed || userOf(r).Actor().MayRegisterLate()
 	p.Href = registrationsHref(sc.Year, province.Code)
 	p.CanSetQuota = authorize(r, assess.SetQuota, sc.Path) == nil
 	if p.QuotaForm.Quota == "" && p.Quota != nil && p.QuotaForm.Errors == nil {
@@ -130,7 +130,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if assess.Passed(cal.RegistrationDue, s.now()) && !s.actor(r).MayRegisterLate() {
+	if assess.Passed(cal.RegistrationDue, s.now()) && !userOf(r).Actor().MayRegisterLate() {
 		return s.renderRegistrations(w, r, sc, http.StatusConflict, web.RegistrationsPage{Refused: true})
 	}
 	status := http.StatusBadRequest
@@ -182,7 +182,7 @@ func (s *Server) quotaOverrun(r *http.Request, sc unitScope) (int, error) {
 			ministry++
 		}
 	}
-	return max(0, ministry-*quota), nil
+	return web.QuotaOver(quota, ministry), nil
 }
 
 // unregister takes a ward without an assessment off the list.

@@ -33,20 +33,8 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request) error {
 		ActionURL: sc.href() + "/submit",
 		Standing:  l.Standing(assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored())),
 	}
-	evidence := map[int][]web.EvidenceLink{}
-	for _, e := range v.Evidence {
-		if e.RemovedAt == nil {
-			evidence[e.Number] = append(evidence[e.Number], web.EvidenceLink{Title: e.Title})
-		}
-	}
-	for _, c := range sc.Catalogue.Criteria {
-		res := a.Results[c.Number]
-		row := web.CriterionRow{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN), Status: c.Shown(res.Status),
-			Note: res.Note, Evidence: evidence[c.Number], Href: sc.criterionHref(c.Number), Editable: criterionOpen(v, c.Number)}
-		if c.Kind == assess.Measure && res.Value != "" {
-			row.Value = l.WithUnit(res.Value, c.Unit)
-		}
-		p.Answers = append(p.Answers, row)
+	p.Answers = criterionRows(l, sc, v, true)
+	for _, row := range p.Answers {
 		switch {
 		case !row.Status.Judged():
 			p.NotJudged = append(p.NotJudged, row)

@@ -67,7 +67,7 @@ func (s *Server) renderWard(w http.ResponseWriter, r *http.Request, sc unitScope
 
 // wardPage builds the ward page from its view.
 func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.WardPage, error) {
-	years, a, evidence, comments := v.Years, v.Assessment, v.Evidence, v.Comments
+	years, a, evidence := v.Years, v.Assessment, v.Evidence
 	l := langOf(r)
 	cat := sc.Catalogue
 	standing := assess.ComputeStanding(cat.Criteria, a.Stored())
@@ -92,20 +92,13 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		HistoryHref:  sc.href() + "/history",
 		DossierHref:  sc.href() + "/dossier.pdf",
 	}
-	evidenceOf := map[int][]web.EvidenceLink{}
 	var kept []store.Evidence // in the criteria's order: the viewer steps through them
 	for _, e := range evidence {
 		if e.RemovedAt == nil {
 			kept = append(kept, e)
-			evidenceOf[e.Number] = append(evidenceOf[e.Number], web.EvidenceLink{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID),
-				ViewHref: fmt.Sprintf("%s?view=%d#viewer", sc.href(), e.ID)})
 		}
 	}
 	p.Viewer = evidenceViewer(l, sc, cat, kept, r.URL.Query().Get("view"))
-	commentCount := map[int]int{}
-	for _, c := range comments {
-		commentCount[c.Number]++
-	}
 	if p.Editable {
 		due := &web.Due{}
 		if !s.yearEndOpen(cat) {
@@ -150,40 +143,14 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
 		p.Reopen = &web.DecisionForm{ActionURL: sc.href() + "/reopen", Version: a.Version}
 	}
-	for _, c := range cat.Criteria {
+	rows := criterionRows(l, sc, v, p.Editable)
+	for i, c := range cat.Criteria {
 		if len(p.Groups) == 0 || p.Groups[len(p.Groups)-1].Code != c.Group {
 			p.Groups = append(p.Groups, web.CriteriaGroup{Code: c.Group, Title: pick(l, c.GroupVI, c.GroupEN)})
 		}
-		res := a.Results[c.Number]
-		row := web.CriterionRow{
-			Number:   c.Number,
-			Title:    pick(l, c.TitleVI, c.TitleEN),
-			Kind:     c.Kind,
-			YearEnd:  c.YearEnd,
-			Status:   c.Shown(res.Status),
-			Note:     res.Note,
-			Href:     sc.criterionHref(c.Number),
-			Evidence: evidenceOf[c.Number],
-			Comments: commentCount[c.Number],
-			Editable: p.Editable && criterionOpen(v, c.Number),
-		}
-		if a.State == assess.Returned {
-			row.ReturnReason = v.Returned[c.Number]
-		}
-		if ap, ok := a.Appraisals[c.Number]; ok {
-			row.Appraisal = &web.RowAppraisal{Agreed: ap.Agreed, Status: c.Shown(ap.Status), Reason: ap.Reason, By: ap.By}
-			if ap.Value != "" {
-				row.Appraisal.Value = l.WithUnit(ap.Value, c.Unit)
-			}
-		}
+		row := rows[i]
 		if p.Review != nil {
 			row.AppraiseURL = sc.criterionHref(c.Number) + "/appraisal"
-		}
-		if c.Kind == assess.Measure {
-			row.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
-			if res.Value != "" {
-				row.Value = l.WithUnit(res.Value, c.Unit)
-			}
 		}
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
@@ -242,6 +209,59 @@ func levelOf(l web.Lang, level string, path []store.Unit) string {
 		return ""
 	}
 	return web.LevelWord(l, level, path[1].Type)
+}
+
+// criterionRows are the catalogue's criteria with the ward's claims, in
+// order, as the ward page and the submit page list them: each with its
+// judgement and value, note, files, comments, the reason a return gave
+// and the province's appraisal. editable says the user may change the
+// file now (a partial return narrows it to the criteria it named).
+func criterionRows(l web.Lang, sc unitScope, v store.WardView, editable bool) []web.CriterionRow {
+	a := v.Assessment
+	evidenceOf := map[int][]web.EvidenceLink{}
+	for _, e := range v.Evidence {
+		if e.RemovedAt == nil {
+			evidenceOf[e.Number] = append(evidenceOf[e.Number], web.EvidenceLink{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID),
+				ViewHref: fmt.Sprintf("%s?view=%d#viewer", sc.href(), e.ID)})
+		}
+	}
+	commentCount := map[int]int{}
+	for _, c := range v.Comments {
+		commentCount[c.Number]++
+	}
+	rows := make([]web.CriterionRow, 0, len(sc.Catalogue.Criteria))
+	for _, c := range sc.Catalogue.Criteria {
+		res := a.Results[c.Number]
+		row := web.CriterionRow{
+			Number:   c.Number,
+			Title:    pick(l, c.TitleVI, c.TitleEN),
+			Kind:     c.Kind,
+			YearEnd:  c.YearEnd,
+			Status:   c.Shown(res.Status),
+			Note:     res.Note,
+			Href:     sc.criterionHref(c.Number),
+			Evidence: evidenceOf[c.Number],
+			Comments: commentCount[c.Number],
+			Editable: editable && criterionOpen(v, c.Number),
+		}
+		if a.State == assess.Returned {
+			row.ReturnReason = v.Returned[c.Number]
+		}
+		if ap, ok := a.Appraisals[c.Number]; ok {
+			row.Appraisal = &web.RowAppraisal{Agreed: ap.Agreed, Status: c.Shown(ap.Status), Reason: ap.Reason, By: ap.By}
+			if ap.Value != "" {
+				row.Appraisal.Value = l.WithUnit(ap.Value, c.Unit)
+			}
+		}
+		if c.Kind == assess.Measure {
+			row.Threshold = l.Threshold(c.Comparator, c.Threshold, c.Unit)
+			if res.Value != "" {
+				row.Value = l.WithUnit(res.Value, c.Unit)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 // evidenceViewer opens the file view (an evidence id) of the ward's kept

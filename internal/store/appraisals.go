@@ -62,20 +62,17 @@ func collectAppraisals(rows pgx.Rows) (map[int]Appraisal, error) {
 // moves on: an approval decides on the appraisal it saw.
 func (s *Store) SaveAppraisal(ctx context.Context, actor assess.Actor, c AppraisalChange) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
-		var id int64
-		var state assess.State
-		var version int
-		err := tx.QueryRow(ctx, `
-			SELECT id, state, version FROM assessments
-			WHERE ward_id = unit_in_year($1, $2) AND year = $2 FOR UPDATE`, c.Ward, c.Year).Scan(&id, &state, &version)
-		if errors.Is(err, pgx.ErrNoRows) {
+		id, state, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
+		if errors.Is(err, ErrNotFound) || err == nil && state != assess.Submitted {
+			// No file, or not one under review: nothing to appraise.
 			return fmt.Errorf("appraise %s %d: %w", c.Ward, c.Year, ErrState)
 		}
 		if err != nil {
 			return err
 		}
-		if state != assess.Submitted {
-			return fmt.Errorf("appraise %s %d in state %s: %w", c.Ward, c.Year, state, ErrState)
+		var version int
+		if err := tx.QueryRow(ctx, `SELECT version FROM assessments WHERE id = $1`, id).Scan(&version); err != nil {
+			return err
 		}
 		if version != c.Version {
 			return &StaleError{Current: Result{Number: c.Number, Version: version}}
