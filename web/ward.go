@@ -72,9 +72,9 @@ type WardPage struct {
 	ImportHref string
 	// Viewer is the evidence file opened in the page (?view=ID), nil when none.
 	Viewer *EvidenceViewer
-	// Claimed and Appraised are the standing of the ward's claim and of the
-	// province's appraisal, once the province has appraised a criterion.
-	Claimed, Appraised *assess.Standing
+	// Tiers are the standing of each tier reached; Standing is the
+	// official one, the last.
+	Tiers assess.Standings
 }
 
 // DecisionForm is a workflow decision's form: where it goes and the
@@ -158,7 +158,10 @@ type CriterionRow struct {
 	// Appraisal is the province's appraisal of the criterion, nil when
 	// none; AppraiseURL is where a reviewer sends one, while the file is
 	// submitted (empty otherwise).
-	Appraisal   *RowAppraisal
+	Appraisal *RowAppraisal
+	// Finding is the inspection team's finding on site, in the same shape
+	// (Reason its note).
+	Finding     *RowAppraisal
 	AppraiseURL string
 	// AppraiseForm is the appraisal as typed, when it came back refused.
 	AppraiseForm *AppraiseForm

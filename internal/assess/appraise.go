@@ -52,17 +52,3 @@ func (c Criterion) Appraise(choice, rawValue, reason string, claim Status, claim
 	}
 	return a, nil
 }
-
-// Appraised are the statuses the appraisal's tier stands on: each
-// criterion's appraisal where it has one, the ward's claim otherwise (an
-// approval concludes the appraisal, agreeing with what it did not touch).
-func Appraised(claims map[int]Status, appraisals map[int]Appraisal) map[int]Status {
-	out := make(map[int]Status, len(claims))
-	for n, s := range claims {
-		out[n] = s
-	}
-	for n, a := range appraisals {
-		out[n] = a.Status
-	}
-	return out
-}

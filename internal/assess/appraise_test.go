@@ -35,12 +35,3 @@ func TestAppraise(t *testing.T) {
 		}
 	}
 }
-
-// The appraisal's tier takes each appraisal over its claim, and the claim
-// where there is none.
-func TestAppraised(t *testing.T) {
-	got := Appraised(map[int]Status{1: Met, 2: Met, 3: PendingYearEnd}, map[int]Appraisal{2: {Status: NotMet, Reason: "x"}})
-	if got[1] != Met || got[2] != NotMet || got[3] != PendingYearEnd || len(got) != 3 {
-		t.Errorf("appraised statuses: %v", got)
-	}
-}

@@ -20,6 +20,27 @@ func TestCalendar(t *testing.T) {
 	if k := bad.OutOfOrder(); k != "decision_due" {
 		t.Errorf("a decision before the review: %q, want decision_due", k)
 	}
+	// The inspection window may fall before the files are due, not before
+	// registration closes or after the decision; it ends after it starts.
+	windowed := c
+	windowed.InspectionFrom, windowed.InspectionTo = date(2026, 12, 1), date(2026, 12, 20)
+	if k := windowed.OutOfOrder(); k != "" {
+		t.Errorf("a December inspection window is out of order at %s", k)
+	}
+	for _, tt := range []struct {
+		from, to *time.Time
+		want     string
+	}{
+		{date(2026, 3, 1), date(2026, 12, 20), "inspection_from"},
+		{date(2026, 12, 1), date(2026, 11, 30), "inspection_to"},
+		{date(2026, 12, 1), date(2027, 5, 1), "decision_due"},
+	} {
+		bad := windowed
+		bad.InspectionFrom, bad.InspectionTo = tt.from, tt.to
+		if k := bad.OutOfOrder(); k != tt.want {
+			t.Errorf("window %s–%s: %q, want %q", tt.from.Format(time.DateOnly), tt.to.Format(time.DateOnly), k, tt.want)
+		}
+	}
 	vn := time.FixedZone("ICT", 7*3600)
 	// The deadline holds to the end of its day in Vietnam.
 	for _, tt := range []struct {

@@ -129,6 +129,30 @@ func (a Actor) CanRecognise(level string, path []int64) bool {
 	return false
 }
 
+// CanPlanInspection reports whether the actor may plan an inspection at
+// level of the province whose identity is province: those who decide at
+// that level — the Ministry for Ministry-level wards, the province's
+// reviewers for its city-level ones.
+func (a Actor) CanPlanInspection(level string, province int64) bool {
+	if a.ID == 0 {
+		return false
+	}
+	switch level {
+	case "ministry":
+		return a.Role == Ministry
+	case "city":
+		return a.Role == Reviewer && a.UnitID == province
+	}
+	return false
+}
+
+// CanSeeInspection reports whether the actor may read an inspection of
+// the province whose identity is province: the Ministry, the province's
+// reviewers, and the team's members (member).
+func (a Actor) CanSeeInspection(province int64, member bool) bool {
+	return a.ID != 0 && (a.Role == Ministry || a.Role == Reviewer && a.UnitID == province || member)
+}
+
 // ImportOpen reports whether an import may change a ward's results, its
 // assessment in state (empty: none yet), and which criteria: all of them
 // (reopened nil), or those a partial return reopened. The results of a

@@ -156,6 +156,44 @@ func TestRecognitionFollowsTheLevel(t *testing.T) {
 	}
 }
 
+// An inspection is planned by those who decide at its level, and read by
+// the Ministry, the province's reviewers and the team.
+func TestInspectionAccess(t *testing.T) {
+	var (
+		officer  = Actor{ID: 1, Role: WardOfficer, UnitID: 4}
+		city     = Actor{ID: 2, Role: Reviewer, UnitID: 2}
+		other    = Actor{ID: 3, Role: Reviewer, UnitID: 6}
+		ministry = Actor{ID: 4, Role: Ministry, UnitID: 1}
+		admin    = Actor{ID: 5, Role: Admin, UnitID: 1}
+	)
+	plans := []struct {
+		who   Actor
+		level string
+		want  bool
+	}{
+		{ministry, "ministry", true}, {ministry, "city", false}, {city, "city", true}, {city, "ministry", false},
+		{other, "city", false}, {officer, "city", false}, {admin, "ministry", false}, {ministry, "", false},
+	}
+	for _, tt := range plans {
+		if got := tt.who.CanPlanInspection(tt.level, 2); got != tt.want {
+			t.Errorf("%s of %d planning %q in 2 = %v", tt.who.Role, tt.who.UnitID, tt.level, got)
+		}
+	}
+	reads := []struct {
+		who    Actor
+		member bool
+		want   bool
+	}{
+		{ministry, false, true}, {city, false, true}, {other, false, false}, {other, true, true},
+		{officer, false, false}, {admin, false, false}, {Actor{}, true, false},
+	}
+	for _, tt := range reads {
+		if got := tt.who.CanSeeInspection(2, tt.member); got != tt.want {
+			t.Errorf("%s of %d (member %v) reading an inspection of 2 = %v", tt.who.Role, tt.who.UnitID, tt.member, got)
+		}
+	}
+}
+
 // An import writes to a ward whose file is the ward's (none yet, in
 // draft, returned), and after a partial return only to the criteria
 // returned.

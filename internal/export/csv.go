@@ -49,7 +49,7 @@ func CSVHeader(criteria []assess.Criterion) []string {
 	for _, c := range criteria {
 		h = append(h, fmt.Sprintf("c%02d", c.Number))
 	}
-	return append(h, "level", "decision_no", "decision_date")
+	return append(h, "level", "decision_no", "decision_date", "claimed_met", "appraised_met", "inspected_met", "inspection")
 }
 
 // WriteCSVHeader starts a summary CSV: a byte-order mark (so that

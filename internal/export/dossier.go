@@ -39,7 +39,8 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		where = append(where, u.Name)
 	}
 	a := d.Assessment
-	standing := assess.ComputeStanding(d.Criteria, a.Stored())
+	tiers := assess.ComputeStandings(d.Criteria, a.Judgements())
+	standing := tiers.Official()
 	pdf.SetTitle(fmt.Sprintf("Hồ sơ đề nghị công nhận – %s – năm %d", ward.Name, d.Year), true)
 	pdf.SetAuthor(d.GeneratedBy, true)
 	pdf.SetCreationDate(d.GeneratedAt)
@@ -63,6 +64,9 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.MultiCell(0, 5, value, "", "L", false)
 	}
 	line("Kết quả:", words.VI.Standing(standing))
+	if tiers.Appraised != nil {
+		line("Theo từng cấp:", tierLine(tiers))
+	}
 	line("Trạng thái hồ sơ:", words.VI.State(a.State))
 	if a.SubmittedAt != nil {
 		line("Gửi duyệt ngày:", words.VI.Date(*a.SubmittedAt))
@@ -103,6 +107,12 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		pdf.MultiCell(0, 4.5, "    "+strings.Join(parts, " · "), "", "L", false)
 		if res.Note != "" {
 			pdf.MultiCell(0, 4.5, "    Ghi chú: "+res.Note, "", "L", false)
+		}
+		if p, ok := a.Appraisals[c.Number]; ok {
+			pdf.MultiCell(0, 4.5, "    "+judgementLine("Thẩm định", c, p.Status, p.Value, p.Reason, p.Agreed), "", "L", false)
+		}
+		if f, ok := a.Findings[c.Number]; ok {
+			pdf.MultiCell(0, 4.5, "    "+judgementLine("Kiểm tra thực tế", c, f.Status, f.Value, f.Note, false), "", "L", false)
 		}
 	}
 
@@ -148,4 +158,34 @@ func WriteDossier(w io.Writer, d Dossier) error {
 		}
 	}
 	return pdf.Output(w)
+}
+
+// tierLine is a file's standing in each tier reached, in Vietnamese:
+// "Tự đánh giá 20/20 · Thẩm định 19/20 · Kiểm tra 19/20".
+func tierLine(t assess.Standings) string {
+	parts := []string{fmt.Sprintf("%s %d/%d", words.VI.T("tier.claimed"), t.Claimed.Met, t.Claimed.Total)}
+	if t.Appraised != nil {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", words.VI.T("tier.appraised"), t.Appraised.Met, t.Appraised.Total))
+	}
+	if t.Inspected != nil {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", words.VI.T("tier.inspected"), t.Inspected.Met, t.Inspected.Total))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// judgementLine is one tier's judgement of criterion c: "Thẩm định: ✗
+// Chưa đạt · Giá trị: 93 % · Lý do: …", or that it agrees with the claim.
+func judgementLine(tier string, c assess.Criterion, status assess.Status, value, reason string, agreed bool) string {
+	shown := c.Shown(status)
+	parts := []string{tier + ": " + words.StatusMark(shown) + " " + words.VI.Status(shown)}
+	if agreed {
+		parts[0] += " (thống nhất với phường)"
+	}
+	if value != "" {
+		parts = append(parts, "Giá trị: "+words.VI.WithUnit(value, c.Unit))
+	}
+	if reason != "" {
+		parts = append(parts, "Lý do: "+reason)
+	}
+	return strings.Join(parts, " · ")
 }

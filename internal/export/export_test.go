@@ -68,8 +68,8 @@ func TestWriteXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != n+1 || len(rows[0]) != 13+len(s.Criteria) {
-		t.Fatalf("summary sheet: %d rows of %d cells, want %d of %d", len(rows), len(rows[0]), n+1, 13+len(s.Criteria))
+	if len(rows) != n+1 || len(rows[0]) != 17+len(s.Criteria) {
+		t.Fatalf("summary sheet: %d rows of %d cells, want %d of %d", len(rows), len(rows[0]), n+1, 17+len(s.Criteria))
 	}
 	if rows[1][4] != "=1+1" || rows[1][5] != "@SUM(A1)" {
 		t.Errorf("first ward = %q %q, want the names as typed", rows[1][4], rows[1][5])

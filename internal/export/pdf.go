@@ -164,7 +164,7 @@ func WritePDF(w io.Writer, s Summary) error {
 	for _, st := range []assess.Status{assess.Met, assess.NotMet, assess.PendingYearEnd, assess.InProgress, assess.NotStarted} {
 		legend = append(legend, words.StatusMark(st)+" "+words.VI.Status(st))
 	}
-	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+fmt.Sprintf(". Tổng số: %d phường.", len(rows)), "", "L", false)
+	pdf.MultiCell(0, 5, "Ký hiệu: "+strings.Join(legend, " · ")+". Đạt: theo cấp đánh giá cuối cùng; Tự ĐG · TĐ · KT: số tiêu chí đạt khi tự đánh giá, thẩm định, kiểm tra thực tế (– : chưa đến cấp đó)."+fmt.Sprintf(" Tổng số: %d phường.", len(rows)), "", "L", false)
 	for i, c := range s.Criteria {
 		if i == 0 {
 			pdf.SetFont("DejaVu", "B", 8)
@@ -189,6 +189,7 @@ func summaryColumns(pdf doc, rows []store.WardStanding) []pdfColumn {
 		{"Đạt", 12, "R", func(ws store.WardStanding) string { return fmt.Sprintf("%d/%d", ws.Standing.Met, ws.Standing.Total) }},
 		{"Cuối năm", 14, "R", func(ws store.WardStanding) string { return fmt.Sprint(ws.Standing.PendingYearEnd) }},
 		{"Cấp", 10, "L", func(ws store.WardStanding) string { return levelMark(ws.Level) }},
+		{"Tự ĐG · TĐ · KT", 24, "C", tierMarks},
 		{"Quyết định", 40, "L", decision},
 	}
 	if !slices.ContainsFunc(rows, func(ws store.WardStanding) bool { return ws.District != "" }) {
@@ -227,25 +228,43 @@ func markColumns(criteria []assess.Criterion) []pdfColumn {
 // and the row as tall as its tallest cell, on the next page when it would
 // not fit on this one (whose header then repeats).
 func tableRow(pdf doc, cols []pdfColumn, ws store.WardStanding) {
-	lines := make([][]string, len(cols))
-	n := 1
+	cells := make([]cell, len(cols))
 	for i, c := range cols {
+		cells[i] = cell{width: c.width, align: c.align, text: c.text(ws)}
+	}
+	drawRow(pdf, cells, lineHeight)
+}
+
+// cell is a table cell: its width, alignment and text.
+type cell struct {
+	width float64
+	align string
+	text  string
+}
+
+// drawRow draws a table row, each cell's text wrapped within its width
+// and the row as tall as its tallest cell, on the next page when it would
+// not fit on this one.
+func drawRow(pdf doc, cells []cell, lineH float64) {
+	lines := make([][]string, len(cells))
+	n := 1
+	for i, c := range cells {
 		// SplitText leaves the cell margins (1 mm each side) out itself.
-		lines[i] = pdf.SplitText(drawable(c.text(ws)), c.width)
+		lines[i] = pdf.SplitText(drawable(c.text), c.width)
 		n = max(n, len(lines[i]))
 	}
-	h := float64(n)*lineHeight + 1.4
+	h := float64(n)*lineH + 1.4
 	_, pageH := pdf.GetPageSize()
 	if pdf.GetY()+h > pageH-14 {
 		pdf.AddPage()
 	}
 	x, y := pdf.GetXY()
 	left := x
-	for i, c := range cols {
+	for i, c := range cells {
 		pdf.Rect(x, y, c.width, h, "D")
 		for j, ln := range lines[i] {
-			pdf.SetXY(x, y+0.7+float64(j)*lineHeight)
-			pdf.CellFormat(c.width, lineHeight, ln, "", 0, c.align, false, 0, "")
+			pdf.SetXY(x, y+0.7+float64(j)*lineH)
+			pdf.CellFormat(c.width, lineH, ln, "", 0, c.align, false, 0, "")
 		}
 		x += c.width
 	}
@@ -269,4 +288,16 @@ func decision(ws store.WardStanding) string {
 		return ""
 	}
 	return ws.DecisionNo + ", " + words.VI.Date(*ws.DecisionDate)
+}
+
+// tierMarks are a ward's criteria met in each tier — claim, appraisal,
+// inspection — "20 · 19 · 19", a dash for a tier not reached.
+func tierMarks(ws store.WardStanding) string {
+	mark := func(met *int) string {
+		if met == nil {
+			return "–"
+		}
+		return fmt.Sprint(*met)
+	}
+	return fmt.Sprintf("%d · %s · %s", ws.Claimed, mark(ws.Appraised), mark(ws.Inspected))
 }

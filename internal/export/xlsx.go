@@ -28,7 +28,24 @@ func xlsxHeader(s Summary) []any {
 	for _, c := range s.Criteria {
 		h = append(h, fmt.Sprintf("TC%02d", c.Number))
 	}
-	return append(h, "Cấp đăng ký", "Số quyết định", "Ngày quyết định")
+	return append(h, "Cấp đăng ký", "Số quyết định", "Ngày quyết định",
+		"Tự đánh giá: số tiêu chí đạt", "Thẩm định: số tiêu chí đạt", "Kiểm tra: số tiêu chí đạt", "Kết luận kiểm tra")
+}
+
+// tierCell is a tier's criteria met, or an empty cell for a tier not reached.
+func tierCell(met *int) any {
+	if met == nil {
+		return ""
+	}
+	return *met
+}
+
+// proposalWord is an inspection's conclusion in words.
+func proposalWord(p string) string {
+	if p == "" {
+		return ""
+	}
+	return words.VI.T("inspection.proposal." + p)
 }
 
 // WriteXLSX writes the summary as a workbook with excelize's streaming
@@ -146,14 +163,15 @@ func WriteXLSX(w io.Writer, s Summary) (err error) {
 	wards := 0
 	distribution := make([]int, len(s.Criteria)+1)
 	buf := make([]store.WardStanding, 0, batch)
-	row := make([]any, 0, 10+len(s.Criteria))
+	row := make([]any, 0, 17+len(s.Criteria))
 	err = s.Each(func(ws store.WardStanding) error {
 		row = append(row[:0], ws.ProvinceCode, ws.Province, ws.DistrictCode, ws.District, ws.Code, ws.Name,
 			stateWord(ws), ws.Standing.Met, ws.Standing.Total, ws.Standing.PendingYearEnd)
 		for _, st := range ws.Statuses {
 			row = append(row, words.VI.Status(st))
 		}
-		row = append(row, levelWord(ws.Level), ws.DecisionNo, decisionDateVI(ws))
+		row = append(row, levelWord(ws.Level), ws.DecisionNo, decisionDateVI(ws),
+			ws.Claimed, tierCell(ws.Appraised), tierCell(ws.Inspected), proposalWord(ws.Inspection))
 		wards++
 		if ws.Standing.Met >= 0 && ws.Standing.Met < len(distribution) {
 			distribution[ws.Standing.Met]++

@@ -158,9 +158,17 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c Country, years []int, cat
 			for _, r := range a.Results {
 				stored[r.Number] = r.Status
 			}
-			standing, statuses := store.StoredStanding(criteria[a.Year], stored)
+			// No appraisal or inspection is generated: an approved file's
+			// appraisal agrees with every claim.
+			j := assess.Judgements{Claims: stored, Approved: a.State == assess.Approved || a.State == assess.Recognized}
+			standing, statuses := store.StoredStanding(criteria[a.Year], j.At(j.Reached()))
+			tiers := assess.ComputeStandings(criteria[a.Year], j)
+			var appraised any
+			if tiers.Appraised != nil {
+				appraised = tiers.Appraised.Met
+			}
 			rows = append(rows, []any{wardIDs[a.Ward], a.Year, string(a.State), reason, a.DecisionNo, decided, submitted,
-				standing.Met, standing.PendingYearEnd, statuses})
+				standing.Met, standing.PendingYearEnd, statuses, tiers.Claimed.Met, appraised})
 			return nil
 		})
 		if err != nil {
@@ -168,7 +176,7 @@ func loadAssessments(ctx context.Context, tx pgx.Tx, c Country, years []int, cat
 		}
 		assessments = len(rows)
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"assessments"},
-			[]string{"ward_id", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses"},
+			[]string{"ward_id", "year", "state", "return_reason", "decision_no", "decision_date", "submitted_at", "met", "pending", "statuses", "claimed_met", "appraised_met"},
 			pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy assessments: %w", err)
 		}

@@ -23,6 +23,10 @@ type Data struct {
 	Users         []store.NewUser
 	Quotas        []Quota
 	Assessments   []Assessment
+	// Appraisals and Inspections are loaded after the assessments they
+	// judge.
+	Appraisals  []Appraisal
+	Inspections []Inspection
 }
 
 // Quota is the Ministry's quota of model wards for a province in a year;
@@ -110,6 +114,20 @@ func Load(ctx context.Context, st *store.Store, d Data) error {
 			}
 			added["registrations"] += n.registrations
 			added["assessments"] += n.assessments
+		}
+		for _, p := range d.Appraisals {
+			n, err := loadAppraisal(ctx, tx, p)
+			if err != nil {
+				return err
+			}
+			added["appraisals"] += n
+		}
+		for _, in := range d.Inspections {
+			n, err := loadInspection(ctx, tx, in)
+			if err != nil {
+				return err
+			}
+			added["inspections"] += n
 		}
 		after, _ := json.Marshal(added)
 		return store.AuditLoad(ctx, tx, "seed", "seed_demo", after)

@@ -52,6 +52,8 @@ var demoCalendars = map[int]assess.Calendar{
 		RegistrationDue:   day(2026, time.March, 31),
 		SelfAssessmentDue: day(2026, time.December, 31),
 		ReviewDue:         day(2027, time.January, 31),
+		InspectionFrom:    day(2026, time.December, 1),
+		InspectionTo:      day(2026, time.December, 20),
 		DecisionDue:       day(2027, time.April, 30),
 	},
 }
@@ -105,8 +107,11 @@ func Demo(today time.Time) (Data, error) {
 	if d.Quotas, err = readQuotas(); err != nil {
 		return d, err
 	}
-	d.Assessments, err = programme(byYear, today)
-	return d, err
+	if d.Assessments, err = programme(byYear, today); err != nil {
+		return d, err
+	}
+	d.Appraisals, d.Inspections = demoAppraisals, demoInspections()
+	return d, nil
 }
 
 // Tree returns the official lists of units and successors of data/vn.

@@ -105,6 +105,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, r *http.Request) error {
 				"ward_code": ws.Code, "ward": ws.Name, "status": state,
 				"met": ws.Standing.Met, "total": ws.Standing.Total, "pending_year_end": ws.Standing.PendingYearEnd,
 				"level": ws.Level, "decision_no": ws.DecisionNo, "decision_date": "",
+				"claimed_met": ws.Claimed, "appraised_met": ws.Appraised, "inspected_met": ws.Inspected, "inspection": ws.Inspection,
 			}
 			if ws.DecisionDate != nil {
 				o["decision_date"] = ws.DecisionDate.Format(time.DateOnly)

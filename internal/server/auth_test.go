@@ -29,7 +29,11 @@ func dbState(t *testing.T, dbURL string) string {
 		(SELECT count(*) FROM evidence), (SELECT count(*) FROM units), (SELECT count(*) FROM criteria),
 		(SELECT count(*) FROM registrations), (SELECT string_agg(concat_ws(',', year, province_id, quota), ';') FROM quotas),
 		(SELECT count(*) FROM audit_log WHERE entity <> 'session' AND action NOT IN ('export', 'evidence_download')),
-		(SELECT count(*) FROM notifications), (SELECT count(*) FROM extensions))`)
+		(SELECT count(*) FROM notifications), (SELECT count(*) FROM extensions),
+		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, reason), ';' ORDER BY assessment_id, number) FROM appraisals),
+		(SELECT count(*) FROM inspections), (SELECT count(*) FROM inspection_members),
+		(SELECT string_agg(concat_ws(',', assessment_id, version, proposal, note), ';' ORDER BY assessment_id) FROM inspection_wards),
+		(SELECT string_agg(concat_ws(',', assessment_id, number, status, value, note), ';' ORDER BY assessment_id, number) FROM findings))`)
 }
 
 func countAudit(t *testing.T, dbURL, action, key string) int {

@@ -382,7 +382,7 @@ func TestBrowserAppraisal(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#appraise-2 input[value=not_met]`), chromedp.NodeVisible),
 		chromedp.SendKeys(chromedp.CSS(`#ap-reason-2`), "Chưa có nghị quyết quý I.", chromedp.NodeVisible),
 		chromedp.Submit(chromedp.CSS(`#ap-reason-2`)),
-		chromedp.WaitVisible(chromedp.CSS(`#tiers`)),
+		chromedp.WaitVisible(chromedp.CSS(`#appraisal-2`)),
 	)
 	if s := text(t, ctx, "#tiers"); !strings.Contains(s, "Tự đánh giá 19/22") || !strings.Contains(s, "Thẩm định 18/22") {
 		t.Errorf("the tiers read %q", s)

@@ -375,7 +375,8 @@ func TestBrowserReviewCycle(t *testing.T) {
 func TestBrowserRecognition(t *testing.T) {
 	srv, dbURL := newPortalDB(t)
 	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`)
-	refreshStandings(t, dbURL, 2022)
+	inspectedOnSite(t, dbURL, 2022, "01", "00019", "recognize")
+	inspectedOnSite(t, dbURL, 2022, "48", "20236", "recognize")
 	ctx := newBrowser(t)
 	recognise := func(ward string) {
 		do(t, ctx,

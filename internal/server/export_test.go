@@ -76,7 +76,7 @@ func TestExportsReconcile(t *testing.T) {
 	}
 	// The same rows, in words: statuses, states and levels as people say
 	// them, dates as they write them.
-	n := len(recs[0]) - 13
+	n := len(recs[0]) - 17
 	inWords := func(j int, v string) string {
 		switch {
 		case v == "":
@@ -92,6 +92,8 @@ func TestExportsReconcile(t *testing.T) {
 		case j == 12+n:
 			d, _ := time.Parse(time.DateOnly, v)
 			return web.VI.Date(d)
+		case j == 16+n:
+			return web.VI.T("inspection.proposal." + v)
 		}
 		return v
 	}
@@ -350,7 +352,7 @@ func TestPDFsPrintCharactersBeyondTheBMP(t *testing.T) {
 	execSQL(t, dbURL, `UPDATE users SET full_name = full_name || ' ' || $1`, odd)
 	execSQL(t, dbURL, `UPDATE criteria SET title_vi = title_vi || ' ' || $1 WHERE year = 2022 AND number = 6`, odd)
 	execSQL(t, dbURL, `UPDATE results SET status = 'met', note = $1 WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`, "Trụ sở mới "+odd)
-	refreshStandings(t, dbURL, 2022)
+	inspectedOnSite(t, dbURL, 2022, "01", "00019", "recognize")
 	ministry := signIn(t, srv, "bocongan")
 	if r := post(t, ministry, srv.URL+"/2022/wards/00019/criteria/6/comments", url.Values{"body": {"Rất tốt " + odd}}); r.status != 303 {
 		t.Fatalf("comment = %d", r.status)

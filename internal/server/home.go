@@ -154,7 +154,7 @@ func (s *Server) openYear(r *http.Request, p *web.HomePage, year int) error {
 	}
 	a := v.Assessment
 	sc := unitScope{Year: year, Catalogue: v.Catalogue, Path: v.Path, Unit: v.Path[len(v.Path)-1]}
-	standing := assess.ComputeStanding(v.Catalogue.Criteria, a.Stored())
+	standing := assess.ComputeStandings(v.Catalogue.Criteria, a.Judgements()).Official()
 	o := &web.OpenYear{Year: year, Href: sc.href(), StateWord: l.State(a.State), Standing: l.Standing(standing),
 		YearEndOpen: s.yearEndOpen(v.Catalogue), YearEndFrom: l.Date(v.Catalogue.YearEndOpens)}
 	if !a.Exists {

@@ -67,9 +67,9 @@ func TestHomeSaysWhatIsDue(t *testing.T) {
 	// The Ministry: approved wards fully met, awaiting its decision.
 	home = get(t, signIn(t, srv, "bocongan"), srv.URL+"/").body
 	mustContain(t, "Ministry's home", home, `id="decisions"`, `href="/2026/wards/00004#recognize"`, `href="/2024/wards/09552#recognize"`)
-	// The Ministry's own date (the decision's) comes first, the provinces'
-	// review among the dates it watches.
-	if own, watched := strings.Index(home, `id="deadline-decision_due"`), strings.Index(home, `id="deadline-review_due"`); own < 0 || watched < own {
+	// The Ministry's own date (the inspection window's, in December) comes
+	// first, the provinces' review among the dates it watches.
+	if own, watched := strings.Index(home, `id="deadline-inspection_`), strings.Index(home, `id="deadline-review_due"`); own < 0 || watched < own {
 		t.Errorf("the Ministry's home: its own date at %d, the provinces' at %d", own, watched)
 	}
 	if strings.Contains(home, "/2022/wards/00019#recognize") {

@@ -16,7 +16,7 @@ func TestRefusedFormsComeBackAsTyped(t *testing.T) {
 	ministry := signIn(t, srv, "bocongan")
 	admin := signIn(t, srv, "admin")
 	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`)
-	refreshStandings(t, dbURL, 2022)
+	inspectedOnSite(t, dbURL, 2022, "01", "00019", "recognize")
 	long := strings.Repeat("ư", 2001)
 
 	before := dbState(t, dbURL)

@@ -250,8 +250,9 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 	if a.State != assess.Approved {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.state"}
 	}
-	if st := assess.ComputeStanding(sc.Catalogue.Criteria, a.Stored()); !st.Full() {
-		return &Error{Status: http.StatusConflict, Key: "recognize.err.notfull"}
+	tiers := assess.ComputeStandings(sc.Catalogue.Criteria, a.Judgements())
+	if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), tiers); err != nil {
+		return &Error{Status: http.StatusConflict, Key: "recognize.err." + recognitionRefusal(err), Err: err}
 	}
 	err = s.decide(w, r, sc, store.StateChange{
 		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Recognize, DecisionNo: no, DecisionDate: &date, Version: version,
@@ -329,4 +330,19 @@ func (s *Server) comment(w http.ResponseWriter, r *http.Request) error {
 	s.flash(r, "flash.commented")
 	http.Redirect(w, r, sc.criterionHref(c.Number)+"#comments", http.StatusSeeOther) // #nosec G710 -- the ward's own path, built from its code as stored, never from the request
 	return nil
+}
+
+// recognitionRefusal names why recognition's rule refuses a ward, for
+// the page's notice (recognize.blocked.*) and a refused request
+// (recognize.err.*).
+func recognitionRefusal(err error) string {
+	switch {
+	case errors.Is(err, assess.ErrNeedsInspection):
+		return "inspection"
+	case errors.Is(err, assess.ErrInspectionOpen):
+		return "open"
+	case errors.Is(err, assess.ErrInspectionDeclined):
+		return "declined"
+	}
+	return "notfull"
 }

@@ -28,6 +28,24 @@ func addReviewer(t *testing.T, srv *httptest.Server, dbURL, username, unit strin
 
 // refreshStandings counts again the stored standings of a year, after a
 // test wrote results around the store.
+// inspectedOnSite records, around the portal, that an inspection on site
+// visited the ward's file and its leader concluded with proposal, finding
+// nothing against the appraisal: what recognition of a Ministry-level ward
+// needs.
+func inspectedOnSite(t *testing.T, dbURL string, year int, province, ward, proposal string) {
+	t.Helper()
+	execSQL(t, dbURL, `
+		WITH i AS (
+		    INSERT INTO inspections (year, level, province_id, starts_on, ends_on, leader_id)
+		    SELECT $1, r.level, unit_in_year($2, $1), make_date($1, 11, 10), make_date($1, 11, 10), (SELECT id FROM users WHERE username = 'bocongan')
+		    FROM registrations r WHERE r.year = $1 AND r.ward_id = unit_in_year($3, $1)
+		    RETURNING id)
+		INSERT INTO inspection_wards (inspection_id, assessment_id, proposal, concluded_at)
+		SELECT i.id, a.id, $4, now() FROM i, assessments a WHERE a.ward_id = unit_in_year($3, $1) AND a.year = $1`,
+		year, province, ward, proposal)
+	refreshStandings(t, dbURL, year)
+}
+
 func refreshStandings(t *testing.T, dbURL string, year int) {
 	t.Helper()
 	ctx := context.Background()
@@ -161,7 +179,8 @@ func TestRecognition(t *testing.T) {
 	ministry := signIn(t, srv, "bocongan")
 	// Điện Biên 2022 fixed its headquarters: 22/22, approved.
 	execSQL(t, dbURL, `UPDATE results SET status = 'met' WHERE number = 6 AND assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`)
-	refreshStandings(t, dbURL, 2022)
+	inspectedOnSite(t, dbURL, 2022, "01", "00019", "recognize")
+	inspectedOnSite(t, dbURL, 2022, "48", "20236", "recognize")
 
 	before := dbState(t, dbURL)
 	for name, tt := range map[string]struct {
@@ -460,7 +479,7 @@ func TestCityLevelRecognition(t *testing.T) {
 		t.Fatalf("recognise = %d", r.status)
 	}
 	mustContain(t, "recognised", get(t, hanoi, page).body, ">Đã công nhận</span>", "Quyết định công nhận số 45/QĐ-CAHN, ngày 30/11/2026")
-	if !strings.Contains(get(t, hanoi, srv.URL+"/2026/units/01/summary.csv").body, ",city,45/QĐ-CAHN,2026-11-30\n") {
+	if !strings.Contains(get(t, hanoi, srv.URL+"/2026/units/01/summary.csv").body, ",city,45/QĐ-CAHN,2026-11-30,20,20,,\n") {
 		t.Error("the summary does not end Dương Nội's row with its level and decision")
 	}
 }

@@ -505,7 +505,8 @@ func TestSummaryCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	header := "province_code,province,district_code,district,ward_code,ward,status,met,total,pending_year_end," +
-		"c01,c02,c03,c04,c05,c06,c07,c08,c09,c10,c11,c12,c13,c14,c15,c16,c17,c18,c19,c20,c21,c22,level,decision_no,decision_date"
+		"c01,c02,c03,c04,c05,c06,c07,c08,c09,c10,c11,c12,c13,c14,c15,c16,c17,c18,c19,c20,c21,c22,level,decision_no,decision_date," +
+		"claimed_met,appraised_met,inspected_met,inspection"
 	if got := strings.Join(recs[0], ","); got != header {
 		t.Fatalf("header\n got %s\nwant %s", got, header)
 	}
@@ -519,7 +520,8 @@ func TestSummaryCSV(t *testing.T) {
 		}
 	}
 	want := "01,Thành phố Hà Nội,268,Quận Hà Đông,09552,Phường Phú La,submitted,19,22,3," +
-		"pending_year_end,met,met,met,pending_year_end,met,pending_year_end,met,met,met,met,met,met,met,met,met,met,met,met,met,met,met,ministry,,"
+		"pending_year_end,met,met,met,pending_year_end,met,pending_year_end,met,met,met,met,met,met,met,met,met,met,met,met,met,met,met,ministry,,," +
+		"19,19,19,recognize"
 	if got := strings.Join(phuLa, ","); got != want {
 		t.Errorf("Phú La\n got %s\nwant %s", got, want)
 	}
@@ -539,8 +541,8 @@ func TestSummaryCSV(t *testing.T) {
 				t.Errorf("2022 %s: %v", rec[4], rec[:10])
 			}
 		}
-		if rec[4] == "26776" && strings.Join(rec[len(rec)-3:], ",") != "ministry,1523,2023-04-14" {
-			t.Errorf("Tân Chánh Hiệp 2022: %v", rec[len(rec)-3:])
+		if rec[4] == "26776" && strings.Join(rec[len(rec)-7:], ",") != "ministry,1523,2023-04-14,22,22,," {
+			t.Errorf("Tân Chánh Hiệp 2022: %v", rec[len(rec)-7:])
 		}
 	}
 	if notStarted == 0 {

@@ -70,7 +70,8 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 	years, a, evidence := v.Years, v.Assessment, v.Evidence
 	l := langOf(r)
 	cat := sc.Catalogue
-	standing := assess.ComputeStanding(cat.Criteria, a.Stored())
+	tiers := assess.ComputeStandings(cat.Criteria, a.Judgements())
+	standing := tiers.Official()
 	p := web.WardPage{
 		Page: s.frame(r, sc.Unit.Name, sc.Year, years, sc.Path, func(y int) string {
 			return fmt.Sprintf("/%d/wards/%s", y, sc.Unit.Code)
@@ -80,6 +81,7 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		State:        a.State,
 		Exists:       a.Exists,
 		Standing:     standing,
+		Tiers:        tiers,
 		SubmittedAt:  a.SubmittedAt,
 		ReturnReason: a.ReturnReason,
 		DecisionNo:   a.DecisionNo,
@@ -134,10 +136,10 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 	}
 	// A recognition form only where a recognition can succeed.
 	if a.State == assess.Approved && authorizeRecognise(r, v.Level, sc.Path) == nil {
-		if standing.Full() {
-			p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
+		if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), tiers); err != nil {
+			p.RecognizeBlocked = "recognize.blocked." + recognitionRefusal(err)
 		} else {
-			p.RecognizeBlocked = "recognize.blocked"
+			p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
 		}
 	}
 	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
@@ -154,15 +156,6 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		}
 		g := &p.Groups[len(p.Groups)-1]
 		g.Criteria = append(g.Criteria, row)
-	}
-	if len(a.Appraisals) > 0 {
-		appraisals := make(map[int]assess.Appraisal, len(a.Appraisals))
-		for n, ap := range a.Appraisals {
-			appraisals[n] = ap.Appraisal
-		}
-		claimed := assess.ComputeStanding(cat.Criteria, a.Stored())
-		appraised := assess.ComputeStanding(cat.Criteria, assess.Appraised(a.Stored(), appraisals))
-		p.Claimed, p.Appraised = &claimed, &appraised
 	}
 	from, to := v.Predecessors, v.Successors
 	// A predecessor's history is in the years before, up to the last year
@@ -251,6 +244,12 @@ func criterionRows(l web.Lang, sc unitScope, v store.WardView, editable bool) []
 			row.Appraisal = &web.RowAppraisal{Agreed: ap.Agreed, Status: c.Shown(ap.Status), Reason: ap.Reason, By: ap.By}
 			if ap.Value != "" {
 				row.Appraisal.Value = l.WithUnit(ap.Value, c.Unit)
+			}
+		}
+		if f, ok := a.Findings[c.Number]; ok {
+			row.Finding = &web.RowAppraisal{Status: f.Status, Reason: f.Note, By: f.By}
+			if f.Value != "" {
+				row.Finding.Value = l.WithUnit(f.Value, c.Unit)
 			}
 		}
 		if c.Kind == assess.Measure {

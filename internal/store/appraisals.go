@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,29 +32,49 @@ type AppraisalChange struct {
 	Version   int
 }
 
-// appraisalsSQL reads the appraisals of the ward's file ($1 the ward's
-// id, $2 the year).
-const appraisalsSQL = `
-	SELECT p.number, p.agreed, p.status, coalesce(p.value::text, ''), p.reason, coalesce(u.full_name, ''), p.appraised_at
+// Finding is the inspection team's finding on one criterion, with who
+// made it and when.
+type Finding struct {
+	Number int
+	Status assess.Status
+	Value  string
+	Note   string
+	By     string
+	At     time.Time
+}
+
+// judgementsSQL reads the appraisals and the findings of the ward's file
+// ($1 the ward's id, $2 the year), one statement for both tiers.
+const judgementsSQL = `
+	SELECT 'appraisal', p.number, p.agreed, p.status, coalesce(p.value::text, ''), p.reason, coalesce(u.full_name, ''), p.appraised_at
 	FROM appraisals p
 	JOIN assessments a ON a.id = p.assessment_id
 	LEFT JOIN users u ON u.id = p.appraised_by
+	WHERE a.ward_id = $1 AND a.year = $2
+	UNION ALL
+	SELECT 'finding', f.number, false, f.status, coalesce(f.value::text, ''), f.note, coalesce(u.full_name, ''), f.found_at
+	FROM findings f
+	JOIN assessments a ON a.id = f.assessment_id
+	LEFT JOIN users u ON u.id = f.found_by
 	WHERE a.ward_id = $1 AND a.year = $2`
 
-func collectAppraisals(rows pgx.Rows) (map[int]Appraisal, error) {
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Appraisal, error) {
-		var p Appraisal
-		err := r.Scan(&p.Number, &p.Agreed, &p.Status, &p.Value, &p.Reason, &p.By, &p.At)
-		return p, err
+// judgementsByCodeSQL is judgementsSQL for the ward that code $1 names in
+// year $2.
+var judgementsByCodeSQL = strings.ReplaceAll(judgementsSQL, "a.ward_id = $1", "a.ward_id = unit_in_year($1, $2)")
+
+func collectJudgements(rows pgx.Rows, a *Assessment) error {
+	a.Appraisals, a.Findings = map[int]Appraisal{}, map[int]Finding{}
+	var tier string
+	var p Appraisal
+	_, err := pgx.ForEachRow(rows, []any{&tier, &p.Number, &p.Agreed, &p.Status, &p.Value, &p.Reason, &p.By, &p.At}, func() error {
+		if tier == "finding" {
+			a.Findings[p.Number] = Finding{Number: p.Number, Status: p.Status, Value: p.Value, Note: p.Reason, By: p.By, At: p.At}
+		} else {
+			a.Appraisals[p.Number] = p
+		}
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int]Appraisal, len(list))
-	for _, p := range list {
-		out[p.Number] = p
-	}
-	return out, nil
+	return err
 }
 
 // SaveAppraisal records the province's appraisal of one criterion, while

@@ -29,8 +29,49 @@ type Assessment struct {
 	UpdatedAt  time.Time
 	Results    map[int]Result
 	// Appraisals are the province's appraisal of each criterion it has
-	// appraised (WardView reads them; nil elsewhere).
+	// appraised, Findings the inspection team's finding on each criterion
+	// it has judged (WardView reads them; nil elsewhere).
 	Appraisals map[int]Appraisal
+	Findings   map[int]Finding
+	// Visit is the file's inspection on site, nil when none is planned.
+	Visit *Visit
+}
+
+// Visit is a ward's place in an inspection: which one, and the leader's
+// conclusion once the visit is concluded.
+type Visit struct {
+	Inspection  int64
+	Version     int    // moves on with every finding: a sheet saves at the version it showed
+	Proposal    string // recognize or decline; empty until concluded
+	Note        string
+	ConcludedAt *time.Time
+}
+
+// Judgements are the file's judgements tier by tier, as assess counts
+// its standings.
+func (a Assessment) Judgements() assess.Judgements {
+	j := assess.Judgements{
+		Claims:     a.Stored(),
+		Appraisals: make(map[int]assess.Status, len(a.Appraisals)),
+		Findings:   make(map[int]assess.Status, len(a.Findings)),
+		Approved:   a.State == assess.Approved || a.State == assess.Recognized,
+		Concluded:  a.Visit != nil && a.Visit.Proposal != "",
+	}
+	for n, p := range a.Appraisals {
+		j.Appraisals[n] = p.Status
+	}
+	for n, f := range a.Findings {
+		j.Findings[n] = f.Status
+	}
+	return j
+}
+
+// RecognitionVisit is the file's inspection as recognition's rule reads it.
+func (a Assessment) RecognitionVisit() assess.Visit {
+	if a.Visit == nil {
+		return assess.Visit{}
+	}
+	return assess.Visit{Planned: true, Proposal: a.Visit.Proposal}
 }
 
 // Result is the recorded judgement of one criterion.
@@ -44,7 +85,8 @@ type Result struct {
 	UpdatedAt time.Time
 }
 
-// Assessment returns the assessment of ward code in year, with its results.
+// Assessment returns the assessment of ward code in year, with its
+// results, appraisals and findings.
 func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessment, error) {
 	a := Assessment{WardCode: code, Year: year, Results: map[int]Result{}}
 	if err := scanAssessment(s.pool.QueryRow(ctx, assessmentSQL, code, year), &a); err != nil {
@@ -60,13 +102,23 @@ func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessme
 	if err := collectResults(rows, &a); err != nil {
 		return Assessment{}, fmt.Errorf("results %s %d: %w", code, year, err)
 	}
+	rows, err = s.pool.Query(ctx, judgementsByCodeSQL, code, year)
+	if err != nil {
+		return Assessment{}, fmt.Errorf("judgements %s %d: %w", code, year, err)
+	}
+	if err := collectJudgements(rows, &a); err != nil {
+		return Assessment{}, fmt.Errorf("judgements %s %d: %w", code, year, err)
+	}
 	return a, nil
 }
 
-// assessmentSQL reads the assessment of ward $1 in year $2.
+// assessmentSQL reads the assessment of ward $1 in year $2, and its
+// inspection if one is planned.
 const assessmentSQL = `
-	SELECT id, state, return_reason, decision_no, decision_date, submitted_at, reviewed_at, version, updated_at
-	FROM assessments WHERE ward_id = unit_in_year($1, $2) AND year = $2`
+	SELECT a.id, a.state, a.return_reason, a.decision_no, a.decision_date, a.submitted_at, a.reviewed_at, a.version, a.updated_at,
+	       v.inspection_id, coalesce(v.version, 0), coalesce(v.proposal, ''), coalesce(v.note, ''), v.concluded_at
+	FROM assessments a LEFT JOIN inspection_wards v ON v.assessment_id = a.id
+	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2`
 
 // resultsSQL reads the results of the assessment of ward $1 in year $2.
 const resultsSQL = `
@@ -79,9 +131,16 @@ const resultsSQL = `
 
 // scanAssessment reads an assessmentSQL row into a; no row leaves a.Exists false.
 func scanAssessment(row pgx.Row, a *Assessment) error {
-	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.ReviewedAt, &a.Version, &a.UpdatedAt)
+	var inspection *int64
+	var v Visit
+	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.ReviewedAt, &a.Version, &a.UpdatedAt,
+		&inspection, &v.Version, &v.Proposal, &v.Note, &v.ConcludedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
+	}
+	if inspection != nil {
+		v.Inspection = *inspection
+		a.Visit = &v
 	}
 	a.Exists = err == nil
 	return err

@@ -188,48 +188,57 @@ func catalogueCriterion(ctx context.Context, tx pgx.Tx, year, number int) (asses
 	return k, err
 }
 
-// rejudge applies a measure's rule to every result recorded for it: a value
-// is judged again; without a value a measure cannot be met or not met.
+// rejudge judges a measure's stored statuses again from their values
+// after its threshold or comparator changed: the ward's claims (a judged
+// claim without a value goes back in progress), and the appraisals and
+// findings that carry a value, so that every tier follows the revision.
 func rejudge(ctx context.Context, tx pgx.Tx, year int, c assess.Criterion) error {
 	if c.Kind != assess.Measure {
 		return nil
 	}
-	rows, err := tx.Query(ctx, `SELECT assessment_id, coalesce(value::text, ''), status FROM results WHERE year = $1 AND number = $2`, year, c.Number)
-	if err != nil {
-		return err
-	}
-	type change struct {
-		id     int64
-		status assess.Status
-	}
-	var changes []change
-	for rows.Next() {
+	for _, tier := range []struct {
+		table, update string
+		keepWithout   bool // a judgement without a value stays as it is
+	}{
+		{"results", `UPDATE results SET status = $3, version = version + 1, updated_at = now() WHERE assessment_id = $1 AND number = $2`, false},
+		{"appraisals", `UPDATE appraisals SET status = $3 WHERE assessment_id = $1 AND number = $2`, true},
+		{"findings", `UPDATE findings SET status = $3 WHERE assessment_id = $1 AND number = $2`, true},
+	} {
+		rows, err := tx.Query(ctx, `SELECT x.assessment_id, coalesce(x.value::text, ''), x.status FROM `+tier.table+` x
+			JOIN assessments a ON a.id = x.assessment_id WHERE a.year = $1 AND x.number = $2`, year, c.Number)
+		if err != nil {
+			return err
+		}
+		type change struct {
+			id     int64
+			status assess.Status
+		}
+		var changes []change
 		var id int64
 		var value string
 		var status assess.Status
-		if err := rows.Scan(&id, &value, &status); err != nil {
+		if _, err := pgx.ForEachRow(rows, []any{&id, &value, &status}, func() error {
+			want := status
+			switch {
+			case value != "":
+				var err error
+				if want, err = c.Evaluate(value); err != nil {
+					return err
+				}
+			case status.Judged() && !tier.keepWithout:
+				want = assess.InProgress
+			}
+			if want != status {
+				changes = append(changes, change{id, want})
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
-		want := status
-		switch {
-		case value != "":
-			if want, err = c.Evaluate(value); err != nil {
+		for _, ch := range changes {
+			if _, err := tx.Exec(ctx, tier.update, ch.id, c.Number, ch.status); err != nil {
 				return err
 			}
-		case status.Judged():
-			want = assess.InProgress
-		}
-		if want != status {
-			changes = append(changes, change{id, want})
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for _, ch := range changes {
-		if _, err := tx.Exec(ctx, `UPDATE results SET status = $3, version = version + 1, updated_at = now() WHERE assessment_id = $1 AND number = $2`,
-			ch.id, c.Number, ch.status); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -30,6 +30,7 @@ const (
 	provinceReviewers audience = "reviewers"
 	ministryUsers     audience = "ministry"
 	commenters        audience = "commenters"
+	inspectionTeam    audience = "team"
 )
 
 // audienceSQL selects the active users of each audience, for ward $1 in
@@ -44,6 +45,7 @@ var audienceSQL = map[audience]string{
 	ministryUsers: `SELECT u.id FROM users u JOIN units m ON m.id = u.unit_id WHERE u.active AND u.role = 'ministry' AND m.kind = 'ministry'`,
 	commenters: `SELECT c.author_id FROM comments c JOIN assessments a ON a.id = c.assessment_id
 		WHERE a.ward_id = $1 AND a.year = $2 AND c.number = $3`,
+	inspectionTeam: `SELECT m.user_id FROM inspection_members m WHERE m.inspection_id = $11`,
 }
 
 // notice is a notice to write: its kind and words, the page it leads to,
@@ -58,6 +60,8 @@ type notice struct {
 	Actor  *int64
 	// Key, when set, makes the notice once per user (a deadline's).
 	Key string
+	// Inspection is the inspection whose team is told (inspectionTeam).
+	Inspection int64
 }
 
 // notify writes n for every user of the audiences, in tx: the notice is
@@ -77,14 +81,14 @@ func notify(ctx context.Context, tx pgx.Tx, n notice, to ...audience) error {
 		WITH sent AS (
 		    INSERT INTO notifications (user_id, kind, args, href, key)
 		    SELECT DISTINCT id, $4::text, $5::text[], $6::text, $7::text FROM (`+strings.Join(parts, " UNION ")+`) AS who (id)
-		    WHERE id IS DISTINCT FROM $8 AND $1::bigint IS NOT NULL AND $2::int IS NOT NULL AND $3::int IS NOT NULL
+		    WHERE id IS DISTINCT FROM $8 AND $1::bigint IS NOT NULL AND $2::int IS NOT NULL AND $3::int IS NOT NULL AND $11::bigint IS NOT NULL
 		    ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO NOTHING
 		    RETURNING id, user_id)
 		INSERT INTO mail_outbox (notification_id, to_addr, next_attempt_at)
 		SELECT sent.id, u.email, greatest(now() + $9::interval,
 		       (SELECT max(o.sent_at) FROM mail_outbox o WHERE o.to_addr = u.email) + $10::interval)
 		FROM sent JOIN users u ON u.id = sent.user_id WHERE u.email IS NOT NULL AND NOT u.mail_off`,
-		n.Ward, n.Year, n.Number, n.Kind, n.Args, n.Href, key, n.Actor, NoticeGather, NoticeInterval)
+		n.Ward, n.Year, n.Number, n.Kind, n.Args, n.Href, key, n.Actor, NoticeGather, NoticeInterval, n.Inspection)
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", n.Kind, err)
 	}

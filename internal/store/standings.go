@@ -33,14 +33,33 @@ type WardStanding struct {
 	Level        string
 	DecisionNo   string
 	DecisionDate *time.Time
+	// Standing is the official one; Claimed, Appraised and Inspected are
+	// each tier's criteria met (nil for a tier not reached), and
+	// Inspection the inspection's conclusion (recognize, decline or "").
+	Claimed    int
+	Appraised  *int
+	Inspected  *int
+	Inspection string
 }
 
-// shownStatusSQL is the SQL twin of assess.Criterion.Shown; the store tests
-// hold the two to the same answers.
-const shownStatusSQL = `
-	CASE WHEN c.year_end AND coalesce(r.status, 'not_started') NOT IN ('met', 'not_met')
+// shownSQL is the SQL twin of assess.Criterion.Shown for the stored status
+// the SQL expression stored gives (NULL for no judgement) of criterion c;
+// the store tests hold the two to the same answers.
+func shownSQL(stored string) string {
+	return `CASE WHEN c.year_end AND coalesce(` + stored + `, 'not_started') NOT IN ('met', 'not_met')
 	     THEN 'pending_year_end'
-	     ELSE coalesce(r.status, 'not_started') END`
+	     ELSE coalesce(` + stored + `, 'not_started') END`
+}
+
+// tierReachedSQL is the SQL twin of assess.Judgements.Reached for
+// assessment a.
+const tierReachedSQL = `
+	CASE WHEN EXISTS (SELECT 1 FROM findings f WHERE f.assessment_id = a.id)
+	          OR EXISTS (SELECT 1 FROM inspection_wards v WHERE v.assessment_id = a.id AND v.concluded_at IS NOT NULL)
+	     THEN 'inspected'
+	     WHEN a.state IN ('approved', 'recognized') OR EXISTS (SELECT 1 FROM appraisals p WHERE p.assessment_id = a.id)
+	     THEN 'appraised'
+	     ELSE 'claimed' END`
 
 // wardStandingsSQL lists the wards registered in a year ($1) in the
 // subtree of the unit that code $2 names that year, with their standings
@@ -72,11 +91,13 @@ const wardStandingsSQL = `
 		SELECT p.code, p.name, coalesce(d.code, ''), coalesce(d.name, ''),
 		       w.code, w.name, coalesce(a.state, ''), a.submitted_at,
 		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses),
-		       r.level, coalesce(a.decision_no, ''), a.decision_date
+		       r.level, coalesce(a.decision_no, ''), a.decision_date,
+		       coalesce(a.claimed_met, 0), a.appraised_met, a.inspected_met, coalesce(v.proposal, '')
 		FROM regs r
 		JOIN units w ON w.id = r.ward_id` + placeWardSQL + `
 		JOIN units p ON p.id = ` + provinceIDSQL + `
 		LEFT JOIN assessments a ON a.ward_id = w.id AND a.year = $1
+		LEFT JOIN inspection_wards v ON v.assessment_id = a.id
 		CROSS JOIN blank CROSS JOIN target
 		WHERE target.kind = 'ministry' OR target.id IN (p.id, d.id, w.id)
 		ORDER BY p.code, d.code NULLS FIRST, w.code`
@@ -99,23 +120,35 @@ func placeWardOn(year string) string {
 
 const provinceIDSQL = `CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.id END`
 
-// refreshYearSQL counts again, in SQL, the stored standing of every
-// assessment of a year ($1): after a bulk load or a change of catalogue.
-// The tests hold it to the same answers as assess.ComputeStanding.
-const refreshYearSQL = `
+// refreshYearSQL counts again, in SQL, the stored standings of every
+// assessment of a year ($1) in each tier, the official one being the last
+// tier reached: after a bulk load or a change of catalogue. The tests hold
+// it to the same answers as assess.ComputeStandings.
+var refreshYearSQL = `
 		UPDATE assessments a
-		SET met = s.met, pending = s.pending, statuses = s.statuses
+		SET claimed_met = s.claimed, appraised_met = s.appraised, inspected_met = s.inspected,
+		    met = s.met, pending = s.pending, statuses = s.statuses
 		FROM (
 		    SELECT a.id,
-		           count(*) FILTER (WHERE x.shown = 'met') AS met,
-		           count(*) FILTER (WHERE x.shown = 'pending_year_end') AS pending,
-		           array_agg(x.shown ORDER BY x.number) AS statuses
+		           count(*) FILTER (WHERE x.claim = 'met') AS claimed,
+		           CASE WHEN t.tier <> 'claimed' THEN count(*) FILTER (WHERE x.appraisal = 'met') END AS appraised,
+		           CASE WHEN t.tier = 'inspected' THEN count(*) FILTER (WHERE x.inspection = 'met') END AS inspected,
+		           count(*) FILTER (WHERE o.shown = 'met') AS met,
+		           count(*) FILTER (WHERE o.shown = 'pending_year_end') AS pending,
+		           array_agg(o.shown ORDER BY c.number) AS statuses
 		    FROM assessments a
+		    CROSS JOIN LATERAL (SELECT ` + tierReachedSQL + ` AS tier) t
 		    JOIN criteria c ON c.year = a.year
 		    LEFT JOIN results r ON r.assessment_id = a.id AND r.number = c.number
-		    CROSS JOIN LATERAL (SELECT c.number, ` + shownStatusSQL + ` AS shown) x
+		    LEFT JOIN appraisals p ON p.assessment_id = a.id AND p.number = c.number
+		    LEFT JOIN findings f ON f.assessment_id = a.id AND f.number = c.number
+		    CROSS JOIN LATERAL (SELECT ` + shownSQL("r.status") + ` AS claim,
+		                               ` + shownSQL("coalesce(p.status, r.status)") + ` AS appraisal,
+		                               ` + shownSQL("coalesce(f.status, p.status, r.status)") + ` AS inspection) x
+		    CROSS JOIN LATERAL (SELECT CASE t.tier WHEN 'inspected' THEN x.inspection WHEN 'appraised' THEN x.appraisal
+		                               ELSE x.claim END AS shown) o
 		    WHERE a.year = $1
-		    GROUP BY a.id
+		    GROUP BY a.id, t.tier
 		) s
 		WHERE a.id = s.id`
 
@@ -132,23 +165,32 @@ func (s *Store) RefreshStandings(ctx context.Context, year int) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error { return refreshYear(ctx, tx, year) })
 }
 
-// refreshAssessment stores one assessment's standing, counted in Go by
-// assess.ComputeStanding, in the transaction that changed it.
+// refreshAssessment stores one assessment's standings, counted in Go by
+// assess.ComputeStandings, in the transaction that changed it.
 func refreshAssessment(ctx context.Context, tx pgx.Tx, id int64, year int) error {
-	catalogue, stored, err := resultsOf(ctx, tx, id, year)
+	f, err := fileOf(ctx, tx, id, year)
 	if err != nil {
 		return err
 	}
-	st, statuses := StoredStanding(catalogue, stored)
-	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4 WHERE id = $1`,
-		id, st.Met, st.PendingYearEnd, statuses)
+	tiers, j := f.standings(), f.Judgements
+	official, statuses := StoredStanding(f.Catalogue, j.At(j.Reached()))
+	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4,
+		claimed_met = $5, appraised_met = $6, inspected_met = $7 WHERE id = $1`,
+		id, official.Met, official.PendingYearEnd, statuses, tiers.Claimed.Met, metOf(tiers.Appraised), metOf(tiers.Inspected))
 	return err
 }
 
-// StoredStanding is what an assessment keeps of its standing: the counts,
-// and the shown status of each criterion in catalogue order (met, pending,
-// statuses), as refreshAssessment writes them and the synthetic loaders
-// copy them.
+func metOf(s *assess.Standing) *int {
+	if s == nil {
+		return nil
+	}
+	return &s.Met
+}
+
+// StoredStanding is what an assessment keeps of its official standing:
+// the counts, and the shown status of each criterion in catalogue order
+// (met, pending, statuses), as refreshAssessment writes them and the
+// synthetic loaders copy them.
 func StoredStanding(catalogue []assess.Criterion, stored map[int]assess.Status) (assess.Standing, []string) {
 	statuses := make([]string, len(catalogue))
 	for i, c := range catalogue {
@@ -183,7 +225,8 @@ func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn 
 		if err := rows.Scan(&w.ProvinceCode, &w.Province, &w.DistrictCode, &w.District,
 			&w.Code, &w.Name, &w.State, &w.SubmittedAt,
 			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses,
-			&w.Level, &w.DecisionNo, &w.DecisionDate); err != nil {
+			&w.Level, &w.DecisionNo, &w.DecisionDate,
+			&w.Claimed, &w.Appraised, &w.Inspected, &w.Inspection); err != nil {
 			return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 		}
 		w.Statuses = make([]assess.Status, len(statuses))
@@ -268,9 +311,11 @@ func (s *Store) CopySummaryCSV(ctx context.Context, year int, code string, crite
 		SELECT province_code, ` + text("province") + `, NULLIF(district_code, ''), NULLIF(` + text("district") + `, ''),
 		       ward_code, ` + text("ward") + `,
 		       CASE WHEN state = '' THEN 'not_started' ELSE state END, met, total, pending` + cols.String() + `,
-		       level, NULLIF(` + text("decision_no") + `, ''), decision_date
+		       level, NULLIF(` + text("decision_no") + `, ''), decision_date,
+		       claimed_met, appraised_met, inspected_met, NULLIF(inspection, '')
 		FROM (` + bindLiterals(wardStandingsSQL, year, code) + `) AS x(province_code, province, district_code, district,
-		     ward_code, ward, state, submitted_at, met, total, pending, statuses, level, decision_no, decision_date)
+		     ward_code, ward, state, submitted_at, met, total, pending, statuses, level, decision_no, decision_date,
+		     claimed_met, appraised_met, inspected_met, inspection)
 		ORDER BY province_code, district_code, ward_code
 	) TO STDOUT WITH (FORMAT csv)`
 	_, err = conn.Conn().PgConn().CopyTo(ctx, w, sql)

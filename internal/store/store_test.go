@@ -266,7 +266,9 @@ func TestUnknownThingsAreNotFound(t *testing.T) {
 }
 
 // The SQL that aggregates standings for dashboards must agree exactly with
-// the domain's standing function, on any data.
+// the domain's standing function, on any data: claims, appraisals,
+// approvals, findings and concluded visits in every mixture, the official
+// standing being the last tier reached.
 func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 	st, _ := testdb.Open(t, true)
 	ctx := context.Background()
@@ -293,21 +295,49 @@ func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		var inspection int64
+		if err := tx.QueryRow(ctx, `INSERT INTO inspections (year, level, province_id, starts_on, ends_on, leader_id)
+			SELECT 2024, 'city', unit_in_year('01', 2024), '2024-11-10', '2024-11-12', min(id) FROM users RETURNING id`).Scan(&inspection); err != nil {
+			return err
+		}
 		for _, w := range wards {
 			if rng.IntN(5) == 0 {
 				continue // some wards have no assessment at all
 			}
+			state := []string{"draft", "submitted", "approved"}[rng.IntN(3)]
 			var id int64
-			if err := tx.QueryRow(ctx, `INSERT INTO assessments (ward_id, year) VALUES ($1, 2024) RETURNING id`, w).Scan(&id); err != nil {
+			if err := tx.QueryRow(ctx, `INSERT INTO assessments (ward_id, year, state) VALUES ($1, 2024, $2) RETURNING id`, w, state).Scan(&id); err != nil {
 				return err
 			}
-			for _, c := range cat.Criteria {
-				if rng.IntN(4) == 0 {
-					continue // and some criteria have no result row
+			visited := rng.IntN(3) == 0
+			if visited {
+				var proposal any
+				if rng.IntN(2) == 0 {
+					proposal = []string{"recognize", "decline"}[rng.IntN(2)]
 				}
-				if _, err := tx.Exec(ctx, `INSERT INTO results (assessment_id, year, number, status) VALUES ($1, 2024, $2, $3)`,
-					id, c.Number, statuses[rng.IntN(len(statuses))]); err != nil {
+				if _, err := tx.Exec(ctx, `INSERT INTO inspection_wards (inspection_id, assessment_id, proposal, concluded_at)
+					VALUES ($1, $2, $3, CASE WHEN $3::text IS NOT NULL THEN now() END)`, inspection, id, proposal); err != nil {
 					return err
+				}
+			}
+			for _, c := range cat.Criteria {
+				if rng.IntN(4) != 0 { // and some criteria have no result row
+					if _, err := tx.Exec(ctx, `INSERT INTO results (assessment_id, year, number, status) VALUES ($1, 2024, $2, $3)`,
+						id, c.Number, statuses[rng.IntN(len(statuses))]); err != nil {
+						return err
+					}
+				}
+				if rng.IntN(6) == 0 {
+					if _, err := tx.Exec(ctx, `INSERT INTO appraisals (assessment_id, number, agreed, status, reason) VALUES ($1, $2, false, $3, 'x')`,
+						id, c.Number, statuses[rng.IntN(len(statuses))]); err != nil {
+						return err
+					}
+				}
+				if visited && rng.IntN(4) == 0 {
+					if _, err := tx.Exec(ctx, `INSERT INTO findings (assessment_id, number, status) VALUES ($1, $2, $3)`,
+						id, c.Number, statuses[2+rng.IntN(2)]); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -328,21 +358,41 @@ func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 	if len(got) != 406 {
 		t.Fatalf("%d wards registered for 2024, want 406", len(got))
 	}
+	reached := map[assess.Tier]int{}
 	for _, w := range got {
 		a, err := st.Assessment(ctx, 2024, w.Code)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := assess.ComputeStanding(cat.Criteria, a.Stored())
-		if w.Standing != want {
+		j := a.Judgements()
+		tiers := assess.ComputeStandings(cat.Criteria, j)
+		reached[j.Reached()]++
+		if want := tiers.Official(); w.Standing != want {
 			t.Errorf("%s: SQL says %+v, Go says %+v", w.Code, w.Standing, want)
 		}
+		if w.Claimed != tiers.Claimed.Met || !sameMet(w.Appraised, tiers.Appraised) || !sameMet(w.Inspected, tiers.Inspected) {
+			t.Errorf("%s: SQL's tiers %d %v %v, Go's %+v", w.Code, w.Claimed, w.Appraised, w.Inspected, tiers)
+		}
+		official := j.At(j.Reached())
 		for i, c := range cat.Criteria {
-			if shown := c.Shown(a.Stored()[c.Number]); w.Statuses[i] != shown {
+			if shown := c.Shown(official[c.Number]); w.Statuses[i] != shown {
 				t.Errorf("%s criterion %d: SQL says %s, Go says %s", w.Code, c.Number, w.Statuses[i], shown)
 			}
 		}
 	}
+	// The data reached every tier, or the test proves less than it says.
+	for _, tier := range []assess.Tier{assess.TierClaim, assess.TierAppraisal, assess.TierInspection} {
+		if reached[tier] < 20 {
+			t.Errorf("only %d files at tier %s", reached[tier], tier)
+		}
+	}
+}
+
+func sameMet(sql *int, goes *assess.Standing) bool {
+	if sql == nil || goes == nil {
+		return sql == nil && goes == nil
+	}
+	return *sql == goes.Met
 }
 
 // Constraints refuse what the model forbids, whatever the code above them does.

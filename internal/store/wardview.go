@@ -108,7 +108,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		b.Queue(commentsByIDSQL, id, year)
 		b.Queue(lineageByIDSQL, id) // the links name units by id: no year
 		b.Queue(snapshotByIDSQL, id, year)
-		b.Queue(appraisalsSQL, id, year)
+		b.Queue(judgementsSQL, id, year)
 		br := s.pool.SendBatch(ctx, b)
 		defer br.Close()
 
@@ -153,7 +153,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 			func(rows pgx.Rows) (err error) { v.Comments, err = pgx.CollectRows(rows, scanComment); return },
 			func(rows pgx.Rows) (err error) { v.Predecessors, v.Successors, err = collectLineage(rows); return },
 			func(rows pgx.Rows) (err error) { v.Snapshot, err = scanSnapshot(rows); return },
-			func(rows pgx.Rows) (err error) { v.Assessment.Appraisals, err = collectAppraisals(rows); return },
+			func(rows pgx.Rows) error { return collectJudgements(rows, &v.Assessment) },
 		}
 		for _, step := range rest {
 			rows, err := br.Query()

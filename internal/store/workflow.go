@@ -66,10 +66,14 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 				return fmt.Errorf("%s %s %d: seen version %d, now %d: %w", c.Action, c.Ward, c.Year, c.Version, version, ErrChanged)
 			}
 		}
-		standing, err := standingOf(ctx, tx, id, c.Year)
+		f, err := fileOf(ctx, tx, id, c.Year)
 		if err != nil {
 			return err
 		}
+		if c.Action == assess.Approve {
+			f.Judgements.Approved = true // the approval concludes the appraisal
+		}
+		standing := f.standings().Official()
 		var snapshot SnapshotRef
 		to, err = assess.Transition(from, c.Action, standing, c.Reason)
 		if errors.Is(err, assess.ErrTransition) {
@@ -77,6 +81,11 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		}
 		if err != nil {
 			return err
+		}
+		if c.Action == assess.Recognize {
+			if err := assess.RecognitionBar(f.Level, f.Visit, f.standings()); err != nil {
+				return fmt.Errorf("recognize %s %d: %w: %w", c.Ward, c.Year, ErrState, err)
+			}
 		}
 		switch c.Action {
 		case assess.Submit:
@@ -114,6 +123,11 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = coalesce($2, now()) WHERE id = $1`, id, at); err != nil {
 			return err
 		}
+		// An approval concludes the appraisal, a reopening may undo it:
+		// the official standing moves with the state.
+		if err := refreshAssessment(ctx, tx, id, c.Year); err != nil {
+			return err
+		}
 		before, _ := json.Marshal(map[string]any{"state": from})
 		afterRec := map[string]any{"state": to, "met": standing.Met, "total": standing.Total}
 		if c.Reason != "" {
@@ -134,7 +148,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 		if err != nil {
 			return err
 		}
-		return notifyStep(ctx, tx, id, actorID(actor), c, standing)
+		return notifyStep(ctx, tx, id, actorID(actor), c, f)
 	})
 	return to, err
 }
@@ -142,9 +156,9 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 // notifyStep tells those concerned of a workflow step, in its transaction:
 // a submission the province's reviewers, a return (with its reason) and
 // an approval the ward's officers, a recognition both; an approved ward
-// that meets every criterion awaits a decision from the Ministry, or from
-// the province for a ward at its level.
-func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateChange, standing assess.Standing) error {
+// that may be recognised (assess.RecognitionBar) awaits a decision from the
+// Ministry, or from the province for a ward at its level.
+func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateChange, f file) error {
 	switch c.Action {
 	case assess.Submit:
 		n, err := wardNotice(ctx, tx, id, "submitted", "#review", actor)
@@ -166,19 +180,16 @@ func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateC
 		if err := notify(ctx, tx, n, wardOfficers); err != nil {
 			return err
 		}
-		if !standing.Full() {
+		// A Ministry-level ward awaits its inspection first (ConcludeVisit
+		// tells the deciders then).
+		if assess.RecognitionBar(f.Level, f.Visit, f.standings()) != nil {
 			return nil
-		}
-		var level string
-		if err := tx.QueryRow(ctx, `SELECT r.level FROM registrations r JOIN assessments a ON a.ward_id = r.ward_id AND a.year = r.year
-			WHERE a.id = $1`, id).Scan(&level); err != nil {
-			return err
 		}
 		d, err := wardNotice(ctx, tx, id, "decision_due", "#recognize", actor)
 		if err != nil {
 			return err
 		}
-		return notify(ctx, tx, d, decider(level))
+		return notify(ctx, tx, d, decider(f.Level))
 	case assess.Recognize:
 		n, err := wardNotice(ctx, tx, id, "recognized", "", actor, c.DecisionNo)
 		if err != nil {
@@ -189,36 +200,58 @@ func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateC
 	return nil
 }
 
-// standingOf counts an assessment's standing in Go, from the year's
-// catalogue and the stored results, inside tx.
-func standingOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) (assess.Standing, error) {
-	catalogue, stored, err := resultsOf(ctx, tx, assessmentID, year)
-	if err != nil {
-		return assess.Standing{}, err
-	}
-	return assess.ComputeStanding(catalogue, stored), nil
-}
-
-// resultsOf reads the year's catalogue (numbers and year-end flags, in
-// order) and an assessment's stored statuses.
-func resultsOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) ([]assess.Criterion, map[int]assess.Status, error) {
+// fileOf reads, inside tx, what an assessment's standings and recognition
+// are judged on: the year's catalogue (numbers and year-end flags, in
+// order), the judgements of each tier, the level it is registered at and
+// its inspection.
+func fileOf(ctx context.Context, tx pgx.Tx, assessmentID int64, year int) (file, error) {
+	f := file{Judgements: assess.Judgements{Claims: map[int]assess.Status{}, Appraisals: map[int]assess.Status{}, Findings: map[int]assess.Status{}}}
 	rows, err := tx.Query(ctx, `
-		SELECT c.number, c.year_end, coalesce(r.status, 'not_started')
-		FROM criteria c LEFT JOIN results r ON r.assessment_id = $1 AND r.number = c.number
+		SELECT c.number, c.year_end, coalesce(r.status, 'not_started'), coalesce(p.status, ''), coalesce(f.status, '')
+		FROM criteria c
+		LEFT JOIN results r ON r.assessment_id = $1 AND r.number = c.number
+		LEFT JOIN appraisals p ON p.assessment_id = $1 AND p.number = c.number
+		LEFT JOIN findings f ON f.assessment_id = $1 AND f.number = c.number
 		WHERE c.year = $2 ORDER BY c.number`, assessmentID, year)
 	if err != nil {
-		return nil, nil, err
+		return f, err
 	}
-	var catalogue []assess.Criterion
-	stored := map[int]assess.Status{}
 	for rows.Next() {
 		var c assess.Criterion
-		var st assess.Status
-		if err := rows.Scan(&c.Number, &c.YearEnd, &st); err != nil {
-			return nil, nil, err
+		var claim, appraisal, finding assess.Status
+		if err := rows.Scan(&c.Number, &c.YearEnd, &claim, &appraisal, &finding); err != nil {
+			return f, err
 		}
-		catalogue = append(catalogue, c)
-		stored[c.Number] = st
+		f.Catalogue = append(f.Catalogue, c)
+		f.Judgements.Claims[c.Number] = claim
+		if appraisal != "" {
+			f.Judgements.Appraisals[c.Number] = appraisal
+		}
+		if finding != "" {
+			f.Judgements.Findings[c.Number] = finding
+		}
 	}
-	return catalogue, stored, rows.Err()
+	if err := rows.Err(); err != nil {
+		return f, err
+	}
+	var state assess.State
+	err = tx.QueryRow(ctx, `
+		SELECT a.state, r.level, v.assessment_id IS NOT NULL, coalesce(v.proposal, '')
+		FROM assessments a
+		JOIN registrations r ON r.ward_id = a.ward_id AND r.year = a.year
+		LEFT JOIN inspection_wards v ON v.assessment_id = a.id
+		WHERE a.id = $1`, assessmentID).Scan(&state, &f.Level, &f.Visit.Planned, &f.Visit.Proposal)
+	f.Judgements.Approved = state == assess.Approved || state == assess.Recognized
+	f.Judgements.Concluded = f.Visit.Proposal != ""
+	return f, err
 }
+
+// file is an assessment as its standings and recognition are judged.
+type file struct {
+	Catalogue  []assess.Criterion
+	Judgements assess.Judgements
+	Level      string
+	Visit      assess.Visit
+}
+
+func (f file) standings() assess.Standings { return assess.ComputeStandings(f.Catalogue, f.Judgements) }
