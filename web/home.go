@@ -14,6 +14,9 @@ type HomePage struct {
 	// UnitYear that year.
 	UnitHref string
 	UnitYear int
+	// InspectionsHref lists the year's inspections on site, for the
+	// Ministry and the provinces.
+	InspectionsHref string
 	// TakenOver names the units that took the user's unit over, when it is
 	// no longer in force.
 	TakenOver []Crumb

@@ -136,6 +136,15 @@ type FindingCard struct {
 	// Typed is the finding as typed when it came back refused, with its
 	// error (a key); nil otherwise.
 	Typed *FindingTyped
+	// Photos are what the team took of this criterion on its visit.
+	Photos []VisitPhoto
+}
+
+// VisitPhoto is a photo or paper the team took on its visit.
+type VisitPhoto struct {
+	Title    string
+	Href     string // the file
+	ThumbSrc string // its picture, when it has one
 }
 
 // FindingTyped is a refused finding as typed.

@@ -59,6 +59,8 @@ type WardPage struct {
 	To   []Crumb
 	// Deadline is the self-assessment's, nil when the year has none.
 	Deadline *WardDeadline
+	// Visit is the ward's inspection on site, nil when none is planned.
+	Visit *WardVisit
 	// Returned lists the criteria a return sent back, while returned;
 	// SinceReturn what changed since, for the reviewer of the new
 	// submission; SinceApproval what changed since the approval (nothing,
@@ -270,4 +272,17 @@ func appraiseTyped(c CriterionRow, field string) string {
 		return f.Reason
 	}
 	return ""
+}
+
+// WardVisit is a ward's inspection on site as its page shows it: when,
+// how far, the conclusion, and for those who may see the inspection its
+// sheet and record.
+type WardVisit struct {
+	Dates      string
+	Found      int
+	Total      int
+	Proposal   string
+	Note       string
+	SheetHref  string
+	RecordHref string
 }

@@ -114,8 +114,9 @@ var (
 // a Ministry-level ward needs an inspection concluded proposing
 // recognition; a city-level ward its inspection's if one was planned, its
 // appraisal otherwise; and every criterion met at the last tier reached.
-// It returns nil when the ward may be recognised.
-func RecognitionBar(level string, v Visit, s Standings) error {
+// official is the file's official standing (Standings.Official). It
+// returns nil when the ward may be recognised.
+func RecognitionBar(level string, v Visit, official Standing) error {
 	switch {
 	case !v.Planned && level == "ministry":
 		return ErrNeedsInspection
@@ -123,7 +124,7 @@ func RecognitionBar(level string, v Visit, s Standings) error {
 		return ErrInspectionOpen
 	case v.Planned && v.Proposal != "recognize":
 		return ErrInspectionDeclined
-	case !s.Official().Full():
+	case !official.Full():
 		return ErrNotAllMet
 	}
 	return nil

@@ -80,7 +80,7 @@ func TestRecognitionBar(t *testing.T) {
 		{"city", Visit{Planned: true, Proposal: "recognize"}, full, nil},
 	}
 	for _, c := range cases {
-		if got := RecognitionBar(c.level, c.v, c.s); got != c.want {
+		if got := RecognitionBar(c.level, c.v, c.s.Official()); got != c.want {
 			t.Errorf("%s %+v %+v: %v, want %v", c.level, c.v, c.s.Official(), got, c.want)
 		}
 	}

@@ -49,9 +49,19 @@ func historyRows(l web.Lang, cat store.Catalogue, changes []store.Change) []web.
 			row.What = l.T("history.result_update", n)
 			row.Before = describeResult(l, units[n], ch.Before)
 			row.After = describeResult(l, units[n], ch.After)
-		case ch.Action == "evidence_add":
-			row.What = l.T("history.evidence_add", n)
+		case ch.Action == "evidence_add", ch.Action == "inspection_photo_add":
+			row.What = l.T("history."+ch.Action, n)
 			row.After = describeEvidence(l, ch.After)
+		case ch.Action == "appraisal_update", ch.Action == "finding_update":
+			row.What = l.T("history."+ch.Action, n)
+			row.Before = describeResult(l, units[n], ch.Before)
+			row.After = describeResult(l, units[n], ch.After)
+		case ch.Action == "inspection_conclude":
+			row.What = l.T("history.inspection_conclude")
+			row.After = l.T("inspection.proposal." + str(ch.After, "proposal"))
+			if note := str(ch.After, "note"); note != "" {
+				row.After += ": " + note
+			}
 		case ch.Action == "evidence_remove":
 			row.What = l.T("history.evidence_remove", n)
 			row.Before = describeEvidence(l, ch.Before)
@@ -85,7 +95,11 @@ func describeResult(l web.Lang, c assess.Criterion, rec map[string]any) string {
 	if v := str(rec, "value"); v != "" {
 		parts = append(parts, l.WithUnit(v, c.Unit))
 	}
-	if note := str(rec, "note"); note != "" {
+	note := str(rec, "note")
+	if note == "" {
+		note = str(rec, "reason") // an appraisal's
+	}
+	if note != "" {
 		if r := []rune(note); len(r) > 120 {
 			note = string(r[:120]) + "…"
 		}

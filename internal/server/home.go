@@ -39,6 +39,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		UnitHref: unitHref(year, unit),
 		UnitYear: year,
 	}
+	if u.Role == assess.Ministry || u.Role == assess.Reviewer {
+		p.InspectionsHref = inspectionsHref(year)
+	}
 	now := s.now()
 	cal, err := s.store.Calendar(ctx, year)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -99,7 +102,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		for _, wt := range approved {
-			if (wt.Level == "ministry") == ministry && wt.Standing.Full() {
+			if (wt.Level == "ministry") == ministry && assess.RecognitionBar(wt.Level, wt.Visit, wt.Standing) == nil {
 				r := row(wt)
 				r.Href += "#recognize"
 				if r.Overdue, err = s.overdue(ctx, calendars, wt.Year, func(c assess.Calendar) *time.Time { return c.DecisionDue }); err != nil {

@@ -66,7 +66,12 @@ func TestHomeSaysWhatIsDue(t *testing.T) {
 
 	// The Ministry: approved wards fully met, awaiting its decision.
 	home = get(t, signIn(t, srv, "bocongan"), srv.URL+"/").body
-	mustContain(t, "Ministry's home", home, `id="decisions"`, `href="/2026/wards/00004#recognize"`, `href="/2024/wards/09552#recognize"`)
+	mustContain(t, "Ministry's home", home, `id="decisions"`, `href="/2026/wards/00004#recognize"`)
+	// Phú La 2024 (Ministry level, 20/20) was never inspected on site: it
+	// does not await a decision.
+	if strings.Contains(home, `href="/2024/wards/09552#recognize"`) {
+		t.Error("a Ministry-level ward without an inspection is listed as awaiting a decision")
+	}
 	// The Ministry's own date (the inspection window's, in December) comes
 	// first, the provinces' review among the dates it watches.
 	if own, watched := strings.Index(home, `id="deadline-inspection_`), strings.Index(home, `id="deadline-review_due"`); own < 0 || watched < own {

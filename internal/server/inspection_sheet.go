@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"modelward/internal/assess"
 	"modelward/internal/export"
@@ -165,6 +166,12 @@ func (s *Server) renderSheet(w http.ResponseWriter, r *http.Request, status int,
 		} else if !card.YearEndClosed {
 			missing = append(missing, c.Number)
 		}
+		for _, e := range v.view.VisitEvidence {
+			if e.Number == c.Number && e.Inspection == v.in.ID && e.RemovedAt == nil {
+				card.Photos = append(card.Photos, web.VisitPhoto{Title: e.Title, Href: fmt.Sprintf("/evidence/%d", e.ID),
+					ThumbSrc: fmt.Sprintf("/evidence/%d/thumb", e.ID)})
+			}
+		}
 		p.Cards = append(p.Cards, card)
 	}
 	if vis := a.Visit; vis.Proposal != "" {
@@ -188,8 +195,25 @@ func (s *Server) saveFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(r); err != nil {
-		return err
+	// The form is multipart when it carries a photo taken on the visit.
+	fields := map[string]string{}
+	var up evidenceUpload
+	if isMultipart(r) {
+		release, busy := s.takeUpload(w, r)
+		if busy != nil {
+			return busy
+		}
+		defer release()
+		if fields, up, err = readMultipart(r, "finding", "value", "note", "version"); err != nil {
+			return err
+		}
+	} else {
+		if err := parseForm(r); err != nil {
+			return err
+		}
+		for _, k := range []string{"finding", "value", "note", "version"} {
+			fields[k] = r.PostForm.Get(k)
+		}
 	}
 	n, err := strconv.Atoi(urlParam(r, "n"))
 	if err != nil {
@@ -207,12 +231,11 @@ func (s *Server) saveFinding(w http.ResponseWriter, r *http.Request) error {
 	if !v.in.HasMember(userOf(r).ID) {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: fmt.Errorf("%s is not in inspection %d", userOf(r).Username, v.in.ID)}
 	}
-	version, err := formVersion(r)
-	if err != nil {
-		return err
+	version, ok := parseVersion(fields["version"])
+	if !ok {
+		return &Error{Status: http.StatusBadRequest, Key: "err.form"}
 	}
-	f := r.PostForm
-	typed := &web.FindingTyped{Finding: f.Get("finding"), Value: strings.TrimSpace(f.Get("value")), Note: f.Get("note")}
+	typed := &web.FindingTyped{Finding: fields["finding"], Value: strings.TrimSpace(fields["value"]), Note: fields["note"]}
 	refuse := func(status int, key string) error {
 		typed.Error = key
 		p := web.SheetPage{Cards: []web.FindingCard{{Number: n, Typed: typed}},
@@ -227,8 +250,32 @@ func (s *Server) saveFinding(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return refuse(http.StatusBadRequest, findingRefusal(err))
 	}
+	// A photo needs no title or date on site: the criterion and the day
+	// (within the year) are taken.
+	var photo *store.NewEvidence
+	if up.Chosen {
+		l := langOf(r)
+		if up.Title == "" {
+			up.Title = l.T("sheet.photo.title", n)
+		}
+		if up.Dated == "" {
+			day := assess.Day(s.now())
+			if last := time.Date(v.in.Year, time.December, 31, 0, 0, 0, 0, time.UTC); day.After(last) {
+				day = last
+			}
+			up.Dated = day.Format(time.DateOnly)
+		}
+		e, status, errs := up.validate(v.in.Year)
+		for _, field := range []string{"file", "title", "dated"} {
+			if key := errs[field]; key != "" {
+				return refuse(status, key)
+			}
+		}
+		e.On = s.now()
+		photo = &e
+	}
 	err = s.store.SaveFinding(r.Context(), s.actor(r), store.FindingChange{Inspection: v.in.ID, Ward: v.view.Path[len(v.view.Path)-1].Code,
-		Year: v.in.Year, Number: n, Finding: found, Version: version})
+		Year: v.in.Year, Number: n, Finding: found, Version: version}, photo)
 	var stale *store.StaleError
 	switch {
 	case errors.As(err, &stale):
@@ -237,6 +284,8 @@ func (s *Server) saveFinding(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusConflict, "sheet.err.closed")
 	case errors.Is(err, store.ErrNotMember):
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: err}
+	case errors.Is(err, store.ErrQuota):
+		return refuse(http.StatusRequestEntityTooLarge, "evidence.err.quota")
 	case err != nil:
 		return err
 	}

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"bytes"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -150,7 +152,38 @@ func TestInspection(t *testing.T) {
 		fmt.Sscanf(strings.Replace(row, "=", " ", 1), "%d %s", &n, &v)
 		values[n] = v
 	}
+	// With a photo taken there, in the same form: it is the inspection's,
+	// not the ward's.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range map[string]string{"finding": "met", "version": sheetAt} {
+		mw.WriteField(k, v)
+	}
+	fw, _ := mw.CreateFormFile("file", "IMG_0001.png")
+	fw.Write(samplePNG(t))
+	mw.Close()
+	res, err := ministry.Post(sheet+"/criteria/2", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := read(t, res); r.status != http.StatusSeeOther {
+		t.Fatalf("finding with a photo = %d: %s", r.status, r.body)
+	}
+	page = get(t, ministry, sheet).body
+	mustContain(t, "sheet with a photo", page, `id="photos-2"`, "Ảnh kiểm tra thực tế tiêu chí 2")
+	crit := get(t, hanoi, srv.URL+"/2026/wards/00190/criteria/2").body
+	if strings.Contains(section(t, crit, `<section id="evidence"`), "Ảnh kiểm tra thực tế tiêu chí 2") {
+		t.Error("the team's photo is listed as the ward's evidence")
+	}
+	mustContain(t, "criterion's history", crit, "Đoàn kiểm tra thêm ảnh cho tiêu chí 2", "Kết quả kiểm tra thực tế tiêu chí 2")
+	if n := queryInt(t, dbURL, `SELECT count(*) FROM evidence WHERE inspection_id = $1 AND number = 2 AND dated = '2026-12-01'`, id); n != 1 {
+		t.Error("the photo is not stored as the inspection's, dated the day it was taken")
+	}
+	sheetAt = sheetVersion.FindStringSubmatch(page)[1]
 	for n := 1; n <= 20; n++ {
+		if n == 2 {
+			continue
+		}
 		form := url.Values{"finding": {"met"}, "value": {values[n]}, "version": {sheetAt}}
 		if n == 13 || n == 1 || n == 5 || n == 9 {
 			form.Set("note", "Kiểm tra tại chỗ: đạt.")
@@ -194,6 +227,13 @@ func TestInspection(t *testing.T) {
 	if !strings.Contains(get(t, ministry, srv.URL+"/2026/units/01/summary.csv").body, ",ministry,,,17,16,20,recognize\n") {
 		t.Error("the summary does not carry Ô Chợ Dừa's tiers")
 	}
+
+	// The ward page says where its visit stands, and leads those who may
+	// see the inspection to its sheet; the homes lead to the inspections.
+	demoVisit := fmt.Sprintf("/2026/inspections/%d/wards/00097", queryInt(t, dbURL, `SELECT min(id) FROM inspections WHERE year = 2026`))
+	mustContain(t, "Hồng Hà's page", get(t, hanoi, srv.URL+"/2026/wards/00097").body, `id="visit"`,
+		"Kiểm tra thực tế 01/12/2026 – 11/12/2026", "Đã ghi 12/20 tiêu chí", `href="`+demoVisit+`"`, `href="`+demoVisit+`.pdf"`)
+	mustContain(t, "Ministry's home", get(t, ministry, srv.URL+"/").body, `href="/2026/inspections" id="inspections-link"`)
 
 	// Recognition follows the inspection: Ô Chợ Dừa (20/20 found,
 	// concluded) and Ba Đình may be recognised; Hồng Hà, whose visit goes

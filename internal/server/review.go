@@ -251,7 +251,7 @@ func (s *Server) recognize(w http.ResponseWriter, r *http.Request) error {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err.state"}
 	}
 	tiers := assess.ComputeStandings(sc.Catalogue.Criteria, a.Judgements())
-	if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), tiers); err != nil {
+	if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), tiers.Official()); err != nil {
 		return &Error{Status: http.StatusConflict, Key: "recognize.err." + recognitionRefusal(err), Err: err}
 	}
 	err = s.decide(w, r, sc, store.StateChange{

@@ -101,6 +101,16 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 		}
 	}
 	p.Viewer = evidenceViewer(l, sc, cat, kept, r.URL.Query().Get("view"))
+	if vis := a.Visit; vis != nil {
+		p.Visit = &web.WardVisit{Dates: dateRange(l, vis.From, vis.To), Found: len(a.Findings), Total: len(cat.Criteria),
+			Proposal: vis.Proposal, Note: vis.Note}
+		// The sheet for those who may see the inspection: the Ministry, the
+		// province's reviewers (the path's province) and the team.
+		if u := userOf(r); u.Role == assess.Ministry || u.Role == assess.Reviewer && len(sc.Path) > 1 && sc.Path[1].ID == u.UnitID {
+			p.Visit.SheetHref = fmt.Sprintf("%s/wards/%s", inspectionHref(sc.Year, vis.Inspection), sc.Unit.Code)
+			p.Visit.RecordHref = p.Visit.SheetHref + ".pdf"
+		}
+	}
 	if p.Editable {
 		due := &web.Due{}
 		if !s.yearEndOpen(cat) {
@@ -136,7 +146,7 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 	}
 	// A recognition form only where a recognition can succeed.
 	if a.State == assess.Approved && authorizeRecognise(r, v.Level, sc.Path) == nil {
-		if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), tiers); err != nil {
+		if err := assess.RecognitionBar(v.Level, a.RecognitionVisit(), standing); err != nil {
 			p.RecognizeBlocked = "recognize.blocked." + recognitionRefusal(err)
 		} else {
 			p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}

@@ -45,6 +45,7 @@ type Visit struct {
 	Proposal    string // recognize or decline; empty until concluded
 	Note        string
 	ConcludedAt *time.Time
+	From, To    time.Time // the inspection's days
 }
 
 // Judgements are the file's judgements tier by tier, as assess counts
@@ -116,8 +117,11 @@ func (s *Store) Assessment(ctx context.Context, year int, code string) (Assessme
 // inspection if one is planned.
 const assessmentSQL = `
 	SELECT a.id, a.state, a.return_reason, a.decision_no, a.decision_date, a.submitted_at, a.reviewed_at, a.version, a.updated_at,
-	       v.inspection_id, coalesce(v.version, 0), coalesce(v.proposal, ''), coalesce(v.note, ''), v.concluded_at
-	FROM assessments a LEFT JOIN inspection_wards v ON v.assessment_id = a.id
+	       v.inspection_id, coalesce(v.version, 0), coalesce(v.proposal, ''), coalesce(v.note, ''), v.concluded_at,
+	       i.starts_on, i.ends_on
+	FROM assessments a
+	LEFT JOIN inspection_wards v ON v.assessment_id = a.id
+	LEFT JOIN inspections i ON i.id = v.inspection_id
 	WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2`
 
 // resultsSQL reads the results of the assessment of ward $1 in year $2.
@@ -132,14 +136,15 @@ const resultsSQL = `
 // scanAssessment reads an assessmentSQL row into a; no row leaves a.Exists false.
 func scanAssessment(row pgx.Row, a *Assessment) error {
 	var inspection *int64
+	var from, to *time.Time
 	var v Visit
 	err := row.Scan(&a.ID, &a.State, &a.ReturnReason, &a.DecisionNo, &a.DecisionDate, &a.SubmittedAt, &a.ReviewedAt, &a.Version, &a.UpdatedAt,
-		&inspection, &v.Version, &v.Proposal, &v.Note, &v.ConcludedAt)
+		&inspection, &v.Version, &v.Proposal, &v.Note, &v.ConcludedAt, &from, &to)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
 	if inspection != nil {
-		v.Inspection = *inspection
+		v.Inspection, v.From, v.To = *inspection, *from, *to
 		a.Visit = &v
 	}
 	a.Exists = err == nil

@@ -35,6 +35,9 @@ type Evidence struct {
 	Pages    int
 	DocTitle string
 	Sheets   int
+	// Inspection is the inspection whose team took the file on its visit,
+	// 0 for the ward's own evidence.
+	Inspection int64
 }
 
 // NewEvidence is a file to add.
@@ -50,6 +53,9 @@ type NewEvidence struct {
 	SHA256      []byte
 	// On is when the file is added, held to the year's deadline (zero: not).
 	On time.Time
+	// Inspection is set for a photo or paper the inspection team took on
+	// its visit.
+	Inspection int64
 }
 
 func evidenceRecord(e Evidence) []byte {
@@ -100,8 +106,10 @@ func (s *Store) SaveResultWithEvidence(ctx context.Context, actor assess.Actor, 
 // addEvidence stores e in tx for assessment aid, locked by the caller,
 // under the ward's quota.
 func (s *Store) addEvidence(ctx context.Context, tx pgx.Tx, actor assess.Actor, aid int64, e NewEvidence) (int64, error) {
-	if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
-		return 0, err
+	if e.Inspection == 0 {
+		if err := checkReturnedCriterion(ctx, tx, aid, e.Number); err != nil {
+			return 0, err
+		}
 	}
 	// The ward's files over every year, removed ones included (they stay
 	// stored), under its quota. The assessment's lock the caller holds
@@ -122,9 +130,9 @@ func (s *Store) addEvidence(ctx context.Context, tx pgx.Tx, actor assess.Actor, 
 	}
 	var id int64
 	err := tx.QueryRow(ctx, `
-		INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-		aid, e.Year, e.Number, e.Title, e.Dated, e.Filename, e.ContentType, len(e.Content), e.SHA256, e.Content, actorID(actor)).Scan(&id)
+		INSERT INTO evidence (assessment_id, year, number, title, dated, filename, content_type, size, sha256, content, uploaded_by, inspection_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULLIF($12, 0)) RETURNING id`,
+		aid, e.Year, e.Number, e.Title, e.Dated, e.Filename, e.ContentType, len(e.Content), e.SHA256, e.Content, actorID(actor), e.Inspection).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("add evidence to %s %d: %w", e.Ward, e.Year, err)
 	}
@@ -133,13 +141,17 @@ func (s *Store) addEvidence(ctx context.Context, tx pgx.Tx, actor assess.Actor, 
 		return 0, fmt.Errorf("queue the preview of evidence %d: %w", id, err)
 	}
 	rec := Evidence{ID: id, Title: e.Title, Dated: e.Dated, ContentType: e.ContentType, Size: int64(len(e.Content)), SHA256: e.SHA256}
-	return id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "evidence_add",
+	action := "evidence_add"
+	if e.Inspection != 0 {
+		action = "inspection_photo_add"
+	}
+	return id, audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: action,
 		Entity: "evidence", EntityKey: resultKey(e.Ward, e.Year, e.Number), After: evidenceRecord(rec)})
 }
 
 const evidenceColumns = `e.id, w.id, w.code, e.year, e.number, e.title, e.dated, e.filename, e.content_type, e.size, e.sha256,
 	coalesce(up.full_name, ''), e.uploaded_at, coalesce(rm.full_name, ''), e.removed_at,
-	coalesce(pv.pages, 0), coalesce(pv.doc_title, ''), coalesce(pv.sheets, 0)`
+	coalesce(pv.pages, 0), coalesce(pv.doc_title, ''), coalesce(pv.sheets, 0), coalesce(e.inspection_id, 0)`
 
 const evidenceFrom = `FROM evidence e
 	JOIN assessments a ON a.id = e.assessment_id
@@ -157,7 +169,7 @@ const evidenceOfSQL = `SELECT ` + evidenceColumns + ` ` + evidenceFrom + `
 func scanEvidence(r pgx.CollectableRow) (Evidence, error) {
 	var e Evidence
 	err := r.Scan(&e.ID, &e.WardID, &e.Ward, &e.Year, &e.Number, &e.Title, &e.Dated, &e.Filename, &e.ContentType, &e.Size, &e.SHA256,
-		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt, &e.Pages, &e.DocTitle, &e.Sheets)
+		&e.UploadedBy, &e.UploadedAt, &e.RemovedBy, &e.RemovedAt, &e.Pages, &e.DocTitle, &e.Sheets, &e.Inspection)
 	return e, err
 }
 
@@ -190,6 +202,8 @@ func (s *Store) EvidenceContent(ctx context.Context, id int64) ([]byte, error) {
 // RemoveEvidence marks an evidence file removed; the file and its record
 // stay, for the history. Refused with ErrState once the assessment is
 // submitted, and with ErrClosed once its deadline has passed at now.
+// The inspection team's photos are not the ward's to remove: to the ward
+// they do not exist (ErrNotFound).
 func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward string, year int, id int64, now time.Time) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		aid, err := lockEditable(ctx, tx, ward, year, false, now)
@@ -197,7 +211,7 @@ func (s *Store) RemoveEvidence(ctx context.Context, actor assess.Actor, ward str
 			return fmt.Errorf("remove evidence %d: %w", id, err)
 		}
 		rows, _ := tx.Query(ctx, `SELECT `+evidenceColumns+` `+evidenceFrom+`
-			WHERE e.id = $1 AND e.assessment_id = $2 AND e.removed_at IS NULL FOR UPDATE OF e`, id, aid)
+			WHERE e.id = $1 AND e.assessment_id = $2 AND e.removed_at IS NULL AND e.inspection_id IS NULL FOR UPDATE OF e`, id, aid)
 		e, err := pgx.CollectExactlyOneRow(rows, scanEvidence)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("evidence %d of %s %d: %w", id, ward, year, ErrNotFound)

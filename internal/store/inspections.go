@@ -190,8 +190,8 @@ func (s *Store) PlanInspection(ctx context.Context, actor assess.Actor, p Inspec
 		if _, err := tx.Exec(ctx, `INSERT INTO inspection_wards (inspection_id, assessment_id) SELECT $1, unnest($2::bigint[])`, id, assessments); err != nil {
 			return err
 		}
-		after, _ := json.Marshal(map[string]any{"level": p.Level, "province": p.Province, "from": p.From.Format(time.DateOnly),
-			"to": p.To.Format(time.DateOnly), "wards": p.Wards, "members": members, "leader": p.Leader})
+		after, _ := json.Marshal(map[string]any{"level": p.Level, "province": p.Province, "starts_on": p.From.Format(time.DateOnly),
+			"ends_on": p.To.Format(time.DateOnly), "wards": p.Wards, "members": members, "leader": p.Leader})
 		if err := audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr,
 			Action: "inspection_plan", Entity: "inspection", EntityKey: fmt.Sprintf("%d/%d", p.Year, id), After: after}); err != nil {
 			return err
@@ -376,8 +376,10 @@ func lockVisit(ctx context.Context, tx pgx.Tx, actor assess.Actor, inspection in
 
 // SaveFinding records a member's finding on one criterion, at the visit's
 // version the member saw (a stale one is a *StaleError), audited, the
-// file's standings counted again; the visit's version moves on.
-func (s *Store) SaveFinding(ctx context.Context, actor assess.Actor, c FindingChange) error {
+// file's standings counted again; the visit's version moves on. A photo
+// taken on the visit (photo, when not nil) is stored with it, as the
+// inspection's evidence, in the same transaction.
+func (s *Store) SaveFinding(ctx context.Context, actor assess.Actor, c FindingChange, photo *NewEvidence) error {
 	return s.Transact(ctx, func(tx pgx.Tx) error {
 		aid, version, err := lockVisit(ctx, tx, actor, c.Inspection, c.Ward, c.Year, false)
 		if err != nil {
@@ -404,6 +406,12 @@ func (s *Store) SaveFinding(ctx context.Context, actor assess.Actor, c FindingCh
 		}
 		if _, err := tx.Exec(ctx, `UPDATE inspection_wards SET version = version + 1 WHERE assessment_id = $1`, aid); err != nil {
 			return err
+		}
+		if photo != nil {
+			photo.Inspection, photo.Ward, photo.Year, photo.Number = c.Inspection, c.Ward, c.Year, c.Number
+			if _, err := s.addEvidence(ctx, tx, actor, aid, *photo); err != nil {
+				return err
+			}
 		}
 		if err := refreshAssessment(ctx, tx, aid, c.Year); err != nil {
 			return err
@@ -481,7 +489,7 @@ func (s *Store) ConcludeVisit(ctx context.Context, actor assess.Actor, c Conclus
 			return nil
 		}
 		f, err := fileOf(ctx, tx, aid, c.Year)
-		if err != nil || assess.RecognitionBar(f.Level, f.Visit, f.standings()) != nil {
+		if err != nil || assess.RecognitionBar(f.Level, f.Visit, f.standings().Official()) != nil {
 			return err
 		}
 		d, err := wardNotice(ctx, tx, aid, "decision_due", "#recognize", actorID(actor))

@@ -14,14 +14,17 @@ import (
 
 // WardView is everything the ward page shows.
 type WardView struct {
-	Catalogue    Catalogue
-	Path         []Unit // the ward and its ancestors, root first
-	Years        []int
-	Assessment   Assessment
-	Evidence     []Evidence
-	Comments     []Comment
-	Predecessors []Lineage
-	Successors   []Lineage
+	Catalogue  Catalogue
+	Path       []Unit // the ward and its ancestors, root first
+	Years      []int
+	Assessment Assessment
+	// Evidence is the ward's own; VisitEvidence what the inspection team
+	// took on its visit.
+	Evidence      []Evidence
+	VisitEvidence []Evidence
+	Comments      []Comment
+	Predecessors  []Lineage
+	Successors    []Lineage
 	// Level is the level the ward is registered at for the year, empty
 	// when it is not registered; Registered lists every year it is.
 	Level      string
@@ -149,7 +152,7 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		}
 		rest := []func(pgx.Rows) error{
 			func(rows pgx.Rows) error { return collectResults(rows, &v.Assessment) },
-			func(rows pgx.Rows) (err error) { v.Evidence, err = pgx.CollectRows(rows, scanEvidence); return },
+			func(rows pgx.Rows) error { return collectEvidence(rows, &v) },
 			func(rows pgx.Rows) (err error) { v.Comments, err = pgx.CollectRows(rows, scanComment); return },
 			func(rows pgx.Rows) (err error) { v.Predecessors, v.Successors, err = collectLineage(rows); return },
 			func(rows pgx.Rows) (err error) { v.Snapshot, err = scanSnapshot(rows); return },
@@ -181,4 +184,18 @@ func (s *Store) WardView(ctx context.Context, year int, code string) (WardView, 
 		return WardView{}, fmt.Errorf("ward view %s %d: %w", code, year, err)
 	}
 	return v, nil
+}
+
+// collectEvidence reads the file's evidence into v: the ward's own apart
+// from what the inspection team took on its visit.
+func collectEvidence(rows pgx.Rows, v *WardView) error {
+	all, err := pgx.CollectRows(rows, scanEvidence)
+	for _, e := range all {
+		if e.Inspection != 0 {
+			v.VisitEvidence = append(v.VisitEvidence, e)
+		} else {
+			v.Evidence = append(v.Evidence, e)
+		}
+	}
+	return err
 }

@@ -83,7 +83,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			return err
 		}
 		if c.Action == assess.Recognize {
-			if err := assess.RecognitionBar(f.Level, f.Visit, f.standings()); err != nil {
+			if err := assess.RecognitionBar(f.Level, f.Visit, f.standings().Official()); err != nil {
 				return fmt.Errorf("recognize %s %d: %w: %w", c.Ward, c.Year, ErrState, err)
 			}
 		}
@@ -182,7 +182,7 @@ func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateC
 		}
 		// A Ministry-level ward awaits its inspection first (ConcludeVisit
 		// tells the deciders then).
-		if assess.RecognitionBar(f.Level, f.Visit, f.standings()) != nil {
+		if assess.RecognitionBar(f.Level, f.Visit, f.standings().Official()) != nil {
 			return nil
 		}
 		d, err := wardNotice(ctx, tx, id, "decision_due", "#recognize", actor)

@@ -22,6 +22,8 @@ type Waiting struct {
 	ReturnReason string
 	Standing     assess.Standing
 	Level        string
+	// Visit is its inspection, as recognition's rule reads it.
+	Visit assess.Visit
 }
 
 // waitingSQL lists the assessments in states $2 of the wards below unit
@@ -33,9 +35,11 @@ var waitingSQL = `
 	       CASE a.state WHEN 'submitted' THEN a.submitted_at
 	                    WHEN 'approved' THEN coalesce(a.approved_at, a.reviewed_at)
 	                    ELSE coalesce(a.reviewed_at, a.updated_at) END AS since,
-	       a.return_reason, a.met, (SELECT count(*) FROM criteria c WHERE c.year = a.year), a.pending, r.level
+	       a.return_reason, a.met, (SELECT count(*) FROM criteria c WHERE c.year = a.year), a.pending, r.level,
+	       v.assessment_id IS NOT NULL, coalesce(v.proposal, '')
 	FROM assessments a
 	JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
+	LEFT JOIN inspection_wards v ON v.assessment_id = a.id
 	JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
 	WHERE a.state = ANY($2) AND ($3 OR $1 IN (w.id, l1.parent_id, l2.parent_id))
 	ORDER BY since, a.year, w.code
@@ -56,7 +60,7 @@ func (s *Store) Waiting(ctx context.Context, unit int64, ministry bool, states [
 		var w Waiting
 		var since *time.Time
 		err := r.Scan(&w.Year, &w.Code, &w.Name, &w.District, &w.State, &since, &w.ReturnReason,
-			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &w.Level)
+			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &w.Level, &w.Visit.Planned, &w.Visit.Proposal)
 		if since != nil {
 			w.Since = *since
 		}
