@@ -14,6 +14,9 @@ type DashboardPage struct {
 	Page
 	UnitName string
 	UnitKind string
+	// Tiers is where the appraisal and the inspection differ from the tier
+	// before, in the unit; nil while no ward has gone past its claim.
+	Tiers *TierDifferences
 	// Board counts the registered wards by where their files stand.
 	Board *StatusBoard
 	// ReviewDue is the review's deadline, beside the review queue;
@@ -82,6 +85,32 @@ type ChildRow struct {
 	Submitted  int
 	Approved   int
 	Recognized int
+	// AppraisalChanged and InspectionChanged count the criteria each tier
+	// overturned in the unit's wards; ChangesHref lists them.
+	AppraisalChanged  int
+	InspectionChanged int
+	ChangesHref       string
+}
+
+// TierDifferences are the criteria the appraisal overturned against the
+// wards' claims and the inspection against the appraisal, with the
+// criteria most often overturned; each count leads to the list of those
+// criteria with their reasons.
+type TierDifferences struct {
+	AppraisalChanged  int
+	InspectionChanged int
+	// Files counts the wards whose file reached the appraisal.
+	Files       int
+	ChangesHref string
+	Overturned  []OverturnedCriterion
+}
+
+// OverturnedCriterion is a criterion and how often the tiers overturned it.
+type OverturnedCriterion struct {
+	Number int
+	Title  string
+	Times  int
+	Href   string
 }
 
 // Participating are the child units with wards in the programme this
@@ -398,4 +427,12 @@ type StatusRow struct {
 type StatusCell struct {
 	N    int
 	Href string
+}
+
+// childColumns is the number of the children table's columns.
+func (d DashboardPage) childColumns() int {
+	if d.Tiers != nil {
+		return 8
+	}
+	return 6
 }

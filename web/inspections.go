@@ -208,3 +208,29 @@ func joinInts(ns []int) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ChangesPage lists the criteria the appraisal and the inspection
+// overturned in a unit's wards, each with its reason.
+type ChangesPage struct {
+	Page
+	UnitName  string
+	Criterion string // the one criterion shown, "" for all
+	AllHref   string
+	Appraised []OverturnRow
+	Inspected []OverturnRow
+}
+
+// OverturnRow is one overturned criterion of one ward.
+type OverturnRow struct {
+	Ward      string
+	WardHref  string
+	Province  string
+	Number    int
+	Title     string
+	From, To  assess.Status
+	FromValue string
+	ToValue   string
+	Reason    string
+	By        string
+	On        string
+}

@@ -96,6 +96,23 @@ func ComputeStandings(catalogue []Criterion, j Judgements) Standings {
 	return s
 }
 
+// Changed lists, in catalogue order, where each tier overturned the one
+// before: the criteria whose appraisal differs from the ward's claim, and
+// those whose finding differs from the appraisal's tier (statuses as
+// shown). This is what tells the Ministry which files can be trusted.
+func Changed(catalogue []Criterion, j Judgements) (appraisal, inspection []int) {
+	appraised := j.At(TierAppraisal)
+	for _, c := range catalogue {
+		if s, ok := j.Appraisals[c.Number]; ok && c.Shown(s) != c.Shown(j.Claims[c.Number]) {
+			appraisal = append(appraisal, c.Number)
+		}
+		if s, ok := j.Findings[c.Number]; ok && c.Shown(s) != c.Shown(appraised[c.Number]) {
+			inspection = append(inspection, c.Number)
+		}
+	}
+	return appraisal, inspection
+}
+
 // Visit is a ward's inspection as recognition's rule reads it.
 type Visit struct {
 	Planned  bool   // the ward is in an inspection's plan

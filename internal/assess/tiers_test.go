@@ -1,6 +1,9 @@
 package assess
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // Each tier takes its own judgement over the one before, the official
 // standing is the last tier reached, and a year-end criterion nobody has
@@ -83,5 +86,21 @@ func TestRecognitionBar(t *testing.T) {
 		if got := RecognitionBar(c.level, c.v, c.s.Official()); got != c.want {
 			t.Errorf("%s %+v %+v: %v, want %v", c.level, c.v, c.s.Official(), got, c.want)
 		}
+	}
+}
+
+// A tier overturns the one before only where its judgement, as shown,
+// differs: an appraisal that agrees, or a finding equal to the appraisal,
+// changes nothing.
+func TestChanged(t *testing.T) {
+	catalogue := []Criterion{{Number: 1, YearEnd: true}, {Number: 2}, {Number: 3}, {Number: 4}}
+	j := Judgements{
+		Claims:     map[int]Status{1: InProgress, 2: Met, 3: Met, 4: NotMet},
+		Appraisals: map[int]Status{1: PendingYearEnd, 2: NotMet, 3: Met},
+		Findings:   map[int]Status{2: NotMet, 3: NotMet, 4: Met},
+	}
+	appraisal, inspection := Changed(catalogue, j)
+	if fmt.Sprint(appraisal) != "[2]" || fmt.Sprint(inspection) != "[3 4]" {
+		t.Errorf("changed by the appraisal %v, by the inspection %v", appraisal, inspection)
 	}
 }

@@ -94,6 +94,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.DistrictBars = districtBars(d.Children, wards)
 	}
 	d.NotMet = notMet(l, cat.Criteria, wards)
+	d.Tiers = tierDifferences(l, year, unit.Code, cat.Criteria, wards, t)
 	if authorize(r, assess.Review, path) == nil {
 		d.ShowQueue = true
 		d.Queue = reviewQueue(l, year, wards, s.now())
@@ -258,10 +259,18 @@ func stateOptions(l web.Lang) []web.Option {
 // the assessments submitted and not yet reviewed.
 type counts struct {
 	Wards, Full, Submitted, Approved, Recognized, Waiting int
+	// Appraised counts the files that reached the appraisal; the changes,
+	// the criteria each tier overturned.
+	Appraised, AppraisalChanged, InspectionChanged int
 }
 
 func (c *counts) add(w store.WardStanding) {
 	c.Wards++
+	if w.Appraised != nil {
+		c.Appraised++
+	}
+	c.AppraisalChanged += len(w.AppraisalChanged)
+	c.InspectionChanged += len(w.InspectionChanged)
 	if w.Standing.Full() {
 		c.Full++
 	}
@@ -335,11 +344,14 @@ func childRows(l web.Lang, year int, unit store.Unit, children []store.Unit, war
 			c = &counts{}
 		}
 		return web.ChildRow{Code: code, Name: name, Href: href, Wards: c.Wards, Full: c.Full,
-			Submitted: c.Submitted, Approved: c.Approved, Recognized: c.Recognized}
+			Submitted: c.Submitted, Approved: c.Approved, Recognized: c.Recognized,
+			AppraisalChanged: c.AppraisalChanged, InspectionChanged: c.InspectionChanged}
 	}
 	for _, c := range children {
 		if c.Kind == kind {
-			rows = append(rows, row(c.Code, c.Name, unitHref(year, c)))
+			r := row(c.Code, c.Name, unitHref(year, c))
+			r.ChangesHref = changesHref(year, c.Code)
+			rows = append(rows, r)
 		}
 	}
 	if kind == "district" && byChild[""] != nil {
@@ -425,4 +437,37 @@ func sortWards(wards []store.WardStanding, by string) {
 	case "standing.asc":
 		sort.SliceStable(wards, func(i, j int) bool { return wards[i].Standing.Met < wards[j].Standing.Met })
 	}
+}
+
+func changesHref(year int, code string) string {
+	return fmt.Sprintf("/%d/units/%s/changes", year, code)
+}
+
+// tierDifferences is where the tiers differ in the unit's wards: the
+// criteria each overturned, and the five most often overturned (by either
+// tier); nil while no file has reached the appraisal.
+func tierDifferences(l web.Lang, year int, code string, criteria []assess.Criterion, wards []store.WardStanding, t counts) *web.TierDifferences {
+	if t.Appraised == 0 {
+		return nil
+	}
+	d := &web.TierDifferences{AppraisalChanged: t.AppraisalChanged, InspectionChanged: t.InspectionChanged,
+		Files: t.Appraised, ChangesHref: changesHref(year, code)}
+	times := map[int]int{}
+	for _, w := range wards {
+		for _, n := range w.AppraisalChanged {
+			times[n]++
+		}
+		for _, n := range w.InspectionChanged {
+			times[n]++
+		}
+	}
+	for _, c := range criteria {
+		if times[c.Number] > 0 {
+			d.Overturned = append(d.Overturned, web.OverturnedCriterion{Number: c.Number, Title: pick(l, c.TitleVI, c.TitleEN),
+				Times: times[c.Number], Href: fmt.Sprintf("%s?criterion=%d", d.ChangesHref, c.Number)})
+		}
+	}
+	slices.SortStableFunc(d.Overturned, func(a, b web.OverturnedCriterion) int { return b.Times - a.Times })
+	d.Overturned = d.Overturned[:min(len(d.Overturned), 5)]
+	return d
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -277,4 +278,54 @@ func insideWindow(cal assess.Calendar, from, to time.Time) bool {
 		return false
 	}
 	return cal.InspectionTo == nil || !to.After(*cal.InspectionTo)
+}
+
+// changes lists the criteria the appraisal and the inspection overturned
+// in the unit's wards (?criterion=N for one), each with its reason: where
+// a dashboard's counts lead.
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) error {
+	sc, err := s.loadUnit(r, assess.Read)
+	if err != nil {
+		return err
+	}
+	l := langOf(r)
+	criterion := 0
+	if q := r.URL.Query().Get("criterion"); q != "" {
+		if criterion, err = strconv.Atoi(q); err != nil || criterion < 1 || criterion > 1000 {
+			return &Error{Status: http.StatusBadRequest, Key: "err.form", Err: fmt.Errorf("criterion %q", q)}
+		}
+	}
+	list, err := s.store.TierChanges(r.Context(), sc.Year, sc.Unit.Code, criterion)
+	if err != nil {
+		return err
+	}
+	titles := map[int]string{}
+	for _, c := range sc.Catalogue.Criteria {
+		titles[c.Number] = pick(l, c.TitleVI, c.TitleEN)
+	}
+	p := web.ChangesPage{UnitName: sc.Unit.Name, AllHref: changesHref(sc.Year, sc.Unit.Code)}
+	p.Page = s.frame(r, l.T("changes.title", sc.Unit.Name, sc.Year), sc.Year, nil, sc.Path, nil)
+	if criterion != 0 {
+		p.Criterion = fmt.Sprintf("%d. %s", criterion, titles[criterion])
+	}
+	unitOf := map[int]string{}
+	for _, c := range sc.Catalogue.Criteria {
+		unitOf[c.Number] = c.Unit
+	}
+	for _, c := range list {
+		row := web.OverturnRow{Ward: c.Ward, WardHref: fmt.Sprintf("/%d/wards/%s", sc.Year, c.WardCode), Province: c.Province,
+			Number: c.Number, Title: titles[c.Number], From: c.From, To: c.To, Reason: c.Reason, By: c.By, On: l.Date(c.At)}
+		if c.FromValue != "" {
+			row.FromValue = l.WithUnit(c.FromValue, unitOf[c.Number])
+		}
+		if c.ToValue != "" {
+			row.ToValue = l.WithUnit(c.ToValue, unitOf[c.Number])
+		}
+		if c.Tier == assess.TierInspection {
+			p.Inspected = append(p.Inspected, row)
+		} else {
+			p.Appraised = append(p.Appraised, row)
+		}
+	}
+	return renderHTML(w, r, http.StatusOK, web.Changes(p))
 }

@@ -245,3 +245,37 @@ func TestInspection(t *testing.T) {
 		}
 	}
 }
+
+// Each dashboard says where the tiers differ, per child unit and for the
+// criteria most often overturned, and every count leads to the list of
+// those criteria with their reasons; the counts are the findings'.
+func TestTierDifferencesOnDashboards(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	ministry := signIn(t, srv, "bocongan")
+	national := get(t, ministry, srv.URL+"/2026/units/VN").body
+	tiers := section(t, national, `<section id="tier-differences"`)
+	mustContain(t, "national tiers", tiers, "Thẩm định đã thay đổi 1 tiêu chí so với phường tự đánh giá",
+		"Kiểm tra thực tế đã thay đổi 1 tiêu chí so với thẩm định", `href="/2026/units/VN/changes#appraised"`,
+		`href="/2026/units/VN/changes?criterion=11"`, `href="/2026/units/VN/changes?criterion=13"`)
+	// Hà Nội's row: one of each, linked.
+	row := rowWith(t, national, `href="/2026/units/01"`)
+	mustContain(t, "Hà Nội's row", row, `<a href="/2026/units/01/changes#appraised">1</a>`, `<a href="/2026/units/01/changes#inspected">1</a>`)
+	findings := queryInt(t, dbURL, `SELECT count(*) FROM findings f JOIN assessments a ON a.id = f.assessment_id
+		JOIN results r ON r.assessment_id = a.id AND r.number = f.number WHERE a.year = 2026 AND f.status <> r.status`)
+	if findings != 1 {
+		t.Errorf("%d findings differ in the demo's 2026, the dashboard counts 1", findings)
+	}
+
+	page := get(t, ministry, srv.URL+"/2026/units/01/changes").body
+	mustContain(t, "changes", page, "Thẩm định khác phường tự đánh giá (1)", "Phường Ô Chợ Dừa", "Còn lấn chiếm vỉa hè tại khu chợ",
+		"Kiểm tra thực tế khác thẩm định (1)", "Phường Hồng Hà", "Hai cơ sở karaoke chưa đủ điều kiện phòng cháy")
+	page = get(t, ministry, srv.URL+"/2026/units/VN/changes?criterion=11").body
+	mustContain(t, "one criterion", page, "11. ", "Phường Hồng Hà", "Thẩm định khác phường tự đánh giá (0)")
+	if r := get(t, ministry, srv.URL+"/2026/units/VN/changes?criterion=x"); r.status != http.StatusBadRequest {
+		t.Errorf("a criterion that is not a number = %d", r.status)
+	}
+	// Before any file reaches the appraisal, nothing is said.
+	if strings.Contains(get(t, ministry, srv.URL+"/2025/units/VN").body, `id="tier-differences"`) {
+		t.Error("2025 shows tier differences though no file reached the appraisal")
+	}
+}

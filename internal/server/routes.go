@@ -91,6 +91,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/{year}/units/{code}/summary.csv", s.page(s.summaryCSV))
 			r.Get("/{year}/units/{code}/summary.xlsx", s.page(s.summary(summaryXLSX)))
 			r.Get("/{year}/units/{code}/summary.pdf", s.page(s.summary(summaryPDF)))
+			r.Get("/{year}/units/{code}/changes", s.page(s.changes))
 			r.Get("/{year}/units/{code}/results", s.page(s.resultsPage))
 			r.Get("/{year}/units/{code}/results.xlsx", s.page(s.resultsTemplate("xlsx")))
 			r.Get("/{year}/units/{code}/results.csv", s.page(s.resultsTemplate("csv")))

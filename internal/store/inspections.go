@@ -544,3 +544,69 @@ func (s *Store) InspectionCandidates(ctx context.Context, year int, province int
 	}
 	return wards, users, nil
 }
+
+// TierChange is one criterion a tier overturned: the ward, what the tier
+// before said and what this one says, with its reason, who and when.
+type TierChange struct {
+	Tier         assess.Tier // appraised or inspected
+	ProvinceCode string
+	Province     string
+	WardCode     string
+	Ward         string
+	Number       int
+	From, To     assess.Status // as shown
+	FromValue    string
+	ToValue      string
+	Reason       string
+	By           string
+	At           time.Time
+}
+
+// tierChangesSQL lists the criteria each tier overturned in the wards
+// WardStandings lists ($1 the year, $2 the unit's code), of criterion $3
+// (0: every one): the appraisals that differ from the claims, then the
+// findings that differ from the appraisal's tier.
+var tierChangesSQL = `
+	WITH scope (province_code, province, district_code, district, ward_code, ward, state, submitted_at, met, total, pending, statuses,
+	            level, decision_no, decision_date, claimed_met, appraised_met, inspected_met, inspection,
+	            appraisal_changed, inspection_changed, assessment_id) AS (` + wardStandingsSQL + `)
+	SELECT 'appraised', s.province_code, s.province, s.ward_code, s.ward, c.number,
+	       ` + shownSQL("r.status") + `, ` + shownSQL("p.status") + `,
+	       coalesce(r.value::text, ''), coalesce(p.value::text, ''), p.reason, coalesce(u.full_name, ''), p.appraised_at
+	FROM scope s
+	JOIN appraisals p ON p.assessment_id = s.assessment_id AND p.number = ANY (s.appraisal_changed)
+	JOIN criteria c ON c.year = $1 AND c.number = p.number
+	LEFT JOIN results r ON r.assessment_id = s.assessment_id AND r.number = p.number
+	LEFT JOIN users u ON u.id = p.appraised_by
+	WHERE $3 = 0 OR c.number = $3
+	UNION ALL
+	SELECT 'inspected', s.province_code, s.province, s.ward_code, s.ward, c.number,
+	       ` + shownSQL("coalesce(p.status, r.status)") + `, ` + shownSQL("f.status") + `,
+	       coalesce(p.value::text, r.value::text, ''), coalesce(f.value::text, ''), f.note, coalesce(u.full_name, ''), f.found_at
+	FROM scope s
+	JOIN findings f ON f.assessment_id = s.assessment_id AND f.number = ANY (s.inspection_changed)
+	JOIN criteria c ON c.year = $1 AND c.number = f.number
+	LEFT JOIN results r ON r.assessment_id = s.assessment_id AND r.number = f.number
+	LEFT JOIN appraisals p ON p.assessment_id = s.assessment_id AND p.number = f.number
+	LEFT JOIN users u ON u.id = f.found_by
+	WHERE $3 = 0 OR c.number = $3
+	ORDER BY 1, 2, 4, 6`
+
+// TierChanges lists the criteria the appraisal and the inspection
+// overturned in the unit's wards in year, for one criterion or (0) all.
+func (s *Store) TierChanges(ctx context.Context, year int, code string, criterion int) ([]TierChange, error) {
+	rows, err := s.readQuery(ctx, tierChangesSQL, year, code, criterion)
+	if err != nil {
+		return nil, fmt.Errorf("tier changes %d %s: %w", year, code, err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TierChange, error) {
+		var c TierChange
+		err := r.Scan(&c.Tier, &c.ProvinceCode, &c.Province, &c.WardCode, &c.Ward, &c.Number, &c.From, &c.To,
+			&c.FromValue, &c.ToValue, &c.Reason, &c.By, &c.At)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("tier changes %d %s: %w", year, code, err)
+	}
+	return list, nil
+}

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +52,42 @@ func TestPlanInspectionRefusals(t *testing.T) {
 	}
 	if len(after) != len(before) {
 		t.Error("a refused plan was written")
+	}
+}
+
+// The changes listed are the ones the stored standings count: Hà Nội's
+// appraisal of Ô Chợ Dừa's pavements and the Ministry's finding at Hồng
+// Hà, each with its reason; a criterion filters them.
+func TestTierChanges(t *testing.T) {
+	st, _ := testdb.Open(t, true)
+	ctx := context.Background()
+	list, err := st.TierChanges(ctx, 2026, "VN", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range list {
+		got = append(got, fmt.Sprintf("%s %s %d %s→%s %q", c.Tier, c.WardCode, c.Number, c.From, c.To, c.Reason))
+	}
+	want := []string{
+		`appraised 00190 13 met→not_met "Còn lấn chiếm vỉa hè tại khu chợ; biên bản xử lý vi phạm chưa đủ."`,
+		`inspected 00097 11 met→not_met "Hai cơ sở karaoke chưa đủ điều kiện phòng cháy tại thời điểm kiểm tra."`,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	standings, err := st.WardStandings(ctx, 2026, "01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := 0
+	for _, w := range standings {
+		counted += len(w.AppraisalChanged) + len(w.InspectionChanged)
+	}
+	if counted != len(list) {
+		t.Errorf("the standings count %d changes, the list has %d", counted, len(list))
+	}
+	if list, err = st.TierChanges(ctx, 2026, "01", 11); err != nil || len(list) != 1 || list[0].WardCode != "00097" {
+		t.Errorf("criterion 11: %v %v", list, err)
 	}
 }

@@ -40,6 +40,12 @@ type WardStanding struct {
 	Appraised  *int
 	Inspected  *int
 	Inspection string
+	// AppraisalChanged and InspectionChanged are the criteria each tier
+	// overturned (assess.Changed).
+	AppraisalChanged  []int
+	InspectionChanged []int
+	// AssessmentID is the file's, 0 when the ward has none yet.
+	AssessmentID int64
 }
 
 // shownSQL is the SQL twin of assess.Criterion.Shown for the stored status
@@ -92,7 +98,8 @@ const wardStandingsSQL = `
 		       w.code, w.name, coalesce(a.state, ''), a.submitted_at,
 		       coalesce(a.met, 0), blank.total, coalesce(a.pending, blank.pending), coalesce(a.statuses, blank.statuses),
 		       r.level, coalesce(a.decision_no, ''), a.decision_date,
-		       coalesce(a.claimed_met, 0), a.appraised_met, a.inspected_met, coalesce(v.proposal, '')
+		       coalesce(a.claimed_met, 0), a.appraised_met, a.inspected_met, coalesce(v.proposal, ''),
+		       coalesce(a.appraisal_changed, '{}'), coalesce(a.inspection_changed, '{}'), coalesce(a.id, 0)
 		FROM regs r
 		JOIN units w ON w.id = r.ward_id` + placeWardSQL + `
 		JOIN units p ON p.id = ` + provinceIDSQL + `
@@ -127,9 +134,12 @@ const provinceIDSQL = `CASE WHEN up.kind = 'district' THEN l2.parent_id ELSE up.
 var refreshYearSQL = `
 		UPDATE assessments a
 		SET claimed_met = s.claimed, appraised_met = s.appraised, inspected_met = s.inspected,
-		    met = s.met, pending = s.pending, statuses = s.statuses
+		    met = s.met, pending = s.pending, statuses = s.statuses,
+		    appraisal_changed = s.appraisal_changed, inspection_changed = s.inspection_changed
 		FROM (
 		    SELECT a.id,
+		           coalesce(array_agg(c.number ORDER BY c.number) FILTER (WHERE p.number IS NOT NULL AND x.appraisal <> x.claim), '{}') AS appraisal_changed,
+		           coalesce(array_agg(c.number ORDER BY c.number) FILTER (WHERE f.number IS NOT NULL AND x.inspection <> x.appraisal), '{}') AS inspection_changed,
 		           count(*) FILTER (WHERE x.claim = 'met') AS claimed,
 		           CASE WHEN t.tier <> 'claimed' THEN count(*) FILTER (WHERE x.appraisal = 'met') END AS appraised,
 		           CASE WHEN t.tier = 'inspected' THEN count(*) FILTER (WHERE x.inspection = 'met') END AS inspected,
@@ -174,10 +184,20 @@ func refreshAssessment(ctx context.Context, tx pgx.Tx, id int64, year int) error
 	}
 	tiers, j := f.standings(), f.Judgements
 	official, statuses := StoredStanding(f.Catalogue, j.At(j.Reached()))
+	byAppraisal, byInspection := assess.Changed(f.Catalogue, j)
 	_, err = tx.Exec(ctx, `UPDATE assessments SET met = $2, pending = $3, statuses = $4,
-		claimed_met = $5, appraised_met = $6, inspected_met = $7 WHERE id = $1`,
-		id, official.Met, official.PendingYearEnd, statuses, tiers.Claimed.Met, metOf(tiers.Appraised), metOf(tiers.Inspected))
+		claimed_met = $5, appraised_met = $6, inspected_met = $7, appraisal_changed = $8, inspection_changed = $9 WHERE id = $1`,
+		id, official.Met, official.PendingYearEnd, statuses, tiers.Claimed.Met, metOf(tiers.Appraised), metOf(tiers.Inspected),
+		orEmpty(byAppraisal), orEmpty(byInspection))
 	return err
+}
+
+// orEmpty is ns, or an empty list for none (the columns are NOT NULL).
+func orEmpty(ns []int) []int {
+	if ns == nil {
+		return []int{}
+	}
+	return ns
 }
 
 func metOf(s *assess.Standing) *int {
@@ -226,7 +246,7 @@ func (s *Store) EachWardStanding(ctx context.Context, year int, code string, fn 
 			&w.Code, &w.Name, &w.State, &w.SubmittedAt,
 			&w.Standing.Met, &w.Standing.Total, &w.Standing.PendingYearEnd, &statuses,
 			&w.Level, &w.DecisionNo, &w.DecisionDate,
-			&w.Claimed, &w.Appraised, &w.Inspected, &w.Inspection); err != nil {
+			&w.Claimed, &w.Appraised, &w.Inspected, &w.Inspection, &w.AppraisalChanged, &w.InspectionChanged, &w.AssessmentID); err != nil {
 			return fmt.Errorf("ward standings %d %s: %w", year, code, err)
 		}
 		w.Statuses = make([]assess.Status, len(statuses))
@@ -315,7 +335,7 @@ func (s *Store) CopySummaryCSV(ctx context.Context, year int, code string, crite
 		       claimed_met, appraised_met, inspected_met, NULLIF(inspection, '')
 		FROM (` + bindLiterals(wardStandingsSQL, year, code) + `) AS x(province_code, province, district_code, district,
 		     ward_code, ward, state, submitted_at, met, total, pending, statuses, level, decision_no, decision_date,
-		     claimed_met, appraised_met, inspected_met, inspection)
+		     claimed_met, appraised_met, inspected_met, inspection, appraisal_changed, inspection_changed, assessment_id)
 		ORDER BY province_code, district_code, ward_code
 	) TO STDOUT WITH (FORMAT csv)`
 	_, err = conn.Conn().PgConn().CopyTo(ctx, w, sql)

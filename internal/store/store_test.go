@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -359,6 +360,7 @@ func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 		t.Fatalf("%d wards registered for 2024, want 406", len(got))
 	}
 	reached := map[assess.Tier]int{}
+	changed := 0
 	for _, w := range got {
 		a, err := st.Assessment(ctx, 2024, w.Code)
 		if err != nil {
@@ -373,6 +375,11 @@ func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 		if w.Claimed != tiers.Claimed.Met || !sameMet(w.Appraised, tiers.Appraised) || !sameMet(w.Inspected, tiers.Inspected) {
 			t.Errorf("%s: SQL's tiers %d %v %v, Go's %+v", w.Code, w.Claimed, w.Appraised, w.Inspected, tiers)
 		}
+		byAppraisal, byInspection := assess.Changed(cat.Criteria, j)
+		if fmt.Sprint(w.AppraisalChanged) != fmt.Sprint(orNone(byAppraisal)) || fmt.Sprint(w.InspectionChanged) != fmt.Sprint(orNone(byInspection)) {
+			t.Errorf("%s: SQL's changes %v %v, Go's %v %v", w.Code, w.AppraisalChanged, w.InspectionChanged, byAppraisal, byInspection)
+		}
+		changed += len(byAppraisal) + len(byInspection)
 		official := j.At(j.Reached())
 		for i, c := range cat.Criteria {
 			if shown := c.Shown(official[c.Number]); w.Statuses[i] != shown {
@@ -380,12 +387,23 @@ func TestStandingsSQLAgreesWithDomain(t *testing.T) {
 			}
 		}
 	}
-	// The data reached every tier, or the test proves less than it says.
+	// The data reached every tier and overturned some, or the test proves
+	// less than it says.
+	if changed < 50 {
+		t.Errorf("only %d criteria overturned", changed)
+	}
 	for _, tier := range []assess.Tier{assess.TierClaim, assess.TierAppraisal, assess.TierInspection} {
 		if reached[tier] < 20 {
 			t.Errorf("only %d files at tier %s", reached[tier], tier)
 		}
 	}
+}
+
+func orNone(ns []int) []int {
+	if ns == nil {
+		return []int{}
+	}
+	return ns
 }
 
 func sameMet(sql *int, goes *assess.Standing) bool {
