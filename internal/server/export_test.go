@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -361,7 +362,12 @@ func TestPDFsPrintCharactersBeyondTheBMP(t *testing.T) {
 		t.Fatalf("recognise = %d", r.status)
 	}
 	execSQL(t, dbURL, `UPDATE evidence SET title = title || ' ' || $1`, odd)
-	for _, path := range []string{"/2022/wards/00019/dossier.pdf", "/2022/units/VN/summary.pdf", "/2022/units/01/summary.pdf"} {
+	// The inspection's record, its conclusion's note and a finding's note
+	// typed with them too.
+	execSQL(t, dbURL, `UPDATE inspection_wards SET note = 'Đạt ' || $1 WHERE assessment_id = (SELECT id FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022)`, odd)
+	execSQL(t, dbURL, `INSERT INTO findings (assessment_id, number, status, note) SELECT id, 6, 'met', 'Trụ sở ' || $1 FROM assessments WHERE ward_id = unit_in_year('00019', 2022) AND year = 2022`, odd)
+	record := fmt.Sprintf("/2022/inspections/%d/wards/00019.pdf", queryInt(t, dbURL, `SELECT max(id) FROM inspections WHERE year = 2022`))
+	for _, path := range []string{"/2022/wards/00019/dossier.pdf", "/2022/units/VN/summary.pdf", "/2022/units/01/summary.pdf", record} {
 		r := get(t, ministry, srv.URL+path)
 		if r.status != 200 {
 			t.Errorf("%s = %d", path, r.status)
@@ -370,6 +376,10 @@ func TestPDFsPrintCharactersBeyondTheBMP(t *testing.T) {
 		text := pdfText(t, []byte(r.body))
 		if !strings.Contains(text, "□") {
 			t.Errorf("%s does not mark where the characters were", path)
+		}
+		if path == record {
+			mustContain(t, "record", text, "BIÊN BẢN KIỂM TRA THỰC TẾ", "Trụ sở □ □")
+			continue
 		}
 		if strings.Contains(text, "Rất tốt") != strings.HasSuffix(path, "dossier.pdf") {
 			t.Errorf("%s: the comment's text is not where it belongs", path)

@@ -279,3 +279,40 @@ func TestTierDifferencesOnDashboards(t *testing.T) {
 		t.Error("2025 shows tier differences though no file reached the appraisal")
 	}
 }
+
+// The tiers a ward page shows are the ones the summary exports carry: each
+// of Hà Nội's 2026 wards in the CSV against its page, and the PDF's tier
+// column.
+func TestTiersReconcileWithPages(t *testing.T) {
+	srv, _ := newPortalDemo(t)
+	ministry := signIn(t, srv, "bocongan")
+	recs := csvRecords(t, get(t, ministry, srv.URL+"/2026/units/01/summary.csv").body)
+	header := recs[0]
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	checked := 0
+	for _, rec := range recs[1:] {
+		total := rec[col["total"]]
+		page := get(t, ministry, srv.URL+"/2026/wards/"+rec[col["ward_code"]]).body
+		want := []string{fmt.Sprintf("đạt %s/%s tiêu chí", rec[col["met"]], total)}
+		if rec[col["appraised_met"]] != "" {
+			want = append(want, fmt.Sprintf("Tự đánh giá %s/%s", rec[col["claimed_met"]], total),
+				fmt.Sprintf("Thẩm định %s/%s", rec[col["appraised_met"]], total))
+			checked++
+		}
+		if rec[col["inspected_met"]] != "" {
+			want = append(want, fmt.Sprintf("Kiểm tra %s/%s", rec[col["inspected_met"]], total))
+		}
+		if p := rec[col["inspection"]]; p != "" {
+			want = append(want, map[string]string{"recognize": "Đề nghị công nhận", "decline": "Không đề nghị công nhận"}[p])
+		}
+		mustContain(t, rec[col["ward_code"]], page, want...)
+	}
+	if checked < 3 {
+		t.Errorf("only %d wards past their claim", checked)
+	}
+	text := pdfText(t, []byte(get(t, ministry, srv.URL+"/2026/units/01/summary.pdf").body))
+	mustContain(t, "summary PDF", text, "Tự ĐG · TĐ · KT", "17 · 16 · –", "20 · 20 · 19", "20 · 20 · 20")
+}
