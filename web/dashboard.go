@@ -161,6 +161,9 @@ type WardRow struct {
 	Href     string
 	State    assess.State
 	Standing assess.Standing
+	// Tiers are the standing of each tier reached; shown under the
+	// official standing where they differ.
+	Tiers assess.Standings
 	// Previous is the standing a year before, of the ward or of the wards
 	// it took over ("18/22", or "Điện Biên 21/22 · Quán Thánh 20/22").
 	Previous string
@@ -435,4 +438,11 @@ func (d DashboardPage) childColumns() int {
 		return 8
 	}
 	return 6
+}
+
+// TiersDiffer says whether the ward's tiers disagree somewhere: only then
+// does the table show them under the official standing.
+func (w WardRow) TiersDiffer() bool {
+	t := w.Tiers
+	return t.Appraised != nil && (t.Appraised.Met != t.Claimed.Met || t.Inspected != nil && t.Inspected.Met != t.Appraised.Met)
 }

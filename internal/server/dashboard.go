@@ -169,7 +169,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		d.WardRows = append(d.WardRows, web.WardRow{
 			Code: ws.Code, Name: ws.Name, District: ws.District,
 			Href:  fmt.Sprintf("/%d/wards/%s", year, ws.Code),
-			State: ws.State, Standing: ws.Standing, Previous: previous[ws.Code],
+			State: ws.State, Standing: ws.Standing, Previous: previous[ws.Code], Tiers: storedTiers(ws.Standing.Total, ws.Claimed, ws.Appraised, ws.Inspected),
 		})
 	}
 	return renderHTML(w, r, http.StatusOK, web.Dashboard(d))
@@ -470,4 +470,17 @@ func tierDifferences(l web.Lang, year int, code string, criteria []assess.Criter
 	slices.SortStableFunc(d.Overturned, func(a, b web.OverturnedCriterion) int { return b.Times - a.Times })
 	d.Overturned = d.Overturned[:min(len(d.Overturned), 5)]
 	return d
+}
+
+// storedTiers is a file's standing in each tier reached, from the criteria
+// each met (nil for a tier not reached) as the store keeps them.
+func storedTiers(total, claimed int, appraised, inspected *int) assess.Standings {
+	t := assess.Standings{Claimed: assess.Standing{Met: claimed, Total: total}}
+	if appraised != nil {
+		t.Appraised = &assess.Standing{Met: *appraised, Total: total}
+	}
+	if inspected != nil {
+		t.Inspected = &assess.Standing{Met: *inspected, Total: total}
+	}
+	return t
 }

@@ -57,13 +57,7 @@ func (s *Server) inspection(w http.ResponseWriter, r *http.Request) error {
 		row := web.InspectionWardRow{Code: w.Code, Name: w.Name, WardHref: fmt.Sprintf("/%d/wards/%s", in.Year, w.Code),
 			SheetHref: base + "/wards/" + w.Code, RecordHref: base + "/wards/" + w.Code + ".pdf",
 			Findings: w.Findings, Total: w.Total, Proposal: w.Proposal,
-			Tiers: assess.Standings{Claimed: assess.Standing{Met: w.Claimed, Total: w.Total}}}
-		if w.Appraised != nil {
-			row.Tiers.Appraised = &assess.Standing{Met: *w.Appraised, Total: w.Total}
-		}
-		if w.Inspected != nil {
-			row.Tiers.Inspected = &assess.Standing{Met: *w.Inspected, Total: w.Total}
-		}
+			Tiers: storedTiers(w.Total, w.Claimed, w.Appraised, w.Inspected)}
 		if w.ConcludedAt != nil {
 			row.ConcludedOn = l.Date(*w.ConcludedAt)
 		}

@@ -274,6 +274,12 @@ func TestTierDifferencesOnDashboards(t *testing.T) {
 	if r := get(t, ministry, srv.URL+"/2026/units/VN/changes?criterion=x"); r.status != http.StatusBadRequest {
 		t.Errorf("a criterion that is not a number = %d", r.status)
 	}
+	// The ward table shows a ward's tiers where they differ.
+	hanoi := get(t, ministry, srv.URL+"/2026/units/01").body
+	mustContain(t, "Ô Chợ Dừa's row", rowWith(t, hanoi, `href="/2026/wards/00190"`), "16/20", "Tự đánh giá 17/20", "Thẩm định 16/20")
+	if strings.Contains(rowWith(t, hanoi, `href="/2026/wards/00004"`), "tiers-small") {
+		t.Error("Ba Đình's tiers, all 20/20, are repeated in its row")
+	}
 	// Before any file reaches the appraisal, nothing is said.
 	if strings.Contains(get(t, ministry, srv.URL+"/2025/units/VN").body, `id="tier-differences"`) {
 		t.Error("2025 shows tier differences though no file reached the appraisal")
