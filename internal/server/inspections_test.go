@@ -275,7 +275,7 @@ func TestTierDifferencesOnDashboards(t *testing.T) {
 		t.Errorf("a criterion that is not a number = %d", r.status)
 	}
 	// The ward table shows a ward's tiers where they differ.
-	hanoi := get(t, ministry, srv.URL+"/2026/units/01").body
+	hanoi := section(t, get(t, ministry, srv.URL+"/2026/units/01").body, `<h2 id="wards">`)
 	mustContain(t, "Ô Chợ Dừa's row", rowWith(t, hanoi, `href="/2026/wards/00190"`), "16/20", "Tự đánh giá 17/20", "Thẩm định 16/20")
 	if strings.Contains(rowWith(t, hanoi, `href="/2026/wards/00004"`), "tiers-small") {
 		t.Error("Ba Đình's tiers, all 20/20, are repeated in its row")
