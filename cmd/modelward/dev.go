@@ -17,6 +17,7 @@ import (
 	"modelward/internal/pgcluster"
 	"modelward/internal/seed"
 	"modelward/internal/server"
+	"modelward/internal/signing"
 	"modelward/internal/store"
 )
 
@@ -60,7 +61,7 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 			if err := prepareCluster(ctx, primary); err != nil {
 				return "", err
 			}
-			return devRuntimeUser, migrateAndSeed(ctx, primary.URL(localcluster.Database), stdout)
+			return devRuntimeUser, migrateAndSeed(ctx, primary.URL(localcluster.Database), demoKeyPath(getenv, dir), stdout)
 		},
 		Started: func(addr net.Addr, dataDir string) { fmt.Fprint(stdout, banner(addr, dataDir)) },
 	})
@@ -94,7 +95,12 @@ func devSingle(ctx context.Context, dir string, getenv func(string) string, stdo
 		runtimeURL = cluster.URLAs(devRuntimeUser, localcluster.Database)
 		where = cluster.DataDir
 	}
-	if err := migrateAndSeed(ctx, url, stdout); err != nil {
+	keyPath := demoKeyPath(getenv, dir)
+	if err := migrateAndSeed(ctx, url, keyPath, stdout); err != nil {
+		return err
+	}
+	signer, err := signing.Load(keyPath)
+	if err != nil {
 		return err
 	}
 	keys, err := store.ParseFactorKeys(getenv("FACTOR_KEY"))
@@ -112,7 +118,7 @@ func devSingle(ctx context.Context, dir string, getenv func(string) string, stdo
 		return err
 	}
 	fmt.Fprint(stdout, banner(l.Addr(), where))
-	return serve(ctx, l, server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true"}, nil)
+	return serve(ctx, l, server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true", Signer: signer}, nil)
 }
 
 // prepareCluster makes the database "modelward" in a private cluster, and
@@ -126,7 +132,7 @@ func prepareCluster(ctx context.Context, c *pgcluster.Cluster) error {
 }
 
 // migrateAndSeed migrates the database at ownerURL and loads the demo.
-func migrateAndSeed(ctx context.Context, ownerURL string, stdout io.Writer) error {
+func migrateAndSeed(ctx context.Context, ownerURL, keyPath string, stdout io.Writer) error {
 	if err := migrate(ctx, ownerURL, stdout); err != nil {
 		return err
 	}
@@ -135,7 +141,7 @@ func migrateAndSeed(ctx context.Context, ownerURL string, stdout io.Writer) erro
 		return err
 	}
 	defer owner.Close()
-	return seedDemo(ctx, owner, stdout)
+	return seedDemo(ctx, owner, keyPath, stdout)
 }
 
 // devRuntimeUser is the login role the private cluster's portal runs as.

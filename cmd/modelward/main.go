@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -24,6 +25,7 @@ import (
 	"modelward/internal/preview"
 	"modelward/internal/seed"
 	"modelward/internal/server"
+	"modelward/internal/signing"
 	"modelward/internal/store"
 )
 
@@ -186,12 +188,29 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
-	return seedDemo(ctx, st, stdout)
+	return seedDemo(ctx, st, demoKeyPath(getenv, ".data"), stdout)
 }
 
-func seedDemo(ctx context.Context, st *store.Store, stdout io.Writer) error {
+// demoKeyPath is where the demo's signing key is: SIGNING_KEY, else a
+// demo key in the data directory dir.
+func demoKeyPath(getenv func(string) string, dir string) string {
+	if p := getenv("SIGNING_KEY"); p != "" {
+		return p
+	}
+	return filepath.Join(dir, "demo-signing-key.pem")
+}
+
+// seedDemo loads the demo, its decisions signed by the key at keyPath (a
+// demo key under a demo authority, made there when missing).
+func seedDemo(ctx context.Context, st *store.Store, keyPath string, stdout io.Writer) error {
 	d, err := seed.Demo(time.Now())
 	if err != nil {
+		return err
+	}
+	if _, err := signing.MakeDemo(keyPath, "Bộ Công an", time.Now()); err != nil {
+		return err
+	}
+	if d.Signer, err = signing.Load(keyPath); err != nil {
 		return err
 	}
 	if err := seed.Load(ctx, st, d); err != nil {
@@ -238,6 +257,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	}
 	cfg := server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies,
 		MetricsToken: getenv("METRICS_TOKEN"), FactorRoles: factorRoles, BaseURL: getenv("BASE_URL")}
+	if path := getenv("SIGNING_KEY"); path != "" {
+		if cfg.Signer, err = signing.Load(path); err != nil {
+			return err
+		}
+	}
 	var sender *mail.Sender
 	if u := getenv("SMTP_URL"); u != "" {
 		if cfg.BaseURL == "" {

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"modelward/internal/assess"
+	"modelward/internal/export"
+	"modelward/internal/signing"
 	"modelward/internal/store"
 	"modelward/internal/units"
 )
@@ -27,6 +29,19 @@ type Data struct {
 	// judge.
 	Appraisals  []Appraisal
 	Inspections []Inspection
+	// Decisions are the demo's recognition decisions, drafted and signed
+	// as the portal does, by Signer (a demo key made on the spot when nil).
+	Decisions []Decision
+	Signer    *signing.Signer `json:"-"`
+}
+
+// Decision is a recognition decision of the demo: the recognised files of
+// Year that name Number are its wards.
+type Decision struct {
+	Year        int
+	Number      string
+	Signer      string
+	SignerTitle string
 }
 
 // Quota is the Ministry's quota of model wards for a province in a year;
@@ -128,6 +143,30 @@ func Load(ctx context.Context, st *store.Store, d Data) error {
 				return err
 			}
 			added["inspections"] += n
+		}
+		signer := d.Signer
+		for _, dec := range d.Decisions {
+			if signer == nil {
+				if signer, _, err = signing.NewDemo("Bộ Công an", DemoDay); err != nil {
+					return err
+				}
+			}
+			ok, err := store.LoadIssuedDecision(ctx, tx, dec.Year, dec.Number, dec.Signer, dec.SignerTitle,
+				func(sd store.Decision) ([]byte, error) {
+					var b bytes.Buffer
+					err := export.WriteDecision(&b, sd)
+					return b.Bytes(), err
+				},
+				func(draft []byte, on time.Time) ([]byte, string, error) {
+					signed, err := signer.Sign(draft, "Quyết định công nhận "+dec.Number, on)
+					return signed, signer.Name(), err
+				})
+			if err != nil {
+				return err
+			}
+			if ok {
+				added["decisions"]++
+			}
 		}
 		after, _ := json.Marshal(added)
 		return store.AuditLoad(ctx, tx, "seed", "seed_demo", after)

@@ -11,6 +11,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +112,10 @@ func Demo(today time.Time) (Data, error) {
 		return d, err
 	}
 	d.Appraisals, d.Inspections = demoAppraisals, demoInspections()
+	for year, dec := range decisions {
+		d.Decisions = append(d.Decisions, Decision{Year: year, Number: dec.no, Signer: "Người ký (dữ liệu minh họa)", SignerTitle: "Bộ trưởng"})
+	}
+	slices.SortFunc(d.Decisions, func(a, b Decision) int { return a.Year - b.Year })
 	return d, nil
 }
 

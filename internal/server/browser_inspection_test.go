@@ -138,3 +138,44 @@ func fitsThePhone(t *testing.T, ctx context.Context) {
 		t.Error("the page scrolls sideways on a phone")
 	}
 }
+
+// On a phone, the Ministry drafts a decision for the demo's eligible ward,
+// and issues it signed by the portal; the ward then shows as recognised
+// with the decision, its certificate offered.
+func TestBrowserDecision(t *testing.T) {
+	srv, dbURL := signedPortal(t)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2026/decisions"))
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#d-number`)),
+		chromedp.SendKeys(chromedp.CSS(`#d-number`), "15/QĐ-BCA", chromedp.NodeVisible),
+		chromedp.SetValue(chromedp.CSS(`#d-date`), "2026-12-01", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#d-signer`), "Nguyễn Văn A", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#d-title`), "Bộ trưởng", chromedp.NodeVisible),
+		chromedp.Submit(chromedp.CSS(`#d-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`#issue-portal`)),
+	)
+	fitsThePhone(t, ctx)
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Đã lập dự thảo quyết định số 15/QĐ-BCA") || !strings.Contains(s, "Phường Ba Đình") {
+		t.Errorf("the draft reads %q", s)
+	}
+	href, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`#decision-file`), "href"))
+	if err != nil || !strings.HasSuffix(href.Value, ".pdf") {
+		t.Errorf("the draft's file: %v %v", href, err)
+	}
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`#issue-portal button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/2026/wards/00004/certificate.pdf"]`)),
+	)
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Đã ban hành quyết định số 15/QĐ-BCA: 1 phường được công nhận.") || !strings.Contains(s, "SHA-256") {
+		t.Errorf("after issuing: %q", s)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/2026/wards/00004"), chromedp.WaitVisible(chromedp.CSS(`.decision`)))
+	if s := text(t, ctx, ".decision"); !strings.Contains(s, "15/QĐ-BCA") {
+		t.Errorf("the ward's decision reads %q", s)
+	}
+	if st := stateOf(t, dbURL, "00004", 2026); st != "recognized" {
+		t.Errorf("Ba Đình is %s", st)
+	}
+}

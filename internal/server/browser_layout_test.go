@@ -94,17 +94,20 @@ func TestBrowserEveryPageFitsTheScreen(t *testing.T) {
 	token := queryInt(t, dbURL, `SELECT max(id) FROM api_tokens`)
 	evidence := queryInt(t, dbURL, `SELECT max(id) FROM evidence`)
 	inspection := fmt.Sprintf("/2026/inspections/%d", queryInt(t, dbURL, `SELECT id FROM inspections WHERE year = 2026`))
+	decision := fmt.Sprintf("/2024/decisions/%d", queryInt(t, dbURL, `SELECT id FROM decisions WHERE year = 2024`))
+	certificate := queryRow[string](t, dbURL, `SELECT min(token) FROM decision_wards`)
 
 	pages := map[string][]string{
-		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1", "/public", "/public/2023"},
+		"": {"/login", "/login?next=%2F2023%2Fwards%2F09552&expired=1", "/public", "/public/2023", "/public/verify/" + certificate, "/public/verify/UNKNOWN"},
 		"phula": {"/", "/2022/wards/09552", "/2022/wards/09552/criteria/13", "/2022/wards/09552/criteria/2",
 			"/2022/wards/09552/history", "/2022/wards/09552/submit", "/me", "/2022/wards/99999", "/notifications", "/me/factor",
 			"/2022/units/09552/results", fmt.Sprintf("/2022/wards/09552/evidence/%d/remove", evidence), "/2022/calendar",
 			"/me/email/confirm?token=not-one"},
 		"hanoi": {"/", "/2023/units/01", "/2023/units/268", "/2023/units/01/registrations", "/2023/wards/09552",
-			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01", "/2026/inspections", "/2026/units/01/changes"},
+			"/2023/wards/09552/criteria/13", "/2023/wards/09552/history", "/2026/units/01", "/2026/inspections", "/2026/units/01/changes", "/2026/decisions"},
 		"bocongan": {"/", "/2023/units/VN", "/2026/units/VN", "/2022/wards/00019", "/2022/wards/26776", "/2022/units/VN/registrations",
-			"/2026/inspections?level=ministry&province=01", inspection, inspection + "/wards/00097", inspection + "/wards/00004", "/2026/units/VN/changes?criterion=11"},
+			"/2026/inspections?level=ministry&province=01", inspection, inspection + "/wards/00097", inspection + "/wards/00004", "/2026/units/VN/changes?criterion=11",
+			"/2026/decisions", decision},
 		"admin": {"/admin/audit", "/admin/users", "/admin/tokens", "/admin/units", "/admin/catalogues", "/admin/catalogues/2023",
 			"/admin/catalogues/2023/criteria/13", "/admin/catalogues/2023/criteria/new", "/admin/users/phula/disable",
 			"/admin/users/phula/password", fmt.Sprintf("/admin/tokens/%d/revoke", token), "/admin/catalogues/2023/criteria/13/remove",

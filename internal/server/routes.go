@@ -53,6 +53,9 @@ func (s *Server) routes() http.Handler {
 	r.Get("/public", s.page(s.publicLatest))
 	r.Get("/public/feed.xml", s.page(s.publicFeed))
 	r.Get("/public/{year}", s.page(s.publicYear))
+	// A certificate's QR code opens its verification: no sign-in.
+	r.Get("/public/verify/{token}", s.page(s.verifyRecognition))
+	r.Get("/public/verify/{token}/decision.pdf", s.page(s.verifiedDecision))
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.loadSession)
@@ -113,6 +116,11 @@ func (s *Server) routes() http.Handler {
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
 			r.Post("/{year}/wards/{code}/extension", s.page(s.extend))
 			r.Post("/{year}/wards/{code}/extension/revoke", s.page(s.revokeExtension))
+			r.Get("/{year}/decisions", s.page(s.decisions))
+			r.Post("/{year}/decisions", s.page(s.draftDecision))
+			r.Get("/{year}/decisions/{id}", s.page(s.decisionOrFile))
+			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/decisions/{id}/issue", s.page(s.issueDecision))
+			r.Get("/{year}/wards/{code}/certificate.pdf", s.page(s.certificate))
 			r.Get("/{year}/inspections", s.page(s.inspections))
 			r.Post("/{year}/inspections", s.page(s.planInspection))
 			r.Get("/{year}/inspections/{id}", s.page(s.inspection))

@@ -15,6 +15,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"modelward/internal/assess"
+	"modelward/internal/signing"
 	"modelward/internal/store"
 	"modelward/web"
 )
@@ -46,6 +47,8 @@ type Server struct {
 	factorRoles map[assess.Role]bool
 	// base is the portal's address for links in mail (BASE_URL).
 	base string
+	// signer signs the decisions the portal issues; nil without SIGNING_KEY.
+	signer *signing.Signer
 }
 
 // Config is what the server needs from its surroundings.
@@ -76,6 +79,10 @@ type Config struct {
 	// BaseURL is the portal's address as users reach it (BASE_URL), for
 	// links in mail; empty means the address each request came to.
 	BaseURL string
+	// Signer is the body's signing key (SIGNING_KEY), with which the
+	// portal signs the decisions it issues; nil: decisions are signed
+	// elsewhere and uploaded.
+	Signer *signing.Signer
 }
 
 // Session lifetimes: signed out after 15 idle minutes (an admin after 5;
@@ -116,7 +123,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{store: cfg.Store, log: log, sessions: sm, demo: cfg.Demo, now: now, trustedProxies: cfg.TrustedProxies,
 		metricsToken: cfg.MetricsToken, idle: cmp.Or(cfg.IdleTimeout, defaultIdle), adminIdle: cmp.Or(cfg.AdminIdleTimeout, defaultAdminIdle),
-		secure: cfg.SecureCookies, base: cfg.BaseURL, imports: make(chan struct{}, importsPerServer)}
+		secure: cfg.SecureCookies, base: cfg.BaseURL, imports: make(chan struct{}, importsPerServer), signer: cfg.Signer}
 	s.metrics = s.newMetrics()
 	roles := cfg.FactorRoles
 	if roles == nil {

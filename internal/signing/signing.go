@@ -141,7 +141,10 @@ type Checked struct {
 // signer's certificate is reported, not judged: trust in it is the
 // signer's authority's (a government CA), outside the portal.
 func Check(signed, draft []byte) (c Checked, err error) {
-	if !bytes.HasPrefix(signed, draft) || len(signed) == len(draft) {
+	if bytes.Equal(signed, draft) {
+		return Checked{}, ErrNoSignature
+	}
+	if !bytes.HasPrefix(signed, draft) {
 		return Checked{}, ErrNotDraft
 	}
 	if len(signed)-len(draft) > MaxSignatureBytes {
@@ -200,55 +203,67 @@ func coversWholeFile(b []byte) bool {
 	return a0 == 0 && l0 > 0 && a1 > l0 && a1+l1 == int64(len(b))
 }
 
-// MakeDemo writes into dir a demo certificate authority and a signing key
-// it certified for the body named, as one PEM file (key, certificate,
-// authority's certificate), and returns its path. Both say they are a
-// demo. An existing file is kept.
-func MakeDemo(dir, body string, now time.Time) (string, error) {
-	path := filepath.Join(dir, "demo-signing-key.pem")
+// MakeDemo writes a demo signing key (NewDemo) as one PEM file at path,
+// unless a file is there already, and returns path.
+func MakeDemo(path, body string, now time.Time) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	_, pemBytes, err := NewDemo(body, now)
 	if err != nil {
 		return "", err
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", err
+	}
+	return path, os.WriteFile(path, pemBytes, 0o600)
+}
+
+// NewDemo makes a demo certificate authority and a signing key it
+// certified for the body named, both saying they are a demo, and returns
+// the signer and its PEM (key, certificate, authority's certificate).
+func NewDemo(body string, now time.Time) (*Signer, []byte, error) {
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
 	ca := &x509.Certificate{SerialNumber: serial(), Subject: pkix.Name{CommonName: "modelward DEMO certificate authority (not for real use)", Organization: []string{"DEMO"}},
-		NotBefore: now.AddDate(0, 0, -1), NotAfter: now.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
+		NotBefore: now.AddDate(-5, 0, 0), NotAfter: now.AddDate(10, 0, 0), IsCA: true, BasicConstraintsValid: true,
 		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageCRLSign}
 	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	caCert, err := x509.ParseCertificate(caDER)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	leaf := &x509.Certificate{SerialNumber: serial(), Subject: pkix.Name{CommonName: body + " (DEMO)", Organization: []string{"DEMO"}},
-		NotBefore: now.AddDate(0, 0, -1), NotAfter: now.AddDate(5, 0, 0),
+		NotBefore: now.AddDate(-5, 0, 0), NotAfter: now.AddDate(5, 0, 0),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
 	if err != nil {
-		return "", err
+		return nil, nil, err
+	}
+	leafCert, err := x509.ParseCertificate(leafDER)
+	if err != nil {
+		return nil, nil, err
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		return "", err
+		return nil, nil, err
 	}
 	var out bytes.Buffer
 	for _, b := range []*pem.Block{{Type: "PRIVATE KEY", Bytes: keyDER}, {Type: "CERTIFICATE", Bytes: leafDER}, {Type: "CERTIFICATE", Bytes: caDER}} {
 		if err := pem.Encode(&out, b); err != nil {
-			return "", err
+			return nil, nil, err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	return path, os.WriteFile(path, out.Bytes(), 0o600)
+	return &Signer{Key: key, Chain: []*x509.Certificate{leafCert, caCert}}, out.Bytes(), nil
 }
 
 func serial() *big.Int {

@@ -47,7 +47,7 @@ func pdfsig(t *testing.T, doc []byte) string {
 // signature, is refused saying why.
 func TestSignAndCheck(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	path, err := MakeDemo(t.TempDir(), "Bộ Công an", now)
+	path, err := MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Bộ Công an", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func draft2(t *testing.T) []byte {
 // signature dictionary whose byte range lies, or by too much.
 func TestCheckHostile(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	path, err := MakeDemo(t.TempDir(), "Bộ Công an", now)
+	path, err := MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Bộ Công an", now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,8 +114,18 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			}
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = coalesce($5, now()), decision_no = $3, decision_date = $4 WHERE id = $1`,
 				id, to, c.DecisionNo, c.DecisionDate, at)
+			if err == nil {
+				err = recordPaperDecision(ctx, tx, actor, id, c, at)
+			}
 		case assess.Reopen:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, decision_no = '', decision_date = NULL, recognized_at = NULL WHERE id = $1`, id, to)
+			// A recognition undone by reopening no longer stands: its
+			// certificate says so, and the history keeps both.
+			if err == nil && from == assess.Recognized {
+				_, err = tx.Exec(ctx, `UPDATE decision_wards SET revoked_at = coalesce($3, now()), revoked_by = $4, revoke_reason = $2,
+					revoke_date = (coalesce($3, now()) AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
+					WHERE assessment_id = $1 AND token IS NOT NULL AND revoked_at IS NULL`, id, c.Reason, at, actorID(actor))
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("%s %s %d: %w", c.Action, c.Ward, c.Year, err)
@@ -255,3 +265,23 @@ type file struct {
 }
 
 func (f file) standings() assess.Standings { return assess.ComputeStandings(f.Catalogue, f.Judgements) }
+
+// recordPaperDecision records, for a recognition entered from a decision
+// issued on paper (the one-ward route), that decision, marked as such,
+// with the ward's verification token: its certificate verifies like any.
+func recordPaperDecision(ctx context.Context, tx pgx.Tx, actor assess.Actor, assessment int64, c StateChange, at *time.Time) error {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO decisions (year, level, province_id, number, decided_on, state, on_paper, created_by, issued_by, issued_at)
+		SELECT a.year, r.level, CASE WHEN r.level = 'city' THEN `+provinceIDSQL+` END, $2, $3, 'issued', true, $4, $4, coalesce($5, now())
+		FROM assessments a
+		JOIN registrations r ON r.ward_id = a.ward_id AND r.year = a.year
+		JOIN units w ON w.id = a.ward_id`+placeWardOn("a.year")+`
+		WHERE a.id = $1
+		RETURNING id`, assessment, c.DecisionNo, c.DecisionDate, actorID(actor), at).Scan(&id)
+	if err != nil {
+		return fmt.Errorf("paper decision %s: %w", c.DecisionNo, err)
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO decision_wards (decision_id, assessment_id, token) VALUES ($1, $2, $3)`, id, assessment, newToken())
+	return err
+}
