@@ -17,6 +17,7 @@ type HomePage struct {
 	// InspectionsHref lists the year's inspections on site, for the
 	// Ministry and the provinces.
 	InspectionsHref string
+	DecisionsHref   string
 	// TakenOver names the units that took the user's unit over, when it is
 	// no longer in force.
 	TakenOver []Crumb

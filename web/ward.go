@@ -59,6 +59,8 @@ type WardPage struct {
 	To   []Crumb
 	// Deadline is the self-assessment's, nil when the year has none.
 	Deadline *WardDeadline
+	// Revoke withdraws the recognition, for whoever decides at its level.
+	Revoke *DecisionForm
 	// Visit is the ward's inspection on site, nil when none is planned.
 	Visit *WardVisit
 	// Returned lists the criteria a return sent back, while returned;

@@ -37,6 +37,9 @@ const (
 	Return    Action = "return"
 	Recognize Action = "recognize"
 	Reopen    Action = "reopen"
+	// Revoke withdraws a recognition (thu hồi), by a decision, with a
+	// reason: the file goes back to approved.
+	Revoke Action = "revoke"
 )
 
 // ErrTransition is returned for a step the workflow does not allow.
@@ -77,6 +80,14 @@ func Transition(from State, action Action, standing Standing, reason string) (St
 			return refuse("not every criterion is met")
 		}
 		return Recognized, nil
+	case Revoke:
+		if from != Recognized {
+			return refuse("only a recognised assessment can have its recognition revoked")
+		}
+		if reason == "" {
+			return refuse("a reason is required")
+		}
+		return Approved, nil
 	case Reopen:
 		if from.Editable() {
 			return refuse("the assessment is already open for the ward")

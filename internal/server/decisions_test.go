@@ -166,6 +166,37 @@ func TestDecisionSignedByThePortal(t *testing.T) {
 	if r := get(t, anonymous, srv.URL+"/public/verify/NOTATOKEN"); r.status != http.StatusNotFound || !strings.Contains(r.body, "Không tìm thấy giấy chứng nhận") {
 		t.Errorf("an unknown token = %d", r.status)
 	}
+	// Revoked by a decision of the Ministry (the city may not): the
+	// verification then says so; the certificate is no longer issued; the
+	// history keeps both decisions.
+	if r := post(t, signIn(t, srv, "hanoi"), srv.URL+"/2026/wards/00004/revoke", url.Values{"reason": {"x"}, "decision_no": {"1"}, "decision_date": {"2026-12-01"}}); r.status != http.StatusForbidden {
+		t.Errorf("the city revoking a Ministry-level recognition = %d", r.status)
+	}
+	wardPage := get(t, ministry, srv.URL+"/2026/wards/00004").body
+	vm := regexp.MustCompile(`action="/2026/wards/00004/revoke"[^>]*>\s*<input type="hidden" name="version" value="([0-9]+)"`).FindStringSubmatch(wardPage)
+	if vm == nil {
+		t.Fatal("no revocation form")
+	}
+	if r := post(t, ministry, srv.URL+"/2026/wards/00004/revoke", url.Values{"reason": {" "}, "decision_no": {"20/QĐ-BCA"}, "decision_date": {"2026-12-01"}, "version": {vm[1]}}); r.status != http.StatusBadRequest ||
+		!strings.Contains(r.body, "Hãy nêu lý do thu hồi") {
+		t.Errorf("a revocation without a reason = %d", r.status)
+	}
+	if r := post(t, ministry, srv.URL+"/2026/wards/00004/revoke", url.Values{"reason": {"Vi phạm sau khi công nhận"}, "decision_no": {"20/QĐ-BCA"},
+		"decision_date": {"2026-12-01"}, "version": {vm[1]}}); r.status != http.StatusSeeOther {
+		t.Fatalf("revoke = %d", r.status)
+	}
+	mustContain(t, "revoked verification", get(t, anonymous, verifyURL).body, "Việc công nhận đã bị thu hồi ngày 01/12/2026", "20/QĐ-BCA", "Vi phạm sau khi công nhận")
+	if r := get(t, ministry, srv.URL+"/2026/wards/00004/certificate.pdf"); r.status != http.StatusNotFound {
+		t.Errorf("a certificate after the revocation = %d", r.status)
+	}
+	if st := stateOf(t, dbURL, "00004", 2026); st != "approved" {
+		t.Errorf("Ba Đình is %s after the revocation", st)
+	}
+	mustContain(t, "history", get(t, ministry, srv.URL+"/2026/wards/00004/history").body, "công nhận", "thu hồi công nhận")
+	mustContain(t, "decision after", get(t, ministry, decision).body, "đã thu hồi ngày 01/12/2026")
+	mustContain(t, "public list", get(t, anonymous, srv.URL+"/public/2026").body, "Phường Ba Đình", "đã thu hồi ngày 01/12/2026")
+	mustContain(t, "feed", get(t, anonymous, srv.URL+"/public/feed.xml").body, "Thu hồi công nhận: Phường Ba Đình")
+
 	// A certificate for a ward not recognised does not exist.
 	if r := get(t, ministry, srv.URL+"/2026/wards/00097/certificate.pdf"); r.status != http.StatusNotFound {
 		t.Errorf("a certificate for Hồng Hà = %d", r.status)

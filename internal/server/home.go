@@ -40,7 +40,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		UnitYear: year,
 	}
 	if u.Role == assess.Ministry || u.Role == assess.Reviewer {
-		p.InspectionsHref = inspectionsHref(year)
+		p.InspectionsHref, p.DecisionsHref = inspectionsHref(year), decisionsHref(year)
 	}
 	now := s.now()
 	cal, err := s.store.Calendar(ctx, year)

@@ -54,14 +54,20 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, year int, 
 	l := web.VI
 	frame := s.frame(r, l.T("public.title", fmt.Sprint(year)), 0, nil, nil, nil)
 	frame.Lang, frame.User = l, nil
-	p := web.PublicPage{Page: frame, Year: year, Years: years, Total: len(wards)}
+	p := web.PublicPage{Page: frame, Year: year, Years: years}
 	for _, rw := range wards {
 		if n := len(p.Provinces); n == 0 || p.Provinces[n-1].Code != rw.ProvinceCode {
 			p.Provinces = append(p.Provinces, web.PublicProvince{Code: rw.ProvinceCode, Name: rw.Province})
 		}
 		pr := &p.Provinces[len(p.Provinces)-1]
-		pr.Wards = append(pr.Wards, web.PublicWard{Name: rw.Name, District: rw.District, Level: web.LevelWord(l, rw.Level, rw.ProvinceType),
-			DecisionNo: rw.DecisionNo, DecisionDate: rw.DecisionDate})
+		pw := web.PublicWard{Name: rw.Name, District: rw.District, Level: web.LevelWord(l, rw.Level, rw.ProvinceType),
+			DecisionNo: rw.DecisionNo, DecisionDate: rw.DecisionDate}
+		if rw.RevokedOn != nil {
+			pw.RevokedOn = l.Date(*rw.RevokedOn)
+		} else {
+			p.Total++ // the model wards: those whose recognition stands
+		}
+		pr.Wards = append(pr.Wards, pw)
 	}
 	return renderCached(w, r, http.StatusOK, web.Public(p), publicCache)
 }
@@ -124,13 +130,21 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
 			updated = at
 		}
 		href := fmt.Sprintf("%s/public/%d#p%s", base, rw.Year, rw.ProvinceCode)
-		feed.Entries = append(feed.Entries, atomEntry{
+		entry := atomEntry{
 			Title:   l.T("public.feed.entry", rw.Name, rw.Province),
 			ID:      fmt.Sprintf("tag:%s,%d:recognition/%s/%s", s.feedAuthority(), rw.Year, rw.ProvinceCode, rw.Code),
 			Updated: at.UTC().Format(time.RFC3339),
 			Link:    atomLink{Href: href},
 			Summary: l.T("public.feed.summary", rw.Name, rw.Province, web.LevelWord(l, rw.Level, rw.ProvinceType), fmt.Sprint(rw.Year), rw.DecisionNo, l.Date(rw.DecisionDate)),
-		})
+		}
+		// A revocation is news of its own, dated its day.
+		if rw.RevokedOn != nil {
+			entry.Title = l.T("public.feed.revoked", rw.Name, rw.Province)
+			entry.ID = fmt.Sprintf("tag:%s,%d:revocation/%s/%s/%s", s.feedAuthority(), rw.Year, rw.ProvinceCode, rw.Code, rw.DecisionNo)
+			entry.Updated = rw.RevokedOn.UTC().Format(time.RFC3339)
+			entry.Summary = l.T("public.feed.revoked.summary", rw.Name, fmt.Sprint(rw.Year), rw.DecisionNo, l.Date(*rw.RevokedOn))
+		}
+		feed.Entries = append(feed.Entries, entry)
 	}
 	feed.Updated = updated.UTC().Format(time.RFC3339)
 	b, err := xml.MarshalIndent(feed, "", "  ")

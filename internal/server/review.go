@@ -346,3 +346,55 @@ func recognitionRefusal(err error) string {
 	}
 	return "notfull"
 }
+
+// revoke withdraws a ward's recognition (thu hồi) by a revoking decision,
+// with a reason: by whoever decides at the ward's level. The decision that
+// recognised it and the revocation both stay; the certificate's
+// verification says revoked.
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request) error {
+	sc, v, err := s.loadWardView(r)
+	if err != nil {
+		return err
+	}
+	if err := authorizeRecognise(r, v.Level, sc.Path); err != nil {
+		return err
+	}
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	form := web.DecisionForm{Reason: strings.TrimSpace(f.Get("reason")), No: strings.TrimSpace(f.Get("decision_no")),
+		Date: strings.TrimSpace(f.Get("decision_date")), Errors: map[string]string{}}
+	if form.Reason == "" || !checkText(form.Reason, 2000) {
+		form.Errors["reason"] = "revoke.err.reason"
+	}
+	if form.No == "" || !checkText(form.No, 50) || strings.ContainsFunc(form.No, func(r rune) bool { return r < ' ' }) {
+		form.Errors["decision_no"] = "recognize.err.no"
+	}
+	date, ok := parseDate(form.Date)
+	if !ok || date.Year() < sc.Year || assess.AfterToday(date, s.now()) {
+		form.Errors["decision_date"] = "recognize.err.date"
+	}
+	if len(form.Errors) > 0 {
+		key := form.Errors["reason"] + form.Errors["decision_no"] + form.Errors["decision_date"]
+		return s.refuseOnWard(w, r, sc, http.StatusBadRequest, func(p *web.WardPage) *web.DecisionForm {
+			if p.Revoke != nil {
+				form.ActionURL, form.Version = p.Revoke.ActionURL, p.Revoke.Version
+				p.Revoke = &form
+				for field, id := range map[string]string{"reason": "v-reason", "decision_no": "v-no", "decision_date": "v-date"} {
+					if k := form.Errors[field]; k != "" {
+						p.Errors = append(p.Errors, web.FieldError{ID: id, Key: k})
+					}
+				}
+			}
+			return p.Revoke
+		}, key)
+	}
+	version, err := formVersion(r)
+	if err != nil {
+		return err
+	}
+	return s.decide(w, r, sc, store.StateChange{
+		Ward: sc.Unit.Code, Year: sc.Year, Action: assess.Revoke, Reason: form.Reason, DecisionNo: form.No, DecisionDate: &date, Version: version,
+	}, "flash.revoked")
+}

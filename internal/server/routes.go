@@ -113,6 +113,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/{year}/wards/{code}/criteria/{n}/appraisal", s.page(s.appraise))
 			r.Post("/{year}/wards/{code}/review", s.page(s.review))
 			r.Post("/{year}/wards/{code}/recognize", s.page(s.recognize))
+			r.Post("/{year}/wards/{code}/revoke", s.page(s.revoke))
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
 			r.Post("/{year}/wards/{code}/extension", s.page(s.extend))
 			r.Post("/{year}/wards/{code}/extension/revoke", s.page(s.revokeExtension))

@@ -152,6 +152,9 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 			p.Recognize = &web.DecisionForm{ActionURL: sc.href() + "/recognize", Version: a.Version}
 		}
 	}
+	if a.State == assess.Recognized && authorizeRecognise(r, v.Level, sc.Path) == nil {
+		p.Revoke = &web.DecisionForm{ActionURL: sc.href() + "/revoke", Version: a.Version}
+	}
 	if a.Exists && !a.State.Editable() && authorize(r, assess.Administer, sc.Path) == nil {
 		p.Reopen = &web.DecisionForm{ActionURL: sc.href() + "/reopen", Version: a.Version}
 	}

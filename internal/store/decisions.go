@@ -96,7 +96,7 @@ func (s *Store) EligibleWards(ctx context.Context, year int, level string, provi
 		LEFT JOIN inspection_wards v ON v.assessment_id = a.id
 		WHERE r.year = $1 AND r.level = $2 AND a.state = 'approved' AND ($3 = 0 OR p.id = $3)
 		  AND `+recognisableSQL+`
-		  AND NOT EXISTS (SELECT 1 FROM decision_wards d WHERE d.assessment_id = a.id)
+		  AND NOT EXISTS (SELECT 1 FROM decision_wards d WHERE d.assessment_id = a.id AND d.revoked_at IS NULL)
 		ORDER BY p.code, w.code`, year, level, province)
 	if err != nil {
 		return nil, fmt.Errorf("eligible wards %d: %w", year, err)
@@ -139,7 +139,7 @@ func (s *Store) CreateDecision(ctx context.Context, actor assess.Actor, d NewDec
 			            WHEN r.level IS DISTINCT FROM $3 THEN 'level'
 			            WHEN $4::bigint IS NOT NULL AND p.id IS DISTINCT FROM $4 THEN 'province'
 			            WHEN a.state <> 'approved' THEN 'state'
-			            WHEN EXISTS (SELECT 1 FROM decision_wards d WHERE d.assessment_id = a.id) THEN 'taken'
+			            WHEN EXISTS (SELECT 1 FROM decision_wards d WHERE d.assessment_id = a.id AND d.revoked_at IS NULL) THEN 'taken'
 			            WHEN NOT (`+recognisableSQL+`) THEN 'bar'
 			            ELSE '' END
 			FROM unnest($1::text[]) AS asked (code)
@@ -464,7 +464,7 @@ func (s *Store) CertificateToken(ctx context.Context, year int, ward string) (st
 	var token string
 	err := s.pool.QueryRow(ctx, `
 		SELECT x.token FROM decision_wards x JOIN decisions d ON d.id = x.decision_id JOIN assessments a ON a.id = x.assessment_id
-		WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 AND d.state = 'issued' AND x.token IS NOT NULL
+		WHERE a.ward_id = unit_in_year($1, $2) AND a.year = $2 AND d.state = 'issued' AND x.token IS NOT NULL AND x.revoked_at IS NULL
 		ORDER BY d.id DESC LIMIT 1`, ward, year).Scan(&token)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil

@@ -22,19 +22,36 @@ type RecognisedWard struct {
 	DecisionNo   string
 	DecisionDate time.Time
 	RecognizedAt time.Time
+	// RevokedOn is the day the recognition was revoked, nil while it stands.
+	RevokedOn *time.Time
 }
 
-// recognisedSQL lists the recognised wards of year $1 (every year when 0),
-// placed as the tree stood in their year, by province and name; the
-// newest first when $2.
+// recognisedSQL lists the recognitions of year $1 (every year when 0),
+// standing or revoked, the wards placed as the tree stood in their year,
+// by province and name; the newest first (a revocation at its day) when
+// $2.
 var recognisedSQL = `
-	SELECT a.year, p.code, p.name, p.type, coalesce(d.name, ''), w.code, w.name, r.level, a.decision_no, a.decision_date, a.recognized_at
-	FROM assessments a
-	JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
-	JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
-	JOIN units p ON p.id = ` + provinceIDSQL + `
-	WHERE a.state = 'recognized' AND a.decision_date IS NOT NULL AND ($1 = 0 OR a.year = $1)
-	ORDER BY CASE WHEN $2 THEN a.recognized_at END DESC, p.code, w.name
+	SELECT year, province_code, province, province_type, district, code, name, level, decision_no, decision_date, recognized_at, revoked_on
+	FROM (
+	    SELECT a.year, p.code AS province_code, p.name AS province, p.type AS province_type, coalesce(d.name, '') AS district,
+	           w.code, w.name, r.level, a.decision_no, a.decision_date, a.recognized_at, NULL::date AS revoked_on
+	    FROM assessments a
+	    JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
+	    JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
+	    JOIN units p ON p.id = ` + provinceIDSQL + `
+	    WHERE a.state = 'recognized' AND a.decision_date IS NOT NULL AND ($1 = 0 OR a.year = $1)
+	    UNION ALL
+	    SELECT a.year, p.code, p.name, p.type, coalesce(d.name, ''), w.code, w.name, r.level, dec.number, dec.decided_on,
+	           coalesce(dec.issued_at, dec.decided_on), x.revoke_date
+	    FROM decision_wards x
+	    JOIN decisions dec ON dec.id = x.decision_id
+	    JOIN assessments a ON a.id = x.assessment_id
+	    JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
+	    JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
+	    JOIN units p ON p.id = ` + provinceIDSQL + `
+	    WHERE x.revoked_at IS NOT NULL AND dec.state = 'issued' AND ($1 = 0 OR a.year = $1)
+	) recognitions
+	ORDER BY CASE WHEN $2 THEN coalesce(revoked_on::timestamptz, recognized_at) END DESC, province_code, name
 	LIMIT $3`
 
 // RecognisedWards lists the wards recognised in year (every year when 0),
@@ -47,7 +64,7 @@ func (s *Store) RecognisedWards(ctx context.Context, year int, newestFirst bool,
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RecognisedWard, error) {
 		var w RecognisedWard
 		var at *time.Time
-		err := r.Scan(&w.Year, &w.ProvinceCode, &w.Province, &w.ProvinceType, &w.District, &w.Code, &w.Name, &w.Level, &w.DecisionNo, &w.DecisionDate, &at)
+		err := r.Scan(&w.Year, &w.ProvinceCode, &w.Province, &w.ProvinceType, &w.District, &w.Code, &w.Name, &w.Level, &w.DecisionNo, &w.DecisionDate, &at, &w.RevokedOn)
 		if at != nil {
 			w.RecognizedAt = *at
 		}

@@ -117,6 +117,15 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			if err == nil {
 				err = recordPaperDecision(ctx, tx, actor, id, c, at)
 			}
+		case assess.Revoke:
+			// The recognition is withdrawn by the revoking decision; the
+			// decision that made it and the revocation both stay.
+			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, decision_no = '', decision_date = NULL, recognized_at = NULL WHERE id = $1`, id, to)
+			if err == nil {
+				_, err = tx.Exec(ctx, `UPDATE decision_wards SET revoked_at = coalesce($3, now()), revoked_by = $4, revoke_reason = $2,
+					revoke_no = $5, revoke_date = $6
+					WHERE assessment_id = $1 AND token IS NOT NULL AND revoked_at IS NULL`, id, c.Reason, at, actorID(actor), c.DecisionNo, c.DecisionDate)
+			}
 		case assess.Reopen:
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, decision_no = '', decision_date = NULL, recognized_at = NULL WHERE id = $1`, id, to)
 			// A recognition undone by reopening no longer stands: its
@@ -200,6 +209,12 @@ func notifyStep(ctx context.Context, tx pgx.Tx, id int64, actor *int64, c StateC
 			return err
 		}
 		return notify(ctx, tx, d, decider(f.Level))
+	case assess.Revoke:
+		n, err := wardNotice(ctx, tx, id, "revoked", "", actor, c.DecisionNo, c.Reason)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, tx, n, wardOfficers, provinceReviewers)
 	case assess.Recognize:
 		n, err := wardNotice(ctx, tx, id, "recognized", "", actor, c.DecisionNo)
 		if err != nil {
