@@ -61,7 +61,7 @@ func devCluster(ctx context.Context, dir string, replicas int, getenv func(strin
 			if err := prepareCluster(ctx, primary); err != nil {
 				return "", err
 			}
-			return devRuntimeUser, migrateAndSeed(ctx, primary.URL(localcluster.Database), demoKeyPath(getenv, dir), stdout)
+			return devRuntimeUser, migrateAndSeed(ctx, primary.URL(localcluster.Database), demoKeyPath(getenv, dir), getenv("SIGNING_KEY_PASSWORD"), stdout)
 		},
 		Started: func(addr net.Addr, dataDir string) { fmt.Fprint(stdout, banner(addr, dataDir)) },
 	})
@@ -96,10 +96,10 @@ func devSingle(ctx context.Context, dir string, getenv func(string) string, stdo
 		where = cluster.DataDir
 	}
 	keyPath := demoKeyPath(getenv, dir)
-	if err := migrateAndSeed(ctx, url, keyPath, stdout); err != nil {
+	if err := migrateAndSeed(ctx, url, keyPath, getenv("SIGNING_KEY_PASSWORD"), stdout); err != nil {
 		return err
 	}
-	signer, err := signing.Load(keyPath)
+	signer, err := signing.Load(keyPath, getenv("SIGNING_KEY_PASSWORD"))
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func prepareCluster(ctx context.Context, c *pgcluster.Cluster) error {
 }
 
 // migrateAndSeed migrates the database at ownerURL and loads the demo.
-func migrateAndSeed(ctx context.Context, ownerURL, keyPath string, stdout io.Writer) error {
+func migrateAndSeed(ctx context.Context, ownerURL, keyPath, keyPassword string, stdout io.Writer) error {
 	if err := migrate(ctx, ownerURL, stdout); err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func migrateAndSeed(ctx context.Context, ownerURL, keyPath string, stdout io.Wri
 		return err
 	}
 	defer owner.Close()
-	return seedDemo(ctx, owner, keyPath, stdout)
+	return seedDemo(ctx, owner, keyPath, keyPassword, stdout)
 }
 
 // devRuntimeUser is the login role the private cluster's portal runs as.

@@ -188,7 +188,7 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer st.Close()
-	return seedDemo(ctx, st, demoKeyPath(getenv, ".data"), stdout)
+	return seedDemo(ctx, st, demoKeyPath(getenv, ".data"), getenv("SIGNING_KEY_PASSWORD"), stdout)
 }
 
 // demoKeyPath is where the demo's signing key is: SIGNING_KEY, else a
@@ -201,8 +201,9 @@ func demoKeyPath(getenv func(string) string, dir string) string {
 }
 
 // seedDemo loads the demo, its decisions signed by the key at keyPath (a
-// demo key under a demo authority, made there when missing).
-func seedDemo(ctx context.Context, st *store.Store, keyPath string, stdout io.Writer) error {
+// demo key under a demo authority, made there when missing; keyPassword
+// opens a PKCS#12 file).
+func seedDemo(ctx context.Context, st *store.Store, keyPath, keyPassword string, stdout io.Writer) error {
 	d, err := seed.Demo(time.Now())
 	if err != nil {
 		return err
@@ -210,7 +211,7 @@ func seedDemo(ctx context.Context, st *store.Store, keyPath string, stdout io.Wr
 	if _, err := signing.MakeDemo(keyPath, "Bộ Công an", time.Now()); err != nil {
 		return err
 	}
-	if d.Signer, err = signing.Load(keyPath); err != nil {
+	if d.Signer, err = signing.Load(keyPath, keyPassword); err != nil {
 		return err
 	}
 	if err := seed.Load(ctx, st, d); err != nil {
@@ -258,7 +259,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, lo
 	cfg := server.Config{Store: st, Logger: log, SecureCookies: getenv("SECURE_COOKIES") == "true", TrustedProxies: proxies,
 		MetricsToken: getenv("METRICS_TOKEN"), FactorRoles: factorRoles, BaseURL: getenv("BASE_URL")}
 	if path := getenv("SIGNING_KEY"); path != "" {
-		if cfg.Signer, err = signing.Load(path); err != nil {
+		if cfg.Signer, err = signing.Load(path, getenv("SIGNING_KEY_PASSWORD")); err != nil {
 			return err
 		}
 	}

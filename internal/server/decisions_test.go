@@ -30,7 +30,7 @@ func signedPortal(t *testing.T) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signer, err := signing.Load(path)
+	signer, err := signing.Load(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func TestDecisionSignedElsewhere(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outside, err := signing.Load(path)
+	outside, err := signing.Load(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}

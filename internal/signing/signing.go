@@ -24,6 +24,7 @@ import (
 	"github.com/digitorus/pdf"
 	"github.com/digitorus/pdfsign/sign"
 	"github.com/digitorus/pdfsign/verify"
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 // Signer is a body's signing key and its certificate chain, the signing
@@ -35,11 +36,14 @@ type Signer struct {
 
 // Load reads a signing key and its certificate chain from a PEM file (a
 // private key block and one or more certificate blocks, the signing
-// certificate first).
-func Load(path string) (*Signer, error) {
+// certificate first) or a PKCS#12 file opened with password.
+func Load(path, password string) (*Signer, error) {
 	b, err := os.ReadFile(path) // #nosec G304 -- the operator's configured key file
 	if err != nil {
 		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	if !bytes.Contains(b, []byte("-----BEGIN")) {
+		return loadPKCS12(path, b, password)
 	}
 	s := &Signer{}
 	for {
@@ -65,6 +69,19 @@ func Load(path string) (*Signer, error) {
 		return nil, fmt.Errorf("signing key %s: a private key and its certificate are needed", path)
 	}
 	return s, nil
+}
+
+// loadPKCS12 reads a PKCS#12 file: its key, certificate and chain.
+func loadPKCS12(path string, b []byte, password string) (*Signer, error) {
+	key, cert, chain, err := pkcs12.DecodeChain(b, password)
+	if err != nil {
+		return nil, fmt.Errorf("signing key %s (PKCS#12): %w", path, err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, fmt.Errorf("signing key %s: the key cannot sign", path)
+	}
+	return &Signer{Key: signer, Chain: append([]*x509.Certificate{cert}, chain...)}, nil
 }
 
 func parseKey(block *pem.Block) (crypto.Signer, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"software.sslmate.com/src/go-pkcs12"
 )
 
 func draft(t *testing.T) []byte {
@@ -51,7 +52,7 @@ func TestSignAndCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(path)
+	s, err := Load(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestCheckHostile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := Load(path)
+	s, err := Load(path, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,5 +132,36 @@ func TestCheckHostile(t *testing.T) {
 		if _, err := Check(b, d); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// A PKCS#12 file, as certificate authorities hand keys out, signs too.
+func TestLoadPKCS12(t *testing.T) {
+	s, _, err := NewDemo("Công an tỉnh Quảng Nam", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := pkcs12.Modern.Encode(s.Key, s.Chain[0], s.Chain[1:], "mật khẩu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "key.p12")
+	if err := os.WriteFile(path, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(path, "sai"); err == nil {
+		t.Error("a wrong password opened the file")
+	}
+	loaded, err := Load(path, "mật khẩu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := draft(t)
+	signed, err := loaded.Sign(d, "x", time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Check(signed, d); err != nil || c.Signer != "Công an tỉnh Quảng Nam (DEMO)" {
+		t.Errorf("check: %+v %v", c, err)
 	}
 }
