@@ -59,10 +59,6 @@ func (s *Server) decisions(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status, year int, p web.DecisionsPage, typed store.NewDecision, errs map[string]string, items string) error {
 	ctx := r.Context()
-	u := userOf(r)
-	if u.Role != assess.Ministry && u.Role != assess.Reviewer {
-		return &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: fmt.Errorf("%s (%s) may not read decisions", u.Username, u.Role)}
-	}
 	l := langOf(r)
 	years, err := s.store.Years(ctx)
 	if err != nil {
@@ -162,9 +158,8 @@ func (s *Server) draftDecision(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// loadDecision reads the decision the address names ({id}, or {id}.pdf),
-// for a user who may see it: anyone deciding or reviewing once issued, a
-// draft only those who decide at its level.
+// loadDecision reads the decision the address names ({id}, or {id}.pdf):
+// anyone's once issued, a draft only for those who decide at its level.
 func (s *Server) loadDecision(r *http.Request) (store.Decision, error) {
 	year, err := parseYear(r)
 	if err != nil {
@@ -178,9 +173,10 @@ func (s *Server) loadDecision(r *http.Request) (store.Decision, error) {
 	if err != nil {
 		return d, err
 	}
-	u := userOf(r)
-	if u.Role != assess.Ministry && u.Role != assess.Reviewer || d.State == "draft" && !s.mayDecide(r, d) {
-		return d, &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: fmt.Errorf("%s may not read decision %d", u.Username, id)}
+	// An issued decision is a public act; a draft is its deciders' (to
+	// anyone else it does not exist).
+	if d.State == "draft" && !s.mayDecide(r, d) {
+		return d, errNotFound
 	}
 	return d, nil
 }
@@ -224,8 +220,13 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status i
 		row := web.DecisionWardRow{Name: dw.Name, Province: dw.Province, Href: fmt.Sprintf("/%d/wards/%s", d.Year, dw.Code),
 			Standing: l.T("standing.short", dw.Met, dw.Total)}
 		if dw.Token != "" {
-			row.CertificateHref = fmt.Sprintf("/%d/wards/%s/certificate.pdf", d.Year, dw.Code)
+			if userOf(r).ID != 0 && dw.RevokedAt == nil {
+				row.CertificateHref = fmt.Sprintf("/%d/wards/%s/certificate.pdf", d.Year, dw.Code)
+			}
 			row.VerifyHref = "/public/verify/" + dw.Token
+		}
+		if userOf(r).ID == 0 {
+			row.Href = ""
 		}
 		if dw.RevokedAt != nil {
 			row.Revoked = l.T("dec.revoked", l.Date(*dw.RevokedAt))

@@ -353,3 +353,41 @@ func TestDemoDecisions(t *testing.T) {
 		WHERE x.decision_id = $1 AND a.ward_id = unit_in_year('20575', 2024)`, id)
 	mustContain(t, "verification", get(t, newClient(), srv.URL+"/public/verify/"+token).body, "Giấy chứng nhận hợp lệ", "Phường Điện An", "2878", "22/04/2025")
 }
+
+// Issued decisions are public acts: the public list links each to its
+// decision, which anyone reads and downloads; a draft is nobody's but its
+// deciders'.
+func TestDecisionsArePublic(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	anonymous := newClient()
+	id := queryInt(t, dbURL, `SELECT id FROM decisions WHERE year = 2024 AND number = '2878'`)
+	href := fmt.Sprintf("/2024/decisions/%d", id)
+	mustContain(t, "public list", get(t, anonymous, srv.URL+"/public/2024").body, `href="`+href+`"`)
+	page := get(t, anonymous, srv.URL+href)
+	if page.status != http.StatusOK {
+		t.Fatalf("the decision, signed out = %d", page.status)
+	}
+	mustContain(t, "decision", page.body, "Quyết định số 2878", "Phường Điện An", `href="/public/verify/`)
+	if strings.Contains(page.body, "certificate.pdf") || strings.Contains(page.body, `href="/2024/wards/`) {
+		t.Error("the public decision leads into the portal")
+	}
+	if r := get(t, anonymous, srv.URL+href+".pdf"); r.status != http.StatusOK || !strings.HasPrefix(r.body, "%PDF") {
+		t.Errorf("the signed decision, signed out = %d", r.status)
+	}
+	mustContain(t, "list", get(t, anonymous, srv.URL+"/2024/decisions").body, "2878")
+	// A draft.
+	ministry := signIn(t, srv, "bocongan")
+	r := post(t, ministry, srv.URL+"/2026/decisions", url.Values{"number": {"15/QĐ-BCA"}, "date": {"2026-12-01"}, "signer": {"A"}, "signer_title": {"Bộ trưởng"}, "wards": {"00004"}})
+	m := decisionLocation.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("draft = %d", r.status)
+	}
+	for who, c := range map[string]*http.Client{"anonymous": anonymous, "the city": signIn(t, srv, "hanoi"), "an officer": signIn(t, srv, "phula")} {
+		if r := get(t, c, srv.URL+"/2026/decisions/"+m[1]); r.status != http.StatusNotFound {
+			t.Errorf("%s reading a Ministry draft = %d", who, r.status)
+		}
+		if strings.Contains(get(t, c, srv.URL+"/2026/decisions").body, "15/QĐ-BCA") {
+			t.Errorf("%s sees the Ministry's draft listed", who)
+		}
+	}
+}

@@ -62,6 +62,9 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, year int, 
 		pr := &p.Provinces[len(p.Provinces)-1]
 		pw := web.PublicWard{Name: rw.Name, District: rw.District, Level: web.LevelWord(l, rw.Level, rw.ProvinceType),
 			DecisionNo: rw.DecisionNo, DecisionDate: rw.DecisionDate}
+		if rw.DecisionID != 0 {
+			pw.DecisionHref = decisionHref(rw.Year, rw.DecisionID)
+		}
 		if rw.RevokedOn != nil {
 			pw.RevokedOn = l.Date(*rw.RevokedOn)
 		} else {

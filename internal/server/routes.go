@@ -69,6 +69,10 @@ func (s *Server) routes() http.Handler {
 		r.Post("/logout", s.page(s.logout))
 		// A mailed link, opened signed in or not (meConfirmEmail).
 		r.Get("/me/email/confirm", s.page(s.meConfirmEmail))
+		// Issued decisions are public acts: listed and read signed in or
+		// not; drafts only by those who decide (decisions.go).
+		r.Get("/{year}/decisions", s.page(s.decisions))
+		r.Get("/{year}/decisions/{id}", s.page(s.decisionOrFile))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireSignIn)
@@ -117,9 +121,7 @@ func (s *Server) routes() http.Handler {
 			r.Post("/{year}/wards/{code}/reopen", s.page(s.reopen))
 			r.Post("/{year}/wards/{code}/extension", s.page(s.extend))
 			r.Post("/{year}/wards/{code}/extension/revoke", s.page(s.revokeExtension))
-			r.Get("/{year}/decisions", s.page(s.decisions))
 			r.Post("/{year}/decisions", s.page(s.draftDecision))
-			r.Get("/{year}/decisions/{id}", s.page(s.decisionOrFile))
 			r.With(allowBody(maxEvidenceRequest)).Post("/{year}/decisions/{id}/issue", s.page(s.issueDecision))
 			r.Get("/{year}/wards/{code}/certificate.pdf", s.page(s.certificate))
 			r.Get("/{year}/inspections", s.page(s.inspections))

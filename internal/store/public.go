@@ -24,6 +24,9 @@ type RecognisedWard struct {
 	RecognizedAt time.Time
 	// RevokedOn is the day the recognition was revoked, nil while it stands.
 	RevokedOn *time.Time
+	// DecisionID is the signed decision the portal holds, 0 for one issued
+	// on paper.
+	DecisionID int64
 }
 
 // recognisedSQL lists the recognitions of year $1 (every year when 0),
@@ -31,10 +34,13 @@ type RecognisedWard struct {
 // by province and name; the newest first (a revocation at its day) when
 // $2.
 var recognisedSQL = `
-	SELECT year, province_code, province, province_type, district, code, name, level, decision_no, decision_date, recognized_at, revoked_on
+	SELECT year, province_code, province, province_type, district, code, name, level, decision_no, decision_date, recognized_at, revoked_on,
+	       coalesce(decision_id, 0)
 	FROM (
 	    SELECT a.year, p.code AS province_code, p.name AS province, p.type AS province_type, coalesce(d.name, '') AS district,
-	           w.code, w.name, r.level, a.decision_no, a.decision_date, a.recognized_at, NULL::date AS revoked_on
+	           w.code, w.name, r.level, a.decision_no, a.decision_date, a.recognized_at, NULL::date AS revoked_on,
+	           (SELECT max(x.decision_id) FROM decision_wards x JOIN decisions dd ON dd.id = x.decision_id
+	            WHERE x.assessment_id = a.id AND dd.state = 'issued' AND NOT dd.on_paper AND x.revoked_at IS NULL) AS decision_id
 	    FROM assessments a
 	    JOIN registrations r ON r.year = a.year AND r.ward_id = a.ward_id
 	    JOIN units w ON w.id = a.ward_id` + placeWardOn("a.year") + `
@@ -42,7 +48,7 @@ var recognisedSQL = `
 	    WHERE a.state = 'recognized' AND a.decision_date IS NOT NULL AND ($1 = 0 OR a.year = $1)
 	    UNION ALL
 	    SELECT a.year, p.code, p.name, p.type, coalesce(d.name, ''), w.code, w.name, r.level, dec.number, dec.decided_on,
-	           coalesce(dec.issued_at, dec.decided_on), x.revoke_date
+	           coalesce(dec.issued_at, dec.decided_on), x.revoke_date, CASE WHEN dec.on_paper THEN NULL ELSE dec.id END
 	    FROM decision_wards x
 	    JOIN decisions dec ON dec.id = x.decision_id
 	    JOIN assessments a ON a.id = x.assessment_id
@@ -64,7 +70,7 @@ func (s *Store) RecognisedWards(ctx context.Context, year int, newestFirst bool,
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (RecognisedWard, error) {
 		var w RecognisedWard
 		var at *time.Time
-		err := r.Scan(&w.Year, &w.ProvinceCode, &w.Province, &w.ProvinceType, &w.District, &w.Code, &w.Name, &w.Level, &w.DecisionNo, &w.DecisionDate, &at, &w.RevokedOn)
+		err := r.Scan(&w.Year, &w.ProvinceCode, &w.Province, &w.ProvinceType, &w.District, &w.Code, &w.Name, &w.Level, &w.DecisionNo, &w.DecisionDate, &at, &w.RevokedOn, &w.DecisionID)
 		if at != nil {
 			w.RecognizedAt = *at
 		}
