@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"modelward/internal/seed"
+	"modelward/internal/signing"
 )
 
 // On a phone, the Ministry plans a visit: chooses the province, then the
@@ -145,7 +148,7 @@ func fitsThePhone(t *testing.T, ctx context.Context) {
 func TestBrowserDecision(t *testing.T) {
 	srv, dbURL := signedPortal(t)
 	ctx := newBrowser(t)
-	do(t, ctx, chromedp.Navigate(srv.URL+"/2026/decisions"))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login?next=%2F2026%2Fdecisions"))
 	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
 	do(t, ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#d-number`)),
@@ -177,5 +180,62 @@ func TestBrowserDecision(t *testing.T) {
 	}
 	if st := stateOf(t, dbURL, "00004", 2026); st != "recognized" {
 		t.Errorf("Ba Đình is %s", st)
+	}
+}
+
+// On a phone, a province issues a decision for its city-level ward by
+// uploading the draft it signed elsewhere (here with a key of its own, as
+// the signer's software would); the ward then shows as recognised.
+func TestBrowserDecisionUpload(t *testing.T) {
+	srv, dbURL := newPortalDemo(t)
+	execSQL(t, dbURL, `
+		INSERT INTO results (assessment_id, year, number, status)
+		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
+		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
+		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
+	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
+		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
+	refreshStandings(t, dbURL, 2026)
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login?next=%2F2026%2Fdecisions"))
+	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#d-number`)),
+		chromedp.SendKeys(chromedp.CSS(`#d-number`), "45/QĐ-CAHN", chromedp.NodeVisible),
+		chromedp.SetValue(chromedp.CSS(`#d-date`), "2026-11-30", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#d-signer`), "Trần Văn B", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#d-title`), "Giám đốc", chromedp.NodeVisible),
+		chromedp.Submit(chromedp.CSS(`#d-title`)),
+		chromedp.WaitVisible(chromedp.CSS(`#issue-upload`)),
+	)
+	decision := location(t, ctx)
+	// The signer's software signs the draft the page offers.
+	draft := []byte(get(t, signIn(t, srv, "hanoi"), decision+".pdf").body)
+	path, err := signing.MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Công an Thành phố Hà Nội", testNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside, err := signing.Load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := outside.Sign(draft, "Ký ban hành", testNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "quyet-dinh-da-ky.pdf")
+	if err := os.WriteFile(file, signed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`#i-file`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#issue-upload button`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/2026/wards/09886/certificate.pdf"]`)),
+	)
+	if s := text(t, ctx, "main"); !strings.Contains(s, "Đã ban hành quyết định số 45/QĐ-CAHN") || !strings.Contains(s, "Công an Thành phố Hà Nội (DEMO)") {
+		t.Errorf("after the upload: %q", s)
+	}
+	if st := stateOf(t, dbURL, "09886", 2026); st != "recognized" {
+		t.Errorf("Dương Nội is %s", st)
 	}
 }
