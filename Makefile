@@ -133,6 +133,7 @@ test-tools:
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
 	command -v zbarimg >/dev/null 2>&1 || missing="$$missing zbar-tools"; \
+	command -v pk12util >/dev/null 2>&1 || missing="$$missing libnss3-tools"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		echo "installing for the tests:$$missing"; \

@@ -273,13 +273,19 @@ func TestDecisionSignedElsewhere(t *testing.T) {
 	if dbState(t, dbURL) != before {
 		t.Fatal("a refused issue changed the database")
 	}
+	// Signed by an outside signer, poppler's pdfsig with a key in an NSS
+	// database, as the signer's own software would.
+	signed = signWithPoppler(t, draft, "Giam doc Cong an Ha Noi (DEMO)")
+	if out := runTool(t, "pdfsig", signed); !strings.Contains(out, "Signature is Valid") || !strings.Contains(out, "Total document signed") {
+		t.Fatalf("pdfsig on its own signature:\n%s", out)
+	}
 	if r := uploadFile(t, hanoi, decision+"/issue", signed); r.status != http.StatusSeeOther {
 		t.Fatalf("upload = %d: %s", r.status, r.body)
 	}
 	if got := get(t, hanoi, decision+".pdf").body; got != string(signed) {
 		t.Error("the stored decision is not the file uploaded")
 	}
-	mustContain(t, "issued", get(t, hanoi, decision).body, "Công an Thành phố Hà Nội (DEMO)", "ký bằng phần mềm ký số, tải lên")
+	mustContain(t, "issued", get(t, hanoi, decision).body, "Giam doc Cong an Ha Noi (DEMO)", "ký bằng phần mềm ký số, tải lên")
 	if st := stateOf(t, dbURL, "09886", 2026); st != "recognized" {
 		t.Errorf("Dương Nội is %s", st)
 	}

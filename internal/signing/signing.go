@@ -19,6 +19,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pdf"
@@ -211,13 +213,24 @@ func coversWholeFile(b []byte) bool {
 	if i < 0 {
 		return false
 	}
-	var a0, l0, a1, l1 int64
-	if _, err := fmt.Sscanf(string(b[i:min(len(b), i+120)]), "/ByteRange [%d %d %d %d]", &a0, &l0, &a1, &l1); err != nil {
-		if _, err := fmt.Sscanf(string(b[i:min(len(b), i+120)]), "/ByteRange[%d %d %d %d]", &a0, &l0, &a1, &l1); err != nil {
+	rest := b[i+len("/ByteRange"):]
+	open, end := bytes.IndexByte(rest, '['), bytes.IndexByte(rest, ']')
+	if open < 0 || end < open || end > 200 {
+		return false
+	}
+	fields := strings.Fields(string(rest[open+1 : end]))
+	if len(fields) != 4 {
+		return false
+	}
+	var n [4]int64
+	for k, f := range fields {
+		v, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
 			return false
 		}
+		n[k] = v
 	}
-	return a0 == 0 && l0 > 0 && a1 > l0 && a1+l1 == int64(len(b))
+	return n[0] == 0 && n[1] > 0 && n[2] > n[1] && n[2]+n[3] == int64(len(b))
 }
 
 // MakeDemo writes a demo signing key (NewDemo) as one PEM file at path,
