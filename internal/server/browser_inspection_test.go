@@ -14,7 +14,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"modelward/internal/seed"
-	"modelward/internal/signing"
 )
 
 // On a phone, the Ministry plans a visit: chooses the province, then the
@@ -188,14 +187,7 @@ func TestBrowserDecision(t *testing.T) {
 // the signer's software would); the ward then shows as recognised.
 func TestBrowserDecisionUpload(t *testing.T) {
 	srv, dbURL := newPortalDemo(t)
-	execSQL(t, dbURL, `
-		INSERT INTO results (assessment_id, year, number, status)
-		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
-		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
-		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
-	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
-		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
-	refreshStandings(t, dbURL, 2026)
+	approveDuongNoi(t, dbURL)
 	ctx := newBrowser(t)
 	do(t, ctx, chromedp.Navigate(srv.URL+"/login?next=%2F2026%2Fdecisions"))
 	signInBrowser(t, ctx, "hanoi", seed.DemoPassword)
@@ -211,15 +203,7 @@ func TestBrowserDecisionUpload(t *testing.T) {
 	decision := location(t, ctx)
 	// The signer's software signs the draft the page offers.
 	draft := []byte(get(t, signIn(t, srv, "hanoi"), decision+".pdf").body)
-	path, err := signing.MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Công an Thành phố Hà Nội", testNow())
-	if err != nil {
-		t.Fatal(err)
-	}
-	outside, err := signing.Load(path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	signed, err := outside.Sign(draft, "Ký ban hành", testNow())
+	signed, err := demoSigner(t, "Công an Thành phố Hà Nội").Sign(draft, "Ký ban hành", testNow())
 	if err != nil {
 		t.Fatal(err)
 	}

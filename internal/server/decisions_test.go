@@ -26,16 +26,18 @@ import (
 func signedPortal(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
 	st, dbURL := testdb.Open(t, true)
-	path, err := signing.MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Bộ Công an", testNow())
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := signing.Load(path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow, Signer: signer}), dbURL
+	return servePortal(t, server.Config{Store: st, Demo: true, Logger: quiet, Now: testNow, Signer: demoSigner(t, "Bộ Công an")}), dbURL
+}
+
+// demoSigner is a demo key under a demo authority, for the body named.
+func demoSigner(t *testing.T, body string) *signing.Signer {
+	t.Helper()
+	s, _, err := signing.NewDemo(body, testNow())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // runTool runs an outside tool on a file, skipping the test when the tool
@@ -209,15 +211,7 @@ func TestDecisionSignedByThePortal(t *testing.T) {
 // with a byte changed, is refused saying why and changes nothing.
 func TestDecisionSignedElsewhere(t *testing.T) {
 	srv, dbURL := newPortalDemo(t)
-	// Dương Nội (city level, 2026) meets all 20 and was approved.
-	execSQL(t, dbURL, `
-		INSERT INTO results (assessment_id, year, number, status)
-		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
-		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
-		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
-	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
-		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
-	refreshStandings(t, dbURL, 2026)
+	approveDuongNoi(t, dbURL)
 	hanoi := signIn(t, srv, "hanoi")
 	r := post(t, hanoi, srv.URL+"/2026/decisions", url.Values{"number": {"45/QĐ-CAHN"}, "date": {"2026-11-30"}, "signer": {"Trần Văn B"},
 		"signer_title": {"Giám đốc"}, "wards": {"09886"}})
@@ -233,14 +227,7 @@ func TestDecisionSignedElsewhere(t *testing.T) {
 	draft := []byte(get(t, hanoi, decision+".pdf").body)
 	mustContain(t, "city draft", pdfText(t, draft), "CÔNG AN THÀNH PHỐ HÀ NỘI", "Số: 45/QĐ-CAHN", "Hà Nội, ngày 30 tháng 11 năm 2026", "GIÁM ĐỐC")
 
-	path, err := signing.MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Công an Thành phố Hà Nội", testNow())
-	if err != nil {
-		t.Fatal(err)
-	}
-	outside, err := signing.Load(path, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	outside := demoSigner(t, "Công an Thành phố Hà Nội")
 	signed, err := outside.Sign(draft, "Ký ban hành", testNow())
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,20 @@ func inspectedOnSite(t *testing.T, dbURL string, year int, province, ward, propo
 	refreshStandings(t, dbURL, year)
 }
 
+// approveDuongNoi makes Dương Nội (city level, 2026) meet all 20 criteria
+// and its file approved on 25/11/2026, around the portal.
+func approveDuongNoi(t *testing.T, dbURL string) {
+	t.Helper()
+	execSQL(t, dbURL, `
+		INSERT INTO results (assessment_id, year, number, status)
+		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
+		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
+		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
+	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
+		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
+	refreshStandings(t, dbURL, 2026)
+}
+
 func refreshStandings(t *testing.T, dbURL string, year int) {
 	t.Helper()
 	ctx := context.Background()
@@ -448,15 +462,7 @@ func TestDashboardPages(t *testing.T) {
 // approval; not by the Ministry.
 func TestCityLevelRecognition(t *testing.T) {
 	srv, dbURL := newPortalDemo(t)
-	// Dương Nội (city level, 2026) meets all 20 and was approved on 25/11/2026.
-	execSQL(t, dbURL, `
-		INSERT INTO results (assessment_id, year, number, status)
-		SELECT a.id, 2026, c.number, 'met' FROM assessments a JOIN criteria c ON c.year = a.year
-		WHERE a.ward_id = unit_in_year('09886', 2026) AND a.year = 2026
-		ON CONFLICT (assessment_id, number) DO UPDATE SET status = 'met'`)
-	execSQL(t, dbURL, `UPDATE assessments SET state = 'approved', submitted_at = '2026-11-20', reviewed_at = '2026-11-25 10:00+07', approved_at = '2026-11-25 10:00+07'
-		WHERE ward_id = unit_in_year('09886', 2026) AND year = 2026`)
-	refreshStandings(t, dbURL, 2026)
+	approveDuongNoi(t, dbURL)
 	page := srv.URL + "/2026/wards/09886"
 	ministry, hanoi := signIn(t, srv, "bocongan"), signIn(t, srv, "hanoi")
 

@@ -151,24 +151,12 @@ func (s *Store) CreateDecision(ctx context.Context, actor assess.Actor, d NewDec
 		if err != nil {
 			return err
 		}
-		var assessments []int64
-		refused := map[string][]string{}
-		var code, why string
-		var aid *int64
-		if _, err := pgx.ForEachRow(rows, []any{&code, &aid, &why}, func() error {
-			if why != "" {
-				refused[why] = append(refused[why], code)
-			} else {
-				assessments = append(assessments, *aid)
-			}
-			return nil
-		}); err != nil {
+		assessments, why, items, err := checked(rows, "unknown", "level", "province", "state", "taken", "bar")
+		if err != nil {
 			return err
 		}
-		for _, why := range []string{"unknown", "level", "province", "state", "taken", "bar"} {
-			if len(refused[why]) > 0 {
-				return &DecisionError{Reason: why, Items: refused[why]}
-			}
+		if why != "" {
+			return &DecisionError{Reason: why, Items: items}
 		}
 		if err := tx.QueryRow(ctx, `
 			INSERT INTO decisions (year, level, province_id, number, decided_on, signer, signer_title, created_by, draft)

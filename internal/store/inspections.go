@@ -118,24 +118,12 @@ func (s *Store) PlanInspection(ctx context.Context, actor assess.Actor, p Inspec
 		if err != nil {
 			return err
 		}
-		var assessments []int64
-		refused := map[string][]string{}
-		var code, why string
-		var aid *int64
-		if _, err := pgx.ForEachRow(rows, []any{&code, &aid, &why}, func() error {
-			if why != "" {
-				refused[why] = append(refused[why], code)
-			} else {
-				assessments = append(assessments, *aid)
-			}
-			return nil
-		}); err != nil {
+		assessments, why, items, err := checked(rows, "unknown", "province", "level", "state", "planned")
+		if err != nil {
 			return err
 		}
-		for _, why := range []string{"unknown", "province", "level", "state", "planned"} {
-			if len(refused[why]) > 0 {
-				return &PlanError{Field: "wards", Reason: why, Items: refused[why]}
-			}
+		if why != "" {
+			return &PlanError{Field: "wards", Reason: why, Items: items}
 		}
 		// The team: the leader among the members.
 		members := p.Members
@@ -148,36 +136,25 @@ func (s *Store) PlanInspection(ctx context.Context, actor assess.Actor, p Inspec
 			            WHEN u.role = 'ministry' THEN ''
 			            WHEN u.role = 'reviewer' AND $3 = 'city' AND u.unit_id = $2 THEN ''
 			            ELSE 'role' END
-			FROM unnest($1::text[]) AS asked (name) LEFT JOIN users u ON u.username = asked.name`, members, province, p.Level)
+			FROM unnest($1::text[]) WITH ORDINALITY AS asked (name, n) LEFT JOIN users u ON u.username = asked.name
+			ORDER BY asked.n`, members, province, p.Level)
 		if err != nil {
 			return err
 		}
-		var users []int64
-		leader := int64(0)
-		var uid *int64
-		refused = map[string][]string{}
-		if _, err := pgx.ForEachRow(rows, []any{&code, &uid, &why}, func() error {
-			if why != "" {
-				refused[why] = append(refused[why], code)
-				return nil
-			}
-			users = append(users, *uid)
-			if code == p.Leader {
-				leader = *uid
-			}
-			return nil
-		}); err != nil {
+		users, why, items, err := checked(rows, "unknown", "role")
+		if err != nil {
 			return err
 		}
-		for _, why := range []string{"unknown", "role"} {
-			if items := refused[why]; len(items) > 0 {
-				field := "members"
-				if slices.Contains(items, p.Leader) {
-					field = "leader"
-				}
-				return &PlanError{Field: field, Reason: why, Items: items}
+		if why != "" {
+			field := "members"
+			if slices.Contains(items, p.Leader) {
+				field = "leader"
 			}
+			return &PlanError{Field: field, Reason: why, Items: items}
 		}
+		// The leader's id: members are checked in the order asked, the
+		// leader among them.
+		leader := users[slices.Index(members, p.Leader)]
 		err = tx.QueryRow(ctx, `INSERT INTO inspections (year, level, province_id, starts_on, ends_on, leader_id, planned_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			p.Year, p.Level, province, p.From, p.To, leader, actorID(actor)).Scan(&id)
@@ -211,6 +188,32 @@ func (s *Store) PlanInspection(ctx context.Context, actor assess.Actor, p Inspec
 			inspectionTeam)
 	})
 	return id, err
+}
+
+// checked reads rows of (an item asked for, its id, why it is refused or
+// ""), as a plan's or a decision's check of what it names lists them: the
+// ids in order when none is refused, else the first reason of reasons (in
+// that order) with the items it refuses.
+func checked(rows pgx.Rows, reasons ...string) (ids []int64, why string, items []string, err error) {
+	refused := map[string][]string{}
+	var item, reason string
+	var id *int64
+	if _, err := pgx.ForEachRow(rows, []any{&item, &id, &reason}, func() error {
+		if reason != "" {
+			refused[reason] = append(refused[reason], item)
+		} else {
+			ids = append(ids, *id)
+		}
+		return nil
+	}); err != nil {
+		return nil, "", nil, err
+	}
+	for _, r := range reasons {
+		if len(refused[r]) > 0 {
+			return nil, r, refused[r], nil
+		}
+	}
+	return ids, "", nil, nil
 }
 
 // placeWardLeft is placeWardSQL for a ward that may not exist: every join
