@@ -194,7 +194,8 @@ func TestDecisionSignedByThePortal(t *testing.T) {
 	if st := stateOf(t, dbURL, "00004", 2026); st != "approved" {
 		t.Errorf("Ba Đình is %s after the revocation", st)
 	}
-	mustContain(t, "history", get(t, ministry, srv.URL+"/2026/wards/00004/history").body, "công nhận", "thu hồi công nhận")
+	mustContain(t, "history", get(t, ministry, srv.URL+"/2026/wards/00004/history").body, "công nhận", "thu hồi công nhận",
+		"Quyết định số 15/QĐ-BCA", "Quyết định số 20/QĐ-BCA")
 	mustContain(t, "decision after", get(t, ministry, decision).body, "đã thu hồi ngày 01/12/2026")
 	mustContain(t, "public list", get(t, anonymous, srv.URL+"/public/2026").body, "Phường Ba Đình", "đã thu hồi ngày 01/12/2026")
 	mustContain(t, "feed", get(t, anonymous, srv.URL+"/public/feed.xml").body, "Thu hồi công nhận: Phường Ba Đình")
@@ -368,6 +369,7 @@ func TestDecisionsArePublic(t *testing.T) {
 		t.Errorf("the signed decision, signed out = %d", r.status)
 	}
 	mustContain(t, "list", get(t, anonymous, srv.URL+"/2024/decisions").body, "2878")
+	mustContain(t, "feed", get(t, anonymous, srv.URL+"/public/feed.xml").body, href+`" rel="related"`)
 	// A draft.
 	ministry := signIn(t, srv, "bocongan")
 	r := post(t, ministry, srv.URL+"/2026/decisions", url.Values{"number": {"15/QĐ-BCA"}, "date": {"2026-12-01"}, "signer": {"A"}, "signer_title": {"Bộ trưởng"}, "wards": {"00004"}})

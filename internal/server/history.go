@@ -72,6 +72,10 @@ func historyRows(l web.Lang, cat store.Catalogue, changes []store.Change) []web.
 			if reason := str(ch.After, "reason"); reason != "" {
 				row.After += ": " + reason
 			}
+			// A recognition or a revocation names its decision.
+			if no := str(ch.After, "decision_no"); no != "" {
+				row.After += " — " + l.T("history.decision", no)
+			}
 		default:
 			row.What = ch.Action
 		}

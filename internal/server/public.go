@@ -96,11 +96,11 @@ type atomAuthor struct {
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
+	Title   string     `xml:"title"`
+	ID      string     `xml:"id"`
+	Updated string     `xml:"updated"`
+	Link    []atomLink `xml:"link"`
+	Summary string     `xml:"summary"`
 }
 
 // feedAuthority names the portal in its entries' tag: URIs: BASE_URL's
@@ -137,8 +137,12 @@ func (s *Server) publicFeed(w http.ResponseWriter, r *http.Request) error {
 			Title:   l.T("public.feed.entry", rw.Name, rw.Province),
 			ID:      fmt.Sprintf("tag:%s,%d:recognition/%s/%s", s.feedAuthority(), rw.Year, rw.ProvinceCode, rw.Code),
 			Updated: at.UTC().Format(time.RFC3339),
-			Link:    atomLink{Href: href},
+			Link:    []atomLink{{Href: href}},
 			Summary: l.T("public.feed.summary", rw.Name, rw.Province, web.LevelWord(l, rw.Level, rw.ProvinceType), fmt.Sprint(rw.Year), rw.DecisionNo, l.Date(rw.DecisionDate)),
+		}
+		// The signed decision, where the portal holds it.
+		if rw.DecisionID != 0 {
+			entry.Link = append(entry.Link, atomLink{Href: base + decisionHref(rw.Year, rw.DecisionID), Rel: "related"})
 		}
 		// A revocation is news of its own, dated its day.
 		if rw.RevokedOn != nil {
