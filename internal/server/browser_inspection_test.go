@@ -223,3 +223,38 @@ func TestBrowserDecisionUpload(t *testing.T) {
 		t.Errorf("Dương Nội is %s", st)
 	}
 }
+
+// On a phone, the Ministry revokes a recognition from the ward's page; the
+// certificate's verification then says revoked.
+func TestBrowserRevocation(t *testing.T) {
+	srv, dbURL := signedPortal(t)
+	ministry := signIn(t, srv, "bocongan")
+	r := post(t, ministry, srv.URL+"/2026/decisions", url.Values{"number": {"15/QĐ-BCA"}, "date": {"2026-12-01"}, "signer": {"A"}, "signer_title": {"Bộ trưởng"}, "wards": {"00004"}})
+	m := decisionLocation.FindStringSubmatch(r.header.Get("Location"))
+	if m == nil {
+		t.Fatalf("draft = %d", r.status)
+	}
+	if r := post(t, ministry, srv.URL+"/2026/decisions/"+m[1]+"/issue", url.Values{}); r.status != http.StatusSeeOther {
+		t.Fatalf("issue = %d", r.status)
+	}
+	token := queryRow[string](t, dbURL, `SELECT token FROM decision_wards WHERE decision_id = $1`, m[1])
+	ctx := newBrowser(t)
+	do(t, ctx, chromedp.Navigate(srv.URL+"/login?next=%2F2026%2Fwards%2F00004"))
+	signInBrowser(t, ctx, "bocongan", seed.DemoPassword)
+	do(t, ctx,
+		chromedp.WaitVisible(chromedp.CSS(`#revoke`)),
+		chromedp.SendKeys(chromedp.CSS(`#v-reason`), "Vi phạm sau khi công nhận", chromedp.NodeVisible),
+		chromedp.SendKeys(chromedp.CSS(`#v-no`), "20/QĐ-BCA", chromedp.NodeVisible),
+		chromedp.SetValue(chromedp.CSS(`#v-date`), "2026-12-01", chromedp.NodeVisible),
+		chromedp.Submit(chromedp.CSS(`#v-no`)),
+		chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	)
+	if s := text(t, ctx, ".flash"); !strings.Contains(s, "Đã thu hồi công nhận.") {
+		t.Errorf("after revoking: %q", s)
+	}
+	do(t, ctx, chromedp.Navigate(srv.URL+"/public/verify/"+token), chromedp.WaitVisible(chromedp.CSS(`#verdict`)))
+	if s := text(t, ctx, "#verdict"); !strings.Contains(s, "đã bị thu hồi ngày 01/12/2026") {
+		t.Errorf("the verification says %q", s)
+	}
+	fitsThePhone(t, ctx)
+}
