@@ -169,7 +169,12 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 		value = &c.Value
 	}
 	saved := Result{Number: c.Number, Status: c.Status, Note: c.Note, Version: before.Version + 1, UpdatedBy: actor.Name}
+	// One round trip (an import makes thousands): the claim written, the
+	// province's appraisal of the old claim dropped (it no longer holds),
+	// the file's version moved on.
 	err = tx.QueryRow(ctx, `
+		WITH dropped AS (DELETE FROM appraisals WHERE assessment_id = $1 AND number = $3),
+		     bumped AS (UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1)
 		INSERT INTO results (assessment_id, year, number, status, value, note, version, updated_by, updated_at)
 		VALUES ($1, $2, $3, $4, $5::numeric, $6, $7, $8, now())
 		ON CONFLICT (assessment_id, number) DO UPDATE
@@ -179,13 +184,6 @@ func saveResult(ctx context.Context, tx pgx.Tx, actor assess.Actor, c ResultChan
 		id, c.Year, c.Number, c.Status, value, c.Note, saved.Version, actorID(actor)).Scan(&saved.Value, &saved.UpdatedAt)
 	if err != nil {
 		return Result{}, 0, fmt.Errorf("save result %d of %s %d: %w", c.Number, c.Ward, c.Year, err)
-	}
-	// A new claim: the province's appraisal of the old one no longer holds.
-	if _, err := tx.Exec(ctx, `DELETE FROM appraisals WHERE assessment_id = $1 AND number = $2`, id, c.Number); err != nil {
-		return Result{}, 0, fmt.Errorf("save result %d: %w", c.Number, err)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE assessments SET version = version + 1, updated_at = now() WHERE id = $1`, id); err != nil {
-		return Result{}, 0, err
 	}
 	after := resultRecord(saved)
 	if source != nil {
