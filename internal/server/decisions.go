@@ -21,28 +21,36 @@ func decisionsHref(year int) string { return fmt.Sprintf("/%d/decisions", year) 
 
 func decisionHref(year int, id int64) string { return fmt.Sprintf("/%d/decisions/%d", year, id) }
 
-// decidingAt is the level and province (by code, at city level) at which
-// the user decides recognitions: the Ministry at its level, a province's
-// reviewers at theirs; ok is false for anyone else.
-func (s *Server) decidingAt(r *http.Request, year int) (level string, province store.Unit, ok bool) {
+// decider is where a user decides recognitions: the Ministry at its
+// level, a province's reviewers at theirs (province, at city level).
+type decider struct {
+	level    string
+	province store.Unit
+}
+
+// deciderOf is the user's place to decide in year, nil for a user who
+// decides nothing.
+func (s *Server) deciderOf(r *http.Request, year int) (*decider, error) {
 	u := userOf(r)
 	switch u.Role {
 	case assess.Ministry:
-		return store.LevelMinistry, store.Unit{}, true
+		return &decider{level: store.LevelMinistry}, nil
 	case assess.Reviewer:
 		path, err := s.store.UnitPathByID(r.Context(), year, u.UnitID)
-		if err == nil && len(path) > 1 && path[len(path)-1].Kind == "province" {
-			return store.LevelCity, path[len(path)-1], true
+		if err != nil {
+			return nil, err
+		}
+		if len(path) > 1 && path[len(path)-1].Kind == "province" {
+			return &decider{level: store.LevelCity, province: path[len(path)-1]}, nil
 		}
 	}
-	return "", store.Unit{}, false
+	return nil, nil
 }
 
-// mayDecide says whether the user decides at the decision's level and
+// decides says whether the decider decides at the decision's level and
 // province.
-func (s *Server) mayDecide(r *http.Request, d store.Decision) bool {
-	level, province, ok := s.decidingAt(r, d.Year)
-	return ok && level == d.Level && (level == store.LevelMinistry || province.Code == d.ProvinceCode)
+func (dc *decider) decides(d store.Decision) bool {
+	return dc != nil && dc.level == d.Level && (dc.level == store.LevelMinistry || dc.province.Code == d.ProvinceCode)
 }
 
 // decisions lists the year's decisions, and for those who decide the form
@@ -69,22 +77,25 @@ func (s *Server) renderDecisions(w http.ResponseWriter, r *http.Request, status,
 	if err != nil {
 		return err
 	}
+	dc, err := s.deciderOf(r, year)
+	if err != nil {
+		return err
+	}
 	for _, d := range list {
-		if d.State == "draft" && !s.mayDecide(r, d) {
+		if d.State == "draft" && !dc.decides(d) {
 			continue
 		}
 		p.Rows = append(p.Rows, web.DecisionRow{Href: decisionHref(year, d.ID), Number: d.Number, Date: l.Date(d.DecidedOn),
 			Level: web.LevelWord(l, d.Level, d.ProvinceType), Wards: len(d.Wards), Issued: d.State == "issued", OnPaper: d.OnPaper})
 	}
-	level, province, ok := s.decidingAt(r, year)
-	if !ok {
+	if dc == nil {
 		return renderHTML(w, r, status, web.DecisionList(p))
 	}
-	eligible, err := s.store.EligibleWards(ctx, year, level, province.ID)
+	eligible, err := s.store.EligibleWards(ctx, year, dc.level, dc.province.ID)
 	if err != nil {
 		return err
 	}
-	f := &web.DraftForm{Action: decisionsHref(year), LevelWord: web.LevelWord(l, level, province.Type), Number: typed.Number,
+	f := &web.DraftForm{Action: decisionsHref(year), LevelWord: web.LevelWord(l, dc.level, dc.province.Type), Number: typed.Number,
 		Signer: typed.Signer, SignerTitle: typed.SignerTitle, Errors: errs, ErrorItems: items}
 	if !typed.DecidedOn.IsZero() {
 		f.Date = typed.DecidedOn.Format("2006-01-02")
@@ -106,12 +117,15 @@ func (s *Server) draftDecision(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	level, province, ok := s.decidingAt(r, year)
-	if !ok {
+	dc, err := s.deciderOf(r, year)
+	if err != nil {
+		return err
+	}
+	if dc == nil {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: fmt.Errorf("%s may not decide", userOf(r).Username)}
 	}
 	f := r.PostForm
-	d := store.NewDecision{Year: year, Level: level, Province: province.Code, Number: strings.TrimSpace(f.Get("number")),
+	d := store.NewDecision{Year: year, Level: dc.level, Province: dc.province.Code, Number: strings.TrimSpace(f.Get("number")),
 		Signer: strings.TrimSpace(f.Get("signer")), SignerTitle: strings.TrimSpace(f.Get("signer_title"))}
 	errs := map[string]string{}
 	if d.Number == "" || !checkText(d.Number, 50) || strings.ContainsFunc(d.Number, func(r rune) bool { return r < ' ' }) {
@@ -160,31 +174,35 @@ func (s *Server) draftDecision(w http.ResponseWriter, r *http.Request) error {
 
 // loadDecision reads the decision the address names ({id}, or {id}.pdf):
 // anyone's once issued, a draft only for those who decide at its level.
-func (s *Server) loadDecision(r *http.Request) (store.Decision, error) {
+func (s *Server) loadDecision(r *http.Request) (store.Decision, *decider, error) {
 	year, err := parseYear(r)
 	if err != nil {
-		return store.Decision{}, err
+		return store.Decision{}, nil, err
 	}
 	id, err := strconv.ParseInt(strings.TrimSuffix(urlParam(r, "id"), ".pdf"), 10, 64)
 	if err != nil || id <= 0 {
-		return store.Decision{}, errNotFound
+		return store.Decision{}, nil, errNotFound
 	}
 	d, err := s.store.Decision(r.Context(), year, id)
 	if err != nil {
-		return d, err
+		return d, nil, err
+	}
+	dc, err := s.deciderOf(r, year)
+	if err != nil {
+		return d, nil, err
 	}
 	// An issued decision is a public act; a draft is its deciders' (to
 	// anyone else it does not exist).
-	if d.State == "draft" && !s.mayDecide(r, d) {
-		return d, errNotFound
+	if d.State == "draft" && !dc.decides(d) {
+		return d, nil, errNotFound
 	}
-	return d, nil
+	return d, dc, nil
 }
 
 // decisionOrFile serves /{year}/decisions/{id} (the page) and
 // /{year}/decisions/{id}.pdf (the draft, or once issued the signed file).
 func (s *Server) decisionOrFile(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDecision(r)
+	d, dc, err := s.loadDecision(r)
 	if err != nil {
 		return err
 	}
@@ -201,10 +219,10 @@ func (s *Server) decisionOrFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := web.DecisionPage{}
 	p.Flash, p.FlashArgs = s.popFlash(r)
-	return s.renderDecision(w, r, http.StatusOK, d, p)
+	return s.renderDecision(w, r, http.StatusOK, d, dc, p)
 }
 
-func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status int, d store.Decision, p web.DecisionPage) error {
+func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status int, d store.Decision, dc *decider, p web.DecisionPage) error {
 	l := langOf(r)
 	p.Page = s.frame(r, l.T("dec.one", d.Number), d.Year, nil, nil, nil)
 	p.Number, p.Date, p.LevelWord = d.Number, l.Date(d.DecidedOn), web.LevelWord(l, d.Level, d.ProvinceType)
@@ -233,7 +251,7 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status i
 		}
 		p.Wards = append(p.Wards, row)
 	}
-	if d.State == "draft" && s.mayDecide(r, d) {
+	if d.State == "draft" && dc.decides(d) {
 		if p.Issue == nil {
 			p.Issue = &web.IssueForm{}
 		}
@@ -249,11 +267,11 @@ func (s *Server) renderDecision(w http.ResponseWriter, r *http.Request, status i
 // without a file), or as the PDF the decider signed elsewhere (multipart
 // file), checked against the draft.
 func (s *Server) issueDecision(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.loadDecision(r)
+	d, dc, err := s.loadDecision(r)
 	if err != nil {
 		return err
 	}
-	if !s.mayDecide(r, d) {
+	if !dc.decides(d) {
 		return &Error{Status: http.StatusForbidden, Key: "err.forbidden", Err: fmt.Errorf("%s may not issue decision %d", userOf(r).Username, d.ID)}
 	}
 	var upload []byte
@@ -271,14 +289,14 @@ func (s *Server) issueDecision(w http.ResponseWriter, r *http.Request) error {
 			return &Error{Status: http.StatusRequestEntityTooLarge, Key: "evidence.err.toolarge"}
 		}
 		if len(up.Content) == 0 {
-			return s.refuseIssue(w, r, d, http.StatusBadRequest, "dec.err.file")
+			return s.refuseIssue(w, r, d, dc, http.StatusBadRequest, "dec.err.file")
 		}
 		upload = up.Content
 	} else if err := parseForm(r); err != nil {
 		return err
 	}
 	if upload == nil && s.signer == nil {
-		return s.refuseIssue(w, r, d, http.StatusConflict, "dec.err.nokey")
+		return s.refuseIssue(w, r, d, dc, http.StatusConflict, "dec.err.nokey")
 	}
 	now := s.now()
 	err = s.store.IssueDecision(r.Context(), s.actor(r), d.Year, d.ID, func(draft []byte) (store.Issue, error) {
@@ -297,13 +315,15 @@ func (s *Server) issueDecision(w http.ResponseWriter, r *http.Request) error {
 	})
 	switch {
 	case errors.Is(err, signing.ErrNotDraft):
-		return s.refuseIssue(w, r, d, http.StatusBadRequest, "dec.err.notdraft")
+		return s.refuseIssue(w, r, d, dc, http.StatusBadRequest, "dec.err.notdraft")
 	case errors.Is(err, signing.ErrNoSignature):
-		return s.refuseIssue(w, r, d, http.StatusBadRequest, "dec.err.nosignature")
+		return s.refuseIssue(w, r, d, dc, http.StatusBadRequest, "dec.err.nosignature")
 	case errors.Is(err, signing.ErrBadSignature), errors.Is(err, signing.ErrNotCovered):
-		return s.refuseIssue(w, r, d, http.StatusBadRequest, "dec.err.badsignature")
+		return s.refuseIssue(w, r, d, dc, http.StatusBadRequest, "dec.err.badsignature")
+	case errors.Is(err, store.ErrDecisionBeforeApproval):
+		return s.refuseIssue(w, r, d, dc, http.StatusConflict, "recognize.err.beforeapproval")
 	case errors.Is(err, store.ErrWardChanged):
-		return s.refuseIssue(w, r, d, http.StatusConflict, "dec.err.changed")
+		return s.refuseIssue(w, r, d, dc, http.StatusConflict, "dec.err.changed")
 	case errors.Is(err, store.ErrState):
 		return &Error{Status: http.StatusConflict, Key: "dec.err.issued", Err: err}
 	case err != nil:
@@ -314,8 +334,8 @@ func (s *Server) issueDecision(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) refuseIssue(w http.ResponseWriter, r *http.Request, d store.Decision, status int, key string) error {
-	return s.renderDecision(w, r, status, d, web.DecisionPage{Issue: &web.IssueForm{Error: key}})
+func (s *Server) refuseIssue(w http.ResponseWriter, r *http.Request, d store.Decision, dc *decider, status int, key string) error {
+	return s.renderDecision(w, r, status, d, dc, web.DecisionPage{Issue: &web.IssueForm{Error: key}})
 }
 
 // certificate writes a recognised ward's certificate: its officers their

@@ -104,9 +104,10 @@ func (s *Server) wardPage(r *http.Request, sc unitScope, v store.WardView) (web.
 	if vis := a.Visit; vis != nil {
 		p.Visit = &web.WardVisit{Dates: dateRange(l, vis.From, vis.To), Found: len(a.Findings), Total: len(cat.Criteria),
 			Proposal: vis.Proposal, Note: vis.Note}
-		// The sheet for those who may see the inspection: the Ministry, the
-		// province's reviewers (the path's province) and the team.
-		if u := userOf(r); u.Role == assess.Ministry || u.Role == assess.Reviewer && len(sc.Path) > 1 && sc.Path[1].ID == u.UnitID {
+		// The sheet for those who may see the inspection: the Ministry and
+		// the province's reviewers (the path's province), among whom the
+		// team always is.
+		if len(sc.Path) > 1 && userOf(r).Actor().CanSeeInspection(sc.Path[1].ID, false) {
 			p.Visit.SheetHref = fmt.Sprintf("%s/wards/%s", inspectionHref(sc.Year, vis.Inspection), sc.Unit.Code)
 			p.Visit.RecordHref = p.Visit.SheetHref + ".pdf"
 		}

@@ -108,11 +108,7 @@ func draft2(t *testing.T) []byte {
 // signature dictionary whose byte range lies, or by too much.
 func TestCheckHostile(t *testing.T) {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	path, err := MakeDemo(filepath.Join(t.TempDir(), "key.pem"), "Bộ Công an", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Load(path, "")
+	s, _, err := NewDemo("Bộ Công an", now)
 	if err != nil {
 		t.Fatal(err)
 	}

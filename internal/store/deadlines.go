@@ -34,16 +34,13 @@ const openWardsSQL = `
 	ORDER BY w.code`
 
 // undecidedWardsSQL lists the registered wards of year $1 approved and
-// recognisable, not yet recognised: meeting every criterion (their stored,
-// official standing) and past the inspection their level asks for — the
-// SQL twin of assess.RecognitionBar.
+// recognisable (recognisableSQL), not yet recognised.
 const undecidedWardsSQL = `
 	SELECT w.id, w.code, w.name, r.level FROM registrations r
 	JOIN units w ON w.id = r.ward_id
 	JOIN assessments a ON a.ward_id = r.ward_id AND a.year = r.year
 	LEFT JOIN inspection_wards v ON v.assessment_id = a.id
-	WHERE r.year = $1 AND a.state = 'approved' AND a.met = (SELECT count(*) FROM criteria c WHERE c.year = r.year)
-	  AND CASE WHEN v.assessment_id IS NULL THEN r.level = 'city' ELSE v.proposal IS NOT DISTINCT FROM 'recognize' END
+	WHERE r.year = $1 AND a.state = 'approved' AND ` + recognisableSQL + `
 	ORDER BY w.code`
 
 func always(whom audience) func(string) audience { return func(string) audience { return whom } }

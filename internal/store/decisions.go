@@ -340,7 +340,14 @@ func (s *Store) IssueDecision(ctx context.Context, actor assess.Actor, year int,
 		}
 		at := nullTime(is.On)
 		for _, w := range wards {
-			if err := recogniseIn(ctx, tx, actor, w.id, w.code, year, number, on, at); err != nil {
+			// Each ward takes the workflow's step, its rule checked again on
+			// the file as it stands.
+			_, err := changeState(ctx, tx, actor, StateChange{Ward: w.code, Year: year, Action: assess.Recognize,
+				DecisionNo: number, DecisionDate: &on, On: is.On, Issued: true})
+			if errors.Is(err, ErrState) {
+				return fmt.Errorf("%s: %w: %w", w.code, ErrWardChanged, err)
+			}
+			if err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE decision_wards SET token = $3 WHERE decision_id = $1 AND assessment_id = $2`, id, w.id, newToken()); err != nil {
@@ -356,43 +363,6 @@ func (s *Store) IssueDecision(ctx context.Context, actor assess.Actor, year int,
 		return audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr,
 			Action: "decision_issue", Entity: "decision", EntityKey: fmt.Sprintf("%d/%d", year, id), After: after})
 	})
-}
-
-// recogniseIn recognises an approved ward's file by decision number of
-// day on, inside tx, the file locked by the caller: recognition's rule
-// checked again on the file as it stands (ErrWardChanged), audited, the
-// ward's officers and province told.
-func recogniseIn(ctx context.Context, tx pgx.Tx, actor assess.Actor, aid int64, code string, year int, number string, on time.Time, at *time.Time) error {
-	var state assess.State
-	if err := tx.QueryRow(ctx, `SELECT state FROM assessments WHERE id = $1`, aid).Scan(&state); err != nil {
-		return err
-	}
-	f, err := fileOf(ctx, tx, aid, year)
-	if err != nil {
-		return err
-	}
-	official := f.standings().Official()
-	if _, err := assess.Transition(state, assess.Recognize, official, ""); err != nil {
-		return fmt.Errorf("%s: %w: %w", code, ErrWardChanged, err)
-	}
-	if err := assess.RecognitionBar(f.Level, f.Visit, official); err != nil {
-		return fmt.Errorf("%s: %w: %w", code, ErrWardChanged, err)
-	}
-	if _, err := tx.Exec(ctx, `UPDATE assessments SET state = 'recognized', recognized_at = coalesce($4, now()), decision_no = $2, decision_date = $3,
-		version = version + 1, updated_at = coalesce($4, now()) WHERE id = $1`, aid, number, on, at); err != nil {
-		return err
-	}
-	before, _ := json.Marshal(map[string]any{"state": state})
-	after, _ := json.Marshal(map[string]any{"state": assess.Recognized, "met": official.Met, "total": official.Total, "decision_no": number})
-	if err := audit(ctx, tx, auditEntry{ActorID: actorID(actor), Actor: actorName(actor), ClientAddr: actor.Addr, Action: "assessment_recognize",
-		Entity: "assessment", EntityKey: assessmentKey(code, year), Before: before, After: after}); err != nil {
-		return err
-	}
-	n, err := wardNotice(ctx, tx, aid, "recognized", "", actorID(actor), number)
-	if err != nil {
-		return err
-	}
-	return notify(ctx, tx, n, wardOfficers, provinceReviewers)
 }
 
 // newToken is a verification token: 160 random bits, base32 without

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -216,12 +217,9 @@ func checked(rows pgx.Rows, reasons ...string) (ids []int64, why string, items [
 	return ids, "", nil, nil
 }
 
-// placeWardLeft is placeWardSQL for a ward that may not exist: every join
-// a left one.
-var placeWardLeft = `
-		LEFT JOIN unit_parents l1 ON l1.child_id = w.id AND l1.span @> unit_day(w.valid_to, $2)
-		LEFT JOIN units up ON up.id = l1.parent_id
-		LEFT JOIN unit_parents l2 ON up.kind = 'district' AND l2.child_id = up.id AND l2.span @> unit_day(w.valid_to, $2)`
+// placeWardLeft is placeWardSQL for the year $2, for a ward that may not
+// exist: every join a left one.
+var placeWardLeft = strings.ReplaceAll(placeWardOn("$2"), "\t\tJOIN ", "\t\tLEFT JOIN ")
 
 // inspectionSQL reads inspections of year $1 (all of them when $2 is 0,
 // else the one with id $2), with their province, leader and planner.

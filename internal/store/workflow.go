@@ -31,6 +31,9 @@ type StateChange struct {
 	// Criteria are, for a return, the criteria that need work, each with
 	// its reason; none means the whole assessment.
 	Criteria map[int]string
+	// Issued says a recognition comes from a decision the portal issues
+	// (which records it); otherwise it is recorded as one issued on paper.
+	Issued bool
 }
 
 // ErrDecisionBeforeApproval means a recognition decision is dated before
@@ -46,8 +49,19 @@ var ErrChanged = errors.New("the assessment changed since it was opened")
 // refuses returns an error wrapping ErrState.
 func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChange) (assess.State, error) {
 	var to assess.State
+	err := s.Transact(ctx, func(tx pgx.Tx) (err error) {
+		to, err = changeState(ctx, tx, actor, c)
+		return err
+	})
+	return to, err
+}
+
+// changeState is ChangeState inside tx: an issued decision takes this
+// step for each of its wards in its own transaction.
+func changeState(ctx context.Context, tx pgx.Tx, actor assess.Actor, c StateChange) (assess.State, error) {
+	var to assess.State
 	at := nullTime(c.On)
-	err := s.Transact(ctx, func(tx pgx.Tx) error {
+	err := func() error {
 		id, from, err := lockAssessment(ctx, tx, c.Ward, c.Year, false)
 		if err != nil {
 			return err
@@ -114,7 +128,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			}
 			_, err = tx.Exec(ctx, `UPDATE assessments SET state = $2, recognized_at = coalesce($5, now()), decision_no = $3, decision_date = $4 WHERE id = $1`,
 				id, to, c.DecisionNo, c.DecisionDate, at)
-			if err == nil {
+			if err == nil && !c.Issued {
 				err = recordPaperDecision(ctx, tx, actor, id, c, at)
 			}
 		case assess.Revoke:
@@ -168,7 +182,7 @@ func (s *Store) ChangeState(ctx context.Context, actor assess.Actor, c StateChan
 			return err
 		}
 		return notifyStep(ctx, tx, id, actorID(actor), c, f)
-	})
+	}()
 	return to, err
 }
 
